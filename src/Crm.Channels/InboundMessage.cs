@@ -1,0 +1,16 @@
+namespace Crm.Channels;
+
+/// <summary>
+/// A message from a customer, parsed from a channel's wire format. Its <c>ProviderMessageId</c> is the
+/// provider's id for the message; duplicates of it on the same channel are dropped.
+/// </summary>
+public sealed record InboundMessage(
+    ChannelAddress From,
+    string ProviderMessageId,
+    string Body,
+    DateTimeOffset ReceivedAt,
+    string? SenderName = null,
+    string? SenderEmail = null,
+    IReadOnlyList<InboundAttachment>? Attachments = null);
+
+public sealed record InboundAttachment(string FileName, string ContentType, long Size, string Sha256, string StoragePath);

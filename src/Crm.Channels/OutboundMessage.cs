@@ -1,0 +1,35 @@
+namespace Crm.Channels;
+
+/// <summary>A message to send to a customer. <c>MessageId</c> is our id, used as the idempotency key.</summary>
+public sealed record OutboundMessage(Guid MessageId, ChannelAddress To, string Body, string? SenderName, DateTimeOffset CreatedAt);
+
+/// <summary>What a channel sender reports back.</summary>
+public sealed record SendResult(SendOutcome Outcome, string? ProviderMessageId = null, string? Error = null, TimeSpan? RetryAfter = null)
+{
+    public static SendResult Sent(string? providerMessageId) => new(SendOutcome.Sent, providerMessageId);
+    public static SendResult Transient(string error, TimeSpan? retryAfter = null) => new(SendOutcome.TransientFailure, Error: error, RetryAfter: retryAfter);
+    public static SendResult Permanent(string error) => new(SendOutcome.PermanentFailure, Error: error);
+}
+
+public enum SendOutcome
+{
+    Sent,
+    /// <summary>Try again later (network, throttling, 5xx).</summary>
+    TransientFailure,
+    /// <summary>Retrying cannot help (invalid address, opted out).</summary>
+    PermanentFailure,
+}
+
+/// <summary>The seam between the outbox and one channel's wire.</summary>
+public interface IChannelSender
+{
+    string Channel { get; }
+
+    /// <summary>
+    /// True when sending the same <see cref="OutboundMessage.MessageId"/> twice cannot reach the customer twice,
+    /// so a send interrupted by a crash may be repeated; otherwise it is marked unknown.
+    /// </summary>
+    bool IsIdempotent { get; }
+
+    Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken);
+}
