@@ -1,0 +1,8 @@
+namespace Crm.Routing;
+
+public enum AgentPresence
+{
+    Offline,
+    Away,
+    Online,
+}

@@ -1,0 +1,92 @@
+namespace Crm.Routing.Agents;
+
+/// <summary>
+/// Online agents with a free slot, per channel and per (channel, team), ordered by <see cref="AgentRank"/>.
+/// An agent's rank is its key, so callers remove the agent before changing load, idle time, presence,
+/// capacity or teams, and add it back afterwards.
+/// </summary>
+internal sealed class FreeAgentIndex
+{
+    private readonly Dictionary<AgentPool, SortedSet<AgentRank>> _pools = [];
+
+    public void Add(TrackedAgent agent) => Visit(agent, add: true);
+
+    public void Remove(TrackedAgent agent) => Visit(agent, add: false);
+
+    public int CountIn(AgentPool pool) => _pools.TryGetValue(pool, out var ranks) ? ranks.Count : 0;
+
+    public bool Contains(AgentPool pool, TrackedAgent agent) =>
+        _pools.TryGetValue(pool, out var ranks) && ranks.Contains(agent.Rank);
+
+    /// <summary>The best-ranked agent in the pool who is not in <paramref name="excluded"/>.</summary>
+    public bool TryPickBest(AgentPool pool, ICollection<Guid>? excluded, out AgentRank best, out bool tiedOnLoad)
+    {
+        best = default;
+        tiedOnLoad = false;
+        if (!_pools.TryGetValue(pool, out var ranks))
+        {
+            return false;
+        }
+
+        var found = false;
+        foreach (var rank in ranks)
+        {
+            if (excluded?.Contains(rank.AgentId) == true)
+            {
+                continue;
+            }
+
+            if (found)
+            {
+                tiedOnLoad = rank.Load == best.Load;
+                break;
+            }
+
+            best = rank;
+            found = true;
+        }
+
+        return found;
+    }
+
+    private void Visit(TrackedAgent agent, bool add)
+    {
+        if (!agent.IsOnline)
+        {
+            return;
+        }
+
+        var rank = agent.Rank;
+        foreach (var (channel, capacity) in agent.CapacityByChannel)
+        {
+            if (agent.HeldOn(channel) >= capacity)
+            {
+                continue;
+            }
+
+            Apply(new AgentPool(channel, null), rank, add);
+            foreach (var team in agent.TeamIds)
+            {
+                Apply(new AgentPool(channel, team), rank, add);
+            }
+        }
+    }
+
+    private void Apply(AgentPool pool, AgentRank rank, bool add)
+    {
+        if (add)
+        {
+            if (!_pools.TryGetValue(pool, out var ranks))
+            {
+                ranks = [];
+                _pools.Add(pool, ranks);
+            }
+
+            ranks.Add(rank);
+        }
+        else if (_pools.TryGetValue(pool, out var ranks))
+        {
+            ranks.Remove(rank);
+        }
+    }
+}

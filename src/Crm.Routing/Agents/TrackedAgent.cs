@@ -1,0 +1,68 @@
+namespace Crm.Routing.Agents;
+
+internal sealed class TrackedAgent(Guid id)
+{
+    private readonly Dictionary<string, int> _heldByChannel = new(StringComparer.Ordinal);
+
+    public Guid Id { get; } = id;
+
+    public AgentPresence Presence { get; set; } = AgentPresence.Offline;
+
+    public Dictionary<string, int> CapacityByChannel { get; set; } = new(StringComparer.Ordinal);
+
+    public HashSet<Guid> TeamIds { get; set; } = [];
+
+    public bool AutoAccept { get; set; }
+
+    /// <summary>The later of the last offer or assignment to the agent and the moment they came online.</summary>
+    public DateTimeOffset IdleSince { get; set; }
+
+    /// <summary>Conversations held on all channels, pending offers included.</summary>
+    public int Load { get; private set; }
+
+    public HashSet<Guid> HeldConversations { get; } = [];
+
+    /// <summary>Queued conversations waiting for this agent as their busy responsible agent.</summary>
+    public HashSet<Guid> StickyHolds { get; } = [];
+
+    public bool IsOnline => Presence == AgentPresence.Online;
+
+    public AgentRank Rank => new(Load, IdleSince.UtcTicks, Id);
+
+    public IReadOnlyDictionary<string, int> HeldByChannel => _heldByChannel;
+
+    public int CapacityOn(string channel) => CapacityByChannel.GetValueOrDefault(channel);
+
+    public int HeldOn(string channel) => _heldByChannel.GetValueOrDefault(channel);
+
+    public bool HasFreeSlot(string channel) => HeldOn(channel) < CapacityOn(channel);
+
+    public bool IsInTeam(Guid? teamId) => teamId is not Guid team || TeamIds.Contains(team);
+
+    public void Take(Guid conversationId, string channel)
+    {
+        HeldConversations.Add(conversationId);
+        _heldByChannel[channel] = HeldOn(channel) + 1;
+        Load++;
+    }
+
+    public void Free(Guid conversationId, string channel)
+    {
+        if (!HeldConversations.Remove(conversationId))
+        {
+            return;
+        }
+
+        var held = HeldOn(channel) - 1;
+        if (held > 0)
+        {
+            _heldByChannel[channel] = held;
+        }
+        else
+        {
+            _heldByChannel.Remove(channel);
+        }
+
+        Load--;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Globalization;
+using Crm.Routing.Agents;
+using Crm.Routing.Waiting;
+using static System.FormattableString;
+
+namespace Crm.Routing;
+
+/// <summary>The human-readable reasons on decisions: what a supervisor reads to learn "why this agent".</summary>
+internal static class DecisionReasons
+{
+    public static string PresenceWord(AgentPresence presence) => presence switch
+    {
+        AgentPresence.Online => "online",
+        AgentPresence.Away => "away",
+        _ => "offline",
+    };
+
+    public static string ResponsibleAgent(TrackedAgent agent, string channel) =>
+        $"responsible agent online with {channel} capacity {InUse(agent, channel)}";
+
+    public static string TransferTarget(TrackedAgent agent, string channel) =>
+        $"explicit transfer to this agent; {channel} capacity {InUse(agent, channel)}";
+
+    public static string LeastLoaded(AgentRank best, bool tiedOnLoad, int free, AgentPool pool, int excluded)
+    {
+        var idle = Time(new DateTimeOffset(best.IdleSinceUtcTicks, TimeSpan.Zero));
+        var tieBreak = tiedOnLoad ? $"tie on load broken by longest idle, since {idle}" : $"idle since {idle}";
+        return Invariant($"least loaded ({best.Load} active) of {free} online agent(s) with free {pool.Channel} capacity")
+            + InTeam(pool.TeamId) + Excluded(excluded) + "; " + tieBreak;
+    }
+
+    public static string NoEligibleAgent(AgentPool pool, int online, int excluded, int waiting)
+    {
+        var who = online == 0
+            ? $"nobody online handles {pool.Channel}{InTeam(pool.TeamId)}"
+            : Invariant($"{online} online agent(s) handle {pool.Channel}{InTeam(pool.TeamId)}, all at capacity")
+                + (excluded > 0 ? " or excluded" : string.Empty);
+        return "no eligible agent: " + who + Excluded(excluded) + Invariant($"; queued, {waiting} waiting");
+    }
+
+    public static string WaitingForResponsible(TrackedAgent responsible, string channel, DateTimeOffset until, int waiting) =>
+        Invariant($"responsible agent online but at {channel} capacity {InUse(responsible, channel)}; ")
+        + Invariant($"waiting for them until {Time(until)}, {waiting} waiting");
+
+    public static string ResponsibleUnavailable(TrackedAgent? responsible, TrackedConversation conversation)
+    {
+        var why = responsible switch
+        {
+            null => "is unknown to the router",
+            { IsOnline: false } => "is " + PresenceWord(responsible.Presence),
+            _ when conversation.ExclusionOf(responsible.Id) is { } exclusion => ExclusionWords(exclusion),
+            _ when !responsible.IsInTeam(conversation.TeamId) => "is not in the conversation's team",
+            _ when responsible.CapacityOn(conversation.Channel) <= 0 => $"does not handle {conversation.Channel}",
+            _ => Invariant($"is still at {conversation.Channel} capacity {InUse(responsible, conversation.Channel)} after the wait for them ended"),
+        };
+        return $"responsible agent {why}; ";
+    }
+
+    public static string WaitingForTarget(TrackedAgent? target, Guid targetId, TrackedConversation conversation, int waiting)
+    {
+        var why = target switch
+        {
+            null => "is unknown to the router",
+            { IsOnline: false } => "is " + PresenceWord(target.Presence),
+            _ when conversation.ExclusionOf(target.Id) is { } exclusion => ExclusionWords(exclusion),
+            _ when !target.IsInTeam(conversation.TeamId) => "is not in the conversation's team",
+            _ when target.CapacityOn(conversation.Channel) <= 0 => $"does not handle {conversation.Channel}",
+            _ => Invariant($"is at {conversation.Channel} capacity {InUse(target, conversation.Channel)}"),
+        };
+        return Invariant($"explicit transfer to agent {targetId}, who {why}; queued for them only, {waiting} waiting");
+    }
+
+    public static string NextInQueue(TrackedAgent agent, TrackedConversation conversation)
+    {
+        var channel = conversation.Channel;
+        var whose = conversation.TargetAgentId == agent.Id ? "; explicit transfer to this agent"
+            : conversation.HeldForResponsibleUntil is not null ? "; was waiting for this responsible agent"
+            : string.Empty;
+        return Invariant($"{channel} slot free ({InUse(agent, channel)}); next eligible in queue: priority {conversation.Priority}, ")
+            + Invariant($"waiting since {Time(conversation.WaitingSince)}") + whose;
+    }
+
+    public static string AutoAccepted(string reason) => reason + "; auto-accepted";
+
+    public static string OfferAccepted() => "offer accepted by the agent";
+
+    public static string OfferDeclined() => "declined by the agent; never offered to them again";
+
+    public static string OfferExpired(TimeSpan timeout, DateTimeOffset expiredAt) =>
+        Invariant($"not accepted within {timeout.TotalSeconds:0.###}s (expired {Time(expiredAt)}); never offered to this agent again");
+
+    public static string OfferHandedBack(string why) => why + "; unaccepted offer handed back for routing";
+
+    public static string WaitForResponsibleEnded(DateTimeOffset until) =>
+        $"waited for the busy responsible agent until {Time(until)}; open to any eligible agent now; ";
+
+    public static string WaitingAgain() => "conversation waiting again (reopened or transferred); released from this agent";
+
+    public static string AssignedElsewhere() => "assignment restored to another agent; released from this agent";
+
+    public static string ClosedWhileQueued() => "conversation closed while waiting; removed from the queue";
+
+    public static string ClosedFreeingSlot(TrackedAgent holder, string channel) =>
+        $"conversation closed; {channel} slot freed ({InUse(holder, channel)})";
+
+    public static string AssignmentDroppedWithAgent() => "agent removed; the router no longer tracks this assignment";
+
+    public static string UnknownConversation() => "the router does not track this conversation (closed, never waiting, or unknown)";
+
+    public static string NoOfferHeld(TrackedConversation conversation, Guid agentId, bool agentKnown)
+    {
+        var why = conversation.ExclusionOf(agentId) switch
+        {
+            Exclusion.Declined => "this agent already declined it",
+            Exclusion.LetOfferExpire => "the offer to this agent expired",
+            _ => conversation.Status switch
+            {
+                ConversationStatus.Queued => "the conversation is waiting in the queue",
+                ConversationStatus.Offered => "the offer is held by another agent",
+                ConversationStatus.Assigned when conversation.HolderId == agentId => "it is already assigned to this agent",
+                _ => "it is assigned to another agent",
+            },
+        };
+        return (agentKnown ? string.Empty : "unknown agent; ") + "no pending offer for this agent: " + why;
+    }
+
+    private static string ExclusionWords(Exclusion exclusion) => exclusion == Exclusion.Declined
+        ? "declined this conversation"
+        : "let the offer for this conversation expire";
+
+    private static string InUse(TrackedAgent agent, string channel) =>
+        Invariant($"{agent.HeldOn(channel)}/{agent.CapacityOn(channel)} in use");
+
+    private static string InTeam(Guid? teamId) => teamId is Guid team ? Invariant($" in team {team}") : string.Empty;
+
+    private static string Excluded(int excluded) =>
+        excluded > 0 ? Invariant($" ({excluded} excluded after declining or letting the offer expire)") : string.Empty;
+
+    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,174 @@
+using Crm.Routing.Agents;
+using Crm.Routing.Waiting;
+
+namespace Crm.Routing;
+
+public sealed partial class RoutingEngine
+{
+    private void UpsertAgent(AgentUpserted upserted)
+    {
+        if (_agents.TryGetValue(upserted.AgentId, out var agent))
+        {
+            Unindex(agent);
+        }
+        else
+        {
+            agent = new TrackedAgent(upserted.AgentId);
+            _agents.Add(agent.Id, agent);
+        }
+
+        var wasOnline = agent.IsOnline;
+        agent.Presence = upserted.Presence;
+        agent.CapacityByChannel = new Dictionary<string, int>(upserted.CapacityByChannel, StringComparer.Ordinal);
+        agent.TeamIds = [.. upserted.TeamIds];
+        agent.AutoAccept = upserted.AutoAccept;
+        if (agent.IsOnline && !wasOnline)
+        {
+            agent.IdleSince = _now;
+        }
+
+        Index(agent);
+        AfterAgentChanged(agent);
+    }
+
+    private void ChangePresence(Guid agentId, AgentPresence presence)
+    {
+        if (!_agents.TryGetValue(agentId, out var agent) || agent.Presence == presence)
+        {
+            return;
+        }
+
+        Unindex(agent);
+        agent.Presence = presence;
+        if (agent.IsOnline)
+        {
+            agent.IdleSince = _now;
+        }
+
+        Index(agent);
+        AfterAgentChanged(agent);
+    }
+
+    private void RemoveAgent(Guid agentId)
+    {
+        if (!_agents.TryGetValue(agentId, out var agent))
+        {
+            return;
+        }
+
+        Unindex(agent);
+        agent.Presence = AgentPresence.Offline;
+        HandBackOffers(agent, "agent removed");
+        ReleaseStickyHolds(agent, "responsible agent removed");
+
+        foreach (var conversation in HeldInQueueOrder(agent))
+        {
+            Detach(conversation);
+            _conversations.Remove(conversation.Id);
+            Emit(DecisionKind.Released, conversation.Id, agent.Id, DecisionReasons.AssignmentDroppedWithAgent());
+        }
+
+        _agents.Remove(agentId);
+    }
+
+    private void AfterAgentChanged(TrackedAgent agent)
+    {
+        if (!agent.IsOnline)
+        {
+            var why = DecisionReasons.PresenceWord(agent.Presence);
+            HandBackOffers(agent, $"agent went {why}");
+            ReleaseStickyHolds(agent, $"responsible agent went {why}");
+            return;
+        }
+
+        ReleaseStickyHoldsNoLongerValid(agent);
+        FillFreeSlots(agent);
+    }
+
+    /// <summary>Unaccepted offers go back to routing; accepted conversations stay with the agent.</summary>
+    private void HandBackOffers(TrackedAgent agent, string why)
+    {
+        foreach (var conversation in HeldInQueueOrder(agent))
+        {
+            if (conversation.Status != ConversationStatus.Offered)
+            {
+                continue;
+            }
+
+            Detach(conversation);
+            Emit(DecisionKind.Requeued, conversation.Id, agent.Id, DecisionReasons.OfferHandedBack(why));
+            Route(conversation);
+        }
+    }
+
+    private void ReleaseStickyHolds(TrackedAgent agent, string why)
+    {
+        foreach (var conversation in StickyHoldsInQueueOrder(agent))
+        {
+            Detach(conversation);
+            Route(conversation, $"{why}; ");
+        }
+    }
+
+    private void ReleaseStickyHoldsNoLongerValid(TrackedAgent agent)
+    {
+        foreach (var conversation in StickyHoldsInQueueOrder(agent))
+        {
+            if (!ShouldWaitForResponsible(agent, conversation))
+            {
+                Detach(conversation);
+                Route(conversation);
+            }
+        }
+    }
+
+    private List<TrackedConversation> HeldInQueueOrder(TrackedAgent agent) => InQueueOrder(agent.HeldConversations);
+
+    private List<TrackedConversation> StickyHoldsInQueueOrder(TrackedAgent agent) => InQueueOrder(agent.StickyHolds);
+
+    private List<TrackedConversation> InQueueOrder(HashSet<Guid> conversationIds)
+    {
+        var conversations = new List<TrackedConversation>(conversationIds.Count);
+        foreach (var id in conversationIds)
+        {
+            conversations.Add(_conversations[id]);
+        }
+
+        conversations.Sort((a, b) => a.Position.CompareTo(b.Position));
+        return conversations;
+    }
+
+    private void Index(TrackedAgent agent)
+    {
+        _freeAgents.Add(agent);
+        _onlineAgents.Add(agent);
+    }
+
+    private void Unindex(TrackedAgent agent)
+    {
+        _freeAgents.Remove(agent);
+        _onlineAgents.Remove(agent);
+    }
+
+    /// <summary>The agent's rank is its key in the free-agent index, so it leaves the index while it changes.</summary>
+    private void TakeSlot(TrackedAgent agent, TrackedConversation conversation, bool countsAsOffer)
+    {
+        _freeAgents.Remove(agent);
+        agent.Take(conversation.Id, conversation.Channel);
+        if (countsAsOffer)
+        {
+            agent.IdleSince = _now;
+        }
+
+        _freeAgents.Add(agent);
+        conversation.HolderId = agent.Id;
+    }
+
+    private void FreeSlot(TrackedAgent agent, TrackedConversation conversation)
+    {
+        _freeAgents.Remove(agent);
+        agent.Free(conversation.Id, conversation.Channel);
+        _freeAgents.Add(agent);
+        conversation.HolderId = null;
+    }
+}

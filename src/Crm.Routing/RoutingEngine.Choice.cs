@@ -1,0 +1,179 @@
+using Crm.Routing.Agents;
+using Crm.Routing.Waiting;
+
+namespace Crm.Routing;
+
+public sealed partial class RoutingEngine
+{
+    /// <summary>
+    /// Finds an agent for the conversation: the explicit target only, else the responsible agent (or a wait for
+    /// them while they are online but full), else the least loaded eligible agent; queued when nobody fits.
+    /// <paramref name="context"/> says why routing happens again, when that is not obvious from the decision before.
+    /// </summary>
+    private void Route(TrackedConversation conversation, string? context = null)
+    {
+        if (conversation.TargetAgentId is Guid targetId)
+        {
+            RouteToTarget(conversation, targetId);
+            return;
+        }
+
+        var note = context ?? string.Empty;
+        if (conversation.ResponsibleAgentId is Guid responsibleId)
+        {
+            var responsible = _agents.GetValueOrDefault(responsibleId);
+            if (responsible is not null && IsEligible(responsible, conversation))
+            {
+                Offer(responsible, conversation, note + DecisionReasons.ResponsibleAgent(responsible, conversation.Channel));
+                return;
+            }
+
+            if (responsible is not null && ShouldWaitForResponsible(responsible, conversation))
+            {
+                WaitForResponsible(conversation, responsible, note);
+                return;
+            }
+
+            note = context ?? DecisionReasons.ResponsibleUnavailable(responsible, conversation);
+        }
+
+        if (!TryOfferToLeastLoaded(conversation, note))
+        {
+            var pool = new AgentPool(conversation.Channel, conversation.TeamId);
+            Enqueue(
+                conversation,
+                LaneKey.Open(conversation.Channel, conversation.TeamId),
+                note + DecisionReasons.NoEligibleAgent(pool, _onlineAgents.CountIn(pool), conversation.ExcludedCount, _waiting.Count + 1));
+        }
+    }
+
+    private void RouteToTarget(TrackedConversation conversation, Guid targetId)
+    {
+        var target = _agents.GetValueOrDefault(targetId);
+        if (target is not null && IsEligible(target, conversation))
+        {
+            Offer(target, conversation, DecisionReasons.TransferTarget(target, conversation.Channel));
+            return;
+        }
+
+        Enqueue(
+            conversation,
+            LaneKey.Reserved(conversation.Channel, targetId),
+            DecisionReasons.WaitingForTarget(target, targetId, conversation, _waiting.Count + 1));
+    }
+
+    private bool TryOfferToLeastLoaded(TrackedConversation conversation, string note)
+    {
+        var pool = new AgentPool(conversation.Channel, conversation.TeamId);
+        if (!_freeAgents.TryPickBest(pool, conversation.ExcludedAgents, out var best, out var tiedOnLoad))
+        {
+            return false;
+        }
+
+        var reason = note + DecisionReasons.LeastLoaded(best, tiedOnLoad, _freeAgents.CountIn(pool), pool, conversation.ExcludedCount);
+        Offer(_agents[best.AgentId], conversation, reason);
+        return true;
+    }
+
+    private void WaitForResponsible(TrackedConversation conversation, TrackedAgent responsible, string note)
+    {
+        var until = conversation.WaitingSince + _options.StickyWait;
+        conversation.HeldForResponsibleUntil = until;
+        _stickyDeadlines.Add(until, conversation.Id);
+        responsible.StickyHolds.Add(conversation.Id);
+        Enqueue(
+            conversation,
+            LaneKey.Reserved(conversation.Channel, responsible.Id),
+            note + DecisionReasons.WaitingForResponsible(responsible, conversation.Channel, until, _waiting.Count + 1));
+    }
+
+    /// <summary>Hands the agent the highest-ordered waiting conversations it may take, until it is full.</summary>
+    private void FillFreeSlots(TrackedAgent agent)
+    {
+        if (!agent.IsOnline)
+        {
+            return;
+        }
+
+        foreach (var (channel, capacity) in agent.CapacityByChannel)
+        {
+            while (agent.HeldOn(channel) < capacity && TryFindNextWaiting(agent, channel, out var conversation))
+            {
+                var reason = DecisionReasons.NextInQueue(agent, conversation);
+                Detach(conversation);
+                Offer(agent, conversation, reason);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Looks only at the lanes this agent may serve: the channel's open lane, its teams' lanes and its own
+    /// reserved lane. Conversations reserved for other agents live elsewhere and cost nothing here.
+    /// </summary>
+    private bool TryFindNextWaiting(TrackedAgent agent, string channel, out TrackedConversation conversation)
+    {
+        QueuePosition? best = null;
+        best = FirstEligibleIn(LaneKey.Open(channel, null), agent, best) ?? best;
+        foreach (var team in agent.TeamIds)
+        {
+            best = FirstEligibleIn(LaneKey.Open(channel, team), agent, best) ?? best;
+        }
+
+        best = FirstEligibleIn(LaneKey.Reserved(channel, agent.Id), agent, best) ?? best;
+        conversation = best is { } found ? _conversations[found.ConversationId] : null!;
+        return best is not null;
+    }
+
+    /// <summary>The first conversation in the lane the agent may take, if it comes before <paramref name="toBeat"/>.</summary>
+    private QueuePosition? FirstEligibleIn(LaneKey lane, TrackedAgent agent, QueuePosition? toBeat)
+    {
+        var positions = _waiting.Find(lane);
+        if (positions is null)
+        {
+            return null;
+        }
+
+        // The head is nearly always the answer; only conversations this agent declined (or may not take) are skipped.
+        var head = positions.Min;
+        if (toBeat is { } rival && head.CompareTo(rival) >= 0)
+        {
+            return null;
+        }
+
+        if (IsEligible(agent, _conversations[head.ConversationId]))
+        {
+            return head;
+        }
+
+        foreach (var position in positions)
+        {
+            if (toBeat is { } other && position.CompareTo(other) >= 0)
+            {
+                return null;
+            }
+
+            if (IsEligible(agent, _conversations[position.ConversationId]))
+            {
+                return position;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsEligible(TrackedAgent agent, TrackedConversation conversation) =>
+        agent.IsOnline
+        && agent.HasFreeSlot(conversation.Channel)
+        && agent.IsInTeam(conversation.TeamId)
+        && !conversation.Excludes(agent.Id)
+        && (conversation.TargetAgentId is null || conversation.TargetAgentId == agent.Id);
+
+    /// <summary>Online but full, could take it otherwise, and the bounded wait for them has not run out.</summary>
+    private bool ShouldWaitForResponsible(TrackedAgent responsible, TrackedConversation conversation) =>
+        responsible.IsOnline
+        && responsible.CapacityOn(conversation.Channel) > 0
+        && !responsible.HasFreeSlot(conversation.Channel)
+        && responsible.IsInTeam(conversation.TeamId)
+        && !conversation.Excludes(responsible.Id)
+        && _now < conversation.WaitingSince + _options.StickyWait;
+}

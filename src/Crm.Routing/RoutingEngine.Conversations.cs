@@ -1,0 +1,141 @@
+using Crm.Routing.Agents;
+using Crm.Routing.Waiting;
+
+namespace Crm.Routing;
+
+public sealed partial class RoutingEngine
+{
+    private void Wait(ConversationWaiting waiting)
+    {
+        var formerHolder = Forget(waiting.ConversationId, DecisionReasons.WaitingAgain());
+        var conversation = TrackedConversation.From(waiting, ++_arrivals);
+        _conversations.Add(conversation.Id, conversation);
+        Route(conversation);
+        if (formerHolder is not null)
+        {
+            FillFreeSlots(formerHolder);
+        }
+    }
+
+    private void RestoreAssignment(ConversationAssigned assigned)
+    {
+        if (!_agents.TryGetValue(assigned.AgentId, out var agent))
+        {
+            return;
+        }
+
+        if (_conversations.TryGetValue(assigned.ConversationId, out var known)
+            && known.Status == ConversationStatus.Assigned
+            && known.HolderId == agent.Id)
+        {
+            return;
+        }
+
+        var formerHolder = Forget(assigned.ConversationId, DecisionReasons.AssignedElsewhere());
+        var conversation = new TrackedConversation
+        {
+            Id = assigned.ConversationId,
+            Channel = assigned.Channel,
+            Priority = 0,
+            WaitingSince = _now,
+            Arrival = ++_arrivals,
+            Status = ConversationStatus.Assigned,
+        };
+        _conversations.Add(conversation.Id, conversation);
+        TakeSlot(agent, conversation, countsAsOffer: false);
+        if (formerHolder is not null)
+        {
+            FillFreeSlots(formerHolder);
+        }
+    }
+
+    private void Close(Guid conversationId)
+    {
+        if (!_conversations.TryGetValue(conversationId, out var conversation))
+        {
+            return;
+        }
+
+        var holder = Detach(conversation);
+        _conversations.Remove(conversationId);
+        if (holder is null)
+        {
+            Emit(DecisionKind.Released, conversationId, null, DecisionReasons.ClosedWhileQueued());
+            return;
+        }
+
+        Emit(DecisionKind.Released, conversationId, holder.Id, DecisionReasons.ClosedFreeingSlot(holder, conversation.Channel));
+        FillFreeSlots(holder);
+    }
+
+    /// <summary>Stops tracking a conversation; returns the agent whose slot it freed, so the caller can refill it.</summary>
+    private TrackedAgent? Forget(Guid conversationId, string releaseReason)
+    {
+        if (!_conversations.Remove(conversationId, out var conversation))
+        {
+            return null;
+        }
+
+        var holder = Detach(conversation);
+        if (holder is not null)
+        {
+            Emit(DecisionKind.Released, conversationId, holder.Id, releaseReason);
+        }
+
+        return holder;
+    }
+
+    /// <summary>Takes the conversation out of the queue or off its agent, without deciding anything yet.</summary>
+    private TrackedAgent? Detach(TrackedConversation conversation)
+    {
+        TrackedAgent? holder = null;
+        switch (conversation.Status)
+        {
+            case ConversationStatus.Queued:
+                _waiting.Remove(conversation.Lane!.Value, conversation.Position);
+                EndStickyHold(conversation);
+                break;
+            case ConversationStatus.Offered:
+                _offerDeadlines.Remove(conversation.OfferExpiresAt!.Value, conversation.Id);
+                holder = _agents[conversation.HolderId!.Value];
+                FreeSlot(holder, conversation);
+                break;
+            case ConversationStatus.Assigned:
+                holder = _agents[conversation.HolderId!.Value];
+                FreeSlot(holder, conversation);
+                break;
+            case ConversationStatus.Untracked:
+            default:
+                break;
+        }
+
+        conversation.Status = ConversationStatus.Untracked;
+        conversation.Lane = null;
+        conversation.OfferExpiresAt = null;
+        return holder;
+    }
+
+    private void EndStickyHold(TrackedConversation conversation)
+    {
+        if (conversation.HeldForResponsibleUntil is not DateTimeOffset until)
+        {
+            return;
+        }
+
+        _stickyDeadlines.Remove(until, conversation.Id);
+        if (conversation.ResponsibleAgentId is Guid responsibleId && _agents.TryGetValue(responsibleId, out var responsible))
+        {
+            responsible.StickyHolds.Remove(conversation.Id);
+        }
+
+        conversation.HeldForResponsibleUntil = null;
+    }
+
+    private void Enqueue(TrackedConversation conversation, LaneKey lane, string reason)
+    {
+        conversation.Status = ConversationStatus.Queued;
+        conversation.Lane = lane;
+        _waiting.Add(lane, conversation.Position);
+        Emit(DecisionKind.Queued, conversation.Id, null, reason);
+    }
+}

@@ -1,0 +1,110 @@
+using Crm.Routing.Agents;
+using Crm.Routing.Waiting;
+
+namespace Crm.Routing;
+
+public sealed partial class RoutingEngine
+{
+    private void Offer(TrackedAgent agent, TrackedConversation conversation, string reason)
+    {
+        TakeSlot(agent, conversation, countsAsOffer: true);
+        if (agent.AutoAccept)
+        {
+            conversation.Status = ConversationStatus.Assigned;
+            Emit(DecisionKind.Assigned, conversation.Id, agent.Id, DecisionReasons.AutoAccepted(reason));
+            return;
+        }
+
+        var expiresAt = _now + _options.OfferTimeout;
+        conversation.Status = ConversationStatus.Offered;
+        conversation.OfferExpiresAt = expiresAt;
+        _offerDeadlines.Add(expiresAt, conversation.Id);
+        Emit(DecisionKind.Offered, conversation.Id, agent.Id, reason, expiresAt);
+    }
+
+    private void Accept(Guid conversationId, Guid agentId)
+    {
+        if (!TryGetOfferHeldBy(conversationId, agentId, out var conversation))
+        {
+            return;
+        }
+
+        _offerDeadlines.Remove(conversation.OfferExpiresAt!.Value, conversation.Id);
+        conversation.OfferExpiresAt = null;
+        conversation.Status = ConversationStatus.Assigned;
+        Emit(DecisionKind.Assigned, conversationId, agentId, DecisionReasons.OfferAccepted());
+    }
+
+    private void Decline(Guid conversationId, Guid agentId)
+    {
+        if (!TryGetOfferHeldBy(conversationId, agentId, out var conversation))
+        {
+            return;
+        }
+
+        var agent = Detach(conversation)!;
+        conversation.Exclude(agentId, Exclusion.Declined);
+        Emit(DecisionKind.OfferDeclined, conversationId, agentId, DecisionReasons.OfferDeclined());
+        Route(conversation);
+        FillFreeSlots(agent);
+    }
+
+    /// <summary>Finds the pending offer; otherwise emits <see cref="DecisionKind.Rejected"/> saying why not.</summary>
+    private bool TryGetOfferHeldBy(Guid conversationId, Guid agentId, out TrackedConversation conversation)
+    {
+        if (!_conversations.TryGetValue(conversationId, out conversation!))
+        {
+            Emit(DecisionKind.Rejected, conversationId, agentId, DecisionReasons.UnknownConversation());
+            return false;
+        }
+
+        if (conversation.Status == ConversationStatus.Offered && conversation.HolderId == agentId)
+        {
+            return true;
+        }
+
+        Emit(DecisionKind.Rejected, conversationId, agentId, DecisionReasons.NoOfferHeld(conversation, agentId, _agents.ContainsKey(agentId)));
+        return false;
+    }
+
+    /// <summary>Expires offers and ends waits for responsible agents whose time has come, earliest first.</summary>
+    private void SettleDueDeadlines()
+    {
+        while (true)
+        {
+            var offer = _offerDeadlines.Earliest;
+            var sticky = _stickyDeadlines.Earliest;
+            var offerIsDue = offer is { } o && o.At <= _now;
+            var stickyIsDue = sticky is { } s && s.At <= _now;
+            if (offerIsDue && (!stickyIsDue || offer!.Value.At <= sticky!.Value.At))
+            {
+                ExpireOffer(_conversations[offer!.Value.ConversationId]);
+            }
+            else if (stickyIsDue)
+            {
+                EndWaitForResponsible(_conversations[sticky!.Value.ConversationId]);
+            }
+            else
+            {
+                return;
+            }
+        }
+    }
+
+    private void ExpireOffer(TrackedConversation conversation)
+    {
+        var expiredAt = conversation.OfferExpiresAt!.Value;
+        var agent = Detach(conversation)!;
+        conversation.Exclude(agent.Id, Exclusion.LetOfferExpire);
+        Emit(DecisionKind.OfferExpired, conversation.Id, agent.Id, DecisionReasons.OfferExpired(_options.OfferTimeout, expiredAt));
+        Route(conversation);
+        FillFreeSlots(agent);
+    }
+
+    private void EndWaitForResponsible(TrackedConversation conversation)
+    {
+        var until = conversation.HeldForResponsibleUntil!.Value;
+        Detach(conversation);
+        Route(conversation, DecisionReasons.WaitForResponsibleEnded(until));
+    }
+}

@@ -1,0 +1,44 @@
+namespace Crm.Routing;
+
+/// <summary>Something the router must react to. Feed them to <see cref="RoutingEngine.Apply"/> from one loop.</summary>
+public abstract record RoutingEvent;
+
+/// <summary>A new agent, or changed capacity, teams, auto-accept or presence of a known one.</summary>
+public sealed record AgentUpserted(
+    Guid AgentId,
+    AgentPresence Presence,
+    IReadOnlyDictionary<string, int> CapacityByChannel,
+    IReadOnlyCollection<Guid> TeamIds,
+    bool AutoAccept) : RoutingEvent;
+
+public sealed record AgentPresenceChanged(Guid AgentId, AgentPresence Presence) : RoutingEvent;
+
+public sealed record AgentRemoved(Guid AgentId) : RoutingEvent;
+
+/// <summary>
+/// A new, reopened or transferred conversation. A conversation the engine already tracks is released
+/// from its current state first (transfer = wait again). Only members of <paramref name="TeamId"/> are
+/// eligible when it is set; <paramref name="ResponsibleAgentId"/> is the preferred (sticky) owner;
+/// <paramref name="TargetAgentId"/> is the only agent who may take it, and it waits for their capacity.
+/// </summary>
+public sealed record ConversationWaiting(
+    Guid ConversationId,
+    string Channel,
+    int Priority,
+    DateTimeOffset WaitingSince,
+    Guid? TeamId = null,
+    Guid? ResponsibleAgentId = null,
+    Guid? TargetAgentId = null) : RoutingEvent;
+
+/// <summary>Restores an existing assignment at start-up: counts toward the agent's load, no decision.</summary>
+public sealed record ConversationAssigned(Guid ConversationId, string Channel, Guid AgentId) : RoutingEvent;
+
+public sealed record OfferAccepted(Guid ConversationId, Guid AgentId) : RoutingEvent;
+
+public sealed record OfferDeclined(Guid ConversationId, Guid AgentId) : RoutingEvent;
+
+/// <summary>Resolved or withdrawn: leaves the queue, or frees the slot of the agent holding it.</summary>
+public sealed record ConversationClosed(Guid ConversationId) : RoutingEvent;
+
+/// <summary>Time passed: expires offers and ends sticky waits. Send it at <see cref="RoutingEngine.NextDeadline"/>.</summary>
+public sealed record Tick : RoutingEvent;

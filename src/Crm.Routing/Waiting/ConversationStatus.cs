@@ -1,0 +1,9 @@
+namespace Crm.Routing.Waiting;
+
+internal enum ConversationStatus
+{
+    Untracked,
+    Queued,
+    Offered,
+    Assigned,
+}

@@ -1,0 +1,18 @@
+namespace Crm.Routing.Waiting;
+
+/// <summary>Queue order: priority descending, then waiting since ascending, then arrival order.</summary>
+internal readonly record struct QueuePosition(int Priority, long WaitingSinceUtcTicks, long Arrival, Guid ConversationId)
+    : IComparable<QueuePosition>
+{
+    public int CompareTo(QueuePosition other)
+    {
+        var byPriority = other.Priority.CompareTo(Priority);
+        if (byPriority != 0)
+        {
+            return byPriority;
+        }
+
+        var byWaiting = WaitingSinceUtcTicks.CompareTo(other.WaitingSinceUtcTicks);
+        return byWaiting != 0 ? byWaiting : Arrival.CompareTo(other.Arrival);
+    }
+}

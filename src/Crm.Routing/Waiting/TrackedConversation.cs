@@ -1,0 +1,59 @@
+namespace Crm.Routing.Waiting;
+
+internal sealed class TrackedConversation
+{
+    private Dictionary<Guid, Exclusion>? _exclusions;
+
+    public required Guid Id { get; init; }
+
+    public required string Channel { get; init; }
+
+    public required int Priority { get; init; }
+
+    public required DateTimeOffset WaitingSince { get; init; }
+
+    public required long Arrival { get; init; }
+
+    public Guid? TeamId { get; init; }
+
+    public Guid? ResponsibleAgentId { get; init; }
+
+    public Guid? TargetAgentId { get; init; }
+
+    public ConversationStatus Status { get; set; }
+
+    public Guid? HolderId { get; set; }
+
+    public DateTimeOffset? OfferExpiresAt { get; set; }
+
+    public LaneKey? Lane { get; set; }
+
+    /// <summary>Set while the conversation waits in its busy responsible agent's reserved lane.</summary>
+    public DateTimeOffset? HeldForResponsibleUntil { get; set; }
+
+    public QueuePosition Position => new(Priority, WaitingSince.UtcTicks, Arrival, Id);
+
+    /// <summary>Agents never to be offered this conversation again; null while there are none.</summary>
+    public ICollection<Guid>? ExcludedAgents => _exclusions?.Keys;
+
+    public int ExcludedCount => _exclusions?.Count ?? 0;
+
+    public static TrackedConversation From(ConversationWaiting waiting, long arrival) => new()
+    {
+        Id = waiting.ConversationId,
+        Channel = waiting.Channel,
+        Priority = waiting.Priority,
+        WaitingSince = waiting.WaitingSince,
+        Arrival = arrival,
+        TeamId = waiting.TeamId,
+        ResponsibleAgentId = waiting.ResponsibleAgentId,
+        TargetAgentId = waiting.TargetAgentId,
+    };
+
+    public bool Excludes(Guid agentId) => _exclusions?.ContainsKey(agentId) == true;
+
+    public Exclusion? ExclusionOf(Guid agentId) =>
+        _exclusions is not null && _exclusions.TryGetValue(agentId, out var why) ? why : null;
+
+    public void Exclude(Guid agentId, Exclusion why) => (_exclusions ??= [])[agentId] = why;
+}

@@ -1,0 +1,276 @@
+namespace Crm.Routing.Tests;
+
+/// <summary>
+/// What a consumer of the decision stream (the Hub) would believe, built only from the events sent and the
+/// decisions received; the invariant test compares it with the engine after every event.
+/// </summary>
+internal sealed class RoutingModel(RoutingHarness h)
+{
+    private readonly Dictionary<Guid, AgentUpserted> _agents = [];
+    private readonly Dictionary<Guid, ModelConversation> _conversations = [];
+
+    public int Offers { get; private set; }
+
+    public int Expiries { get; private set; }
+
+    public Dictionary<(Guid Agent, string Channel), int> HeldCounts()
+    {
+        var counts = new Dictionary<(Guid, string), int>();
+        foreach (var c in _conversations.Values.Where(c => c.Holder is not null))
+        {
+            var key = (c.Holder!.Value, c.Channel);
+            counts[key] = counts.GetValueOrDefault(key) + 1;
+        }
+
+        return counts;
+    }
+
+    public (Guid AgentId, string Channel)? AgentWithRoom(Random random)
+    {
+        var held = HeldCounts();
+        var roomy = _agents.Values
+            .SelectMany(a => a.CapacityByChannel.Select(c => (a.AgentId, Channel: c.Key, Capacity: c.Value)))
+            .Where(x => held.GetValueOrDefault((x.AgentId, x.Channel)) < x.Capacity)
+            .ToList();
+        if (roomy.Count == 0)
+        {
+            return null;
+        }
+
+        var pick = roomy[random.Next(roomy.Count)];
+        return (pick.AgentId, pick.Channel);
+    }
+
+    public (Guid Conversation, Guid Agent)? SomeOffer(Random random)
+    {
+        var offers = _conversations.Values.Where(c => c.Status == DecisionKind.Offered).ToList();
+        if (offers.Count == 0)
+        {
+            return null;
+        }
+
+        var offer = offers[random.Next(offers.Count)];
+        return (offer.Id, offer.Holder!.Value);
+    }
+
+    /// <summary>What the event itself tells the model, before any decision.</summary>
+    public void Before(RoutingEvent routingEvent)
+    {
+        switch (routingEvent)
+        {
+            case AgentUpserted upserted:
+                _agents[upserted.AgentId] = upserted;
+                break;
+            case AgentPresenceChanged changed when _agents.TryGetValue(changed.AgentId, out var agent):
+                _agents[changed.AgentId] = agent with { Presence = changed.Presence };
+                break;
+            case ConversationWaiting waiting when _conversations.TryGetValue(waiting.ConversationId, out var known) && known.Holder is null:
+                _conversations.Remove(waiting.ConversationId);
+                break;
+            case ConversationAssigned assigned when _agents.ContainsKey(assigned.AgentId)
+                && _conversations.TryGetValue(assigned.ConversationId, out var restored) && restored.Holder is null:
+                _conversations.Remove(assigned.ConversationId);
+                break;
+            default:
+                break;
+        }
+    }
+
+    public void Replay(RoutingEvent routingEvent, IReadOnlyList<RoutingDecision> decisions, int step)
+    {
+        foreach (var d in decisions)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(d.Reason), $"step {step}: {d.Kind} without a reason");
+            Assert.Equal(h.Now, d.At);
+            var known = _conversations.GetValueOrDefault(d.ConversationId);
+            switch (d.Kind)
+            {
+                case DecisionKind.Queued:
+                    Assert.True(known?.Holder is null, $"step {step}: queued while held by {known?.Holder}");
+                    Track(routingEvent, d, known).Status = DecisionKind.Queued;
+                    break;
+                case DecisionKind.Offered or DecisionKind.Assigned:
+                    var isAccept = d.Kind == DecisionKind.Assigned && known?.Status == DecisionKind.Offered && known.Holder == d.AgentId;
+                    Assert.True(isAccept || known?.Holder is null, $"step {step}: {d.Kind} to {d.AgentId} while held by {known?.Holder}");
+                    var conversation = Track(routingEvent, d, known);
+                    if (!isAccept)
+                    {
+                        AssertMayTake(d.AgentId!.Value, conversation, step, d);
+                    }
+
+                    conversation.Holder = d.AgentId;
+                    conversation.Status = d.Kind;
+                    Offers += isAccept ? 0 : 1;
+                    Assert.Equal(d.Kind == DecisionKind.Offered ? h.Now + h.Options.OfferTimeout : null, d.OfferExpiresAt);
+                    break;
+                case DecisionKind.OfferExpired or DecisionKind.OfferDeclined or DecisionKind.Requeued:
+                    Assert.True(known?.Status == DecisionKind.Offered && known.Holder == d.AgentId, $"step {step}: {d.Kind} of an offer {d.AgentId} did not hold");
+                    known!.Holder = null;
+                    known.Status = DecisionKind.Requeued;
+                    if (d.Kind != DecisionKind.Requeued)
+                    {
+                        known.Excluded.Add(d.AgentId!.Value);
+                    }
+
+                    Expiries += d.Kind == DecisionKind.OfferExpired ? 1 : 0;
+                    break;
+                case DecisionKind.Released:
+                    Assert.NotNull(known);
+                    Assert.True(known.Holder == d.AgentId, $"step {step}: released by {d.AgentId} but held by {known.Holder}");
+                    Assert.True(d.AgentId is not null || known.Status == DecisionKind.Queued, $"step {step}: released from queue but {known.Status}");
+                    _conversations.Remove(d.ConversationId);
+                    break;
+                case DecisionKind.Rejected:
+                    Assert.IsNotType<ConversationWaiting>(routingEvent);
+                    break;
+                default:
+                    Assert.Fail($"unexpected decision {d.Kind}");
+                    break;
+            }
+        }
+
+        After(routingEvent);
+        Assert.All(_conversations.Values, c => Assert.True(c.Status is DecisionKind.Queued or DecisionKind.Offered or DecisionKind.Assigned, $"step {step}: {c.Id} left {c.Status}"));
+    }
+
+    public void AssertAgreesWithEngine(int step)
+    {
+        var engine = h.Engine;
+        var held = HeldCounts();
+        foreach (var agentId in _agents.Keys)
+        {
+            var load = engine.GetAgentLoad(agentId);
+            Assert.NotNull(load);
+            var expected = held.Where(x => x.Key.Agent == agentId).ToDictionary(x => x.Key.Channel, x => x.Value);
+            Assert.True(
+                expected.Count == load.ActiveByChannel.Count && expected.All(x => load.ActiveByChannel.GetValueOrDefault(x.Key) == x.Value),
+                $"step {step}: agent {agentId} engine load differs from the decisions");
+            Assert.Equal(expected.Values.Sum(), load.Active);
+            Assert.Equal(_agents[agentId].Presence, load.Presence);
+        }
+
+        foreach (var c in _conversations.Values)
+        {
+            Assert.Equal(c.Holder, engine.HolderOf(c.Id));
+        }
+
+        var queued = _conversations.Values.Where(c => c.Status == DecisionKind.Queued).Select(c => c.Id).ToHashSet();
+        var waiting = engine.WaitingInOrder();
+        Assert.Equal(queued.Count, waiting.Count);
+        Assert.Equal(queued.Count, engine.WaitingCount);
+        Assert.True(queued.SetEquals(waiting), $"step {step}: engine queue differs from the decisions");
+        Assert.True(engine.NextDeadline is null || engine.NextDeadline > h.Now, $"step {step}: a deadline is overdue");
+        Assert.True(
+            !_conversations.Values.Any(c => c.Status == DecisionKind.Offered) || engine.NextDeadline is not null,
+            $"step {step}: pending offer without deadline");
+    }
+
+    public void AssertCapacityRespected(Dictionary<(Guid Agent, string Channel), int> heldBefore, int step)
+    {
+        foreach (var ((agentId, channel), count) in HeldCounts())
+        {
+            if (count <= heldBefore.GetValueOrDefault((agentId, channel)))
+            {
+                continue;
+            }
+
+            var capacity = _agents[agentId].CapacityByChannel.GetValueOrDefault(channel);
+            Assert.True(count <= capacity, $"step {step}: agent {agentId} holds {count} {channel} with capacity {capacity}");
+        }
+    }
+
+    /// <summary>Work conservation: a waiting conversation never sits while an agent who may take it has room.</summary>
+    public void AssertNoEligibleAgentIdlesWhileConversationWaits(int step)
+    {
+        var held = HeldCounts();
+        foreach (var c in _conversations.Values.Where(c => c.Status == DecisionKind.Queued))
+        {
+            var reservedFor = c.Target ?? (IsWaitingForResponsible(c, held) ? c.Responsible : null);
+            foreach (var agent in _agents.Values)
+            {
+                var free = agent.Presence == AgentPresence.Online
+                    && held.GetValueOrDefault((agent.AgentId, c.Channel)) < agent.CapacityByChannel.GetValueOrDefault(c.Channel)
+                    && (c.Team is null || agent.TeamIds.Contains(c.Team.Value))
+                    && !c.Excluded.Contains(agent.AgentId)
+                    && (reservedFor is null || reservedFor == agent.AgentId);
+                Assert.False(free, $"step {step}: {c.Id} waits while agent {agent.AgentId} could take it");
+            }
+        }
+    }
+
+    private bool IsWaitingForResponsible(ModelConversation c, Dictionary<(Guid Agent, string Channel), int> held) =>
+        c.Responsible is Guid r
+        && _agents.TryGetValue(r, out var responsible)
+        && responsible.Presence == AgentPresence.Online
+        && responsible.CapacityByChannel.GetValueOrDefault(c.Channel) > 0
+        && (c.Team is null || responsible.TeamIds.Contains(c.Team.Value))
+        && !c.Excluded.Contains(r)
+        && h.Now < c.WaitingSince + h.Options.StickyWait;
+
+    private void AssertMayTake(Guid agentId, ModelConversation c, int step, RoutingDecision d)
+    {
+        Assert.True(_agents.TryGetValue(agentId, out var agent), $"step {step}: offered to unknown agent");
+        Assert.True(agent.Presence == AgentPresence.Online, $"step {step}: {d} to {agent}");
+        Assert.True(c.Team is null || agent.TeamIds.Contains(c.Team.Value), $"step {step}: {agentId} not in team {c.Team}");
+        Assert.True(c.Target is null || c.Target == agentId, $"step {step}: {agentId} is not the target {c.Target}");
+        Assert.False(c.Excluded.Contains(agentId), $"step {step}: {d} to excluded agent");
+    }
+
+    private ModelConversation Track(RoutingEvent routingEvent, RoutingDecision d, ModelConversation? known)
+    {
+        if (known is not null)
+        {
+            return known;
+        }
+
+        Assert.True(routingEvent is ConversationWaiting, $"{d} for a conversation the model does not know, on {routingEvent}");
+        var waiting = (ConversationWaiting)routingEvent;
+        Assert.Equal(waiting.ConversationId, d.ConversationId);
+        var conversation = new ModelConversation(waiting);
+        _conversations.Add(conversation.Id, conversation);
+        return conversation;
+    }
+
+    private void After(RoutingEvent routingEvent)
+    {
+        switch (routingEvent)
+        {
+            case ConversationAssigned assigned when _agents.ContainsKey(assigned.AgentId):
+                if (!_conversations.TryGetValue(assigned.ConversationId, out var restored))
+                {
+                    restored = new ModelConversation(new ConversationWaiting(assigned.ConversationId, assigned.Channel, 0, h.Now));
+                    _conversations.Add(restored.Id, restored);
+                }
+
+                restored.Holder = assigned.AgentId;
+                restored.Status = DecisionKind.Assigned;
+                break;
+            case AgentRemoved removed:
+                _agents.Remove(removed.AgentId);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private sealed class ModelConversation(ConversationWaiting waiting)
+    {
+        public Guid Id { get; } = waiting.ConversationId;
+
+        public string Channel { get; } = waiting.Channel;
+
+        public Guid? Team { get; } = waiting.TeamId;
+
+        public Guid? Responsible { get; } = waiting.ResponsibleAgentId;
+
+        public Guid? Target { get; } = waiting.TargetAgentId;
+
+        public DateTimeOffset WaitingSince { get; } = waiting.WaitingSince;
+
+        public Guid? Holder { get; set; }
+
+        public DecisionKind Status { get; set; }
+
+        public HashSet<Guid> Excluded { get; } = [];
+    }
+}
