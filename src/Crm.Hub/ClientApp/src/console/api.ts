@@ -1,0 +1,98 @@
+// REST client for /api/v1 (same origin; the auth cookie travels automatically).
+import type {
+  AgentInput,
+  AgentView,
+  ContactView,
+  ConversationStatus,
+  ConversationView,
+  MessageView,
+  Presence,
+  Problem,
+  RoutingDecision,
+  SyncResponse,
+  TeamView,
+} from "./types";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem,
+    readonly retryAfter: number | null,
+  ) {
+    super(problem.detail || problem.title || `HTTP ${status}`);
+  }
+}
+
+let onUnauthorized: () => void = () => undefined;
+
+/** Called when any request (other than login/me) gets 401: the session has ended. */
+export function setUnauthorizedHandler(fn: () => void): void {
+  onUnauthorized = fn;
+}
+
+async function request<T>(method: string, path: string, body?: unknown, quiet401 = false): Promise<T> {
+  const res = await fetch(`/api/v1${path}`, {
+    method,
+    credentials: "same-origin",
+    headers: body === undefined ? { Accept: "application/json" } : { "Content-Type": "application/json", Accept: "application/json" },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  if (res.ok) {
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+  let problem: Problem = { status: res.status, title: res.statusText };
+  try {
+    const text = await res.text();
+    if (text) problem = { status: res.status, ...(JSON.parse(text) as Problem) };
+  } catch {
+    /* not JSON: keep the status line */
+  }
+  const retry = Number(res.headers.get("Retry-After"));
+  if (res.status === 401 && !quiet401) onUnauthorized();
+  throw new ApiError(res.status, problem, Number.isFinite(retry) && retry > 0 ? retry : null);
+}
+
+const q = (params: Record<string, string | number | undefined>) => {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== "") s.set(k, String(v));
+  const text = s.toString();
+  return text ? `?${text}` : "";
+};
+
+export const api = {
+  login: (email: string, password: string) => request<AgentView>("POST", "/auth/login", { email, password }, true),
+  logout: () => request<void>("POST", "/auth/logout", undefined, true),
+  me: () => request<AgentView>("GET", "/auth/me", undefined, true),
+
+  conversations: (filter: { status?: ConversationStatus; assignee?: string; channel?: string }) =>
+    request<ConversationView[]>("GET", `/conversations${q(filter)}`),
+  conversation: (id: string) => request<ConversationView>("GET", `/conversations/${id}`),
+  messages: (id: string) => request<MessageView[]>("GET", `/conversations/${id}/messages`),
+  send: (id: string, body: string, internal: boolean) =>
+    request<MessageView>("POST", `/conversations/${id}/messages`, internal ? { body, internal: true } : { body }),
+  accept: (id: string) => request<ConversationView>("POST", `/conversations/${id}/offer/accept`),
+  decline: (id: string) => request<void>("POST", `/conversations/${id}/offer/decline`),
+  transfer: (id: string, target: { agentId?: string; teamId?: string; note?: string }) =>
+    request<ConversationView>("POST", `/conversations/${id}/transfer`, target),
+  resolve: (id: string) => request<ConversationView>("POST", `/conversations/${id}/resolve`),
+  reopen: (id: string) => request<ConversationView>("POST", `/conversations/${id}/reopen`),
+  decisions: (id: string) => request<RoutingDecision[]>("GET", `/conversations/${id}/decisions`),
+  contact: (id: string) => request<ContactView>("GET", `/contacts/${id}`),
+  sync: (since: number) => request<SyncResponse>("GET", `/sync${q({ since })}`),
+
+  agents: () => request<AgentView[]>("GET", "/agents"),
+  createAgent: (input: AgentInput) => request<AgentView>("POST", "/agents", input),
+  updateAgent: (id: string, input: AgentInput) => request<AgentView>("PUT", `/agents/${id}`, input),
+  setPresence: (presence: Presence) => request<AgentView>("PUT", "/agents/me/presence", { presence }),
+  teams: () => request<TeamView[]>("GET", "/teams"),
+  createTeam: (name: string) => request<TeamView>("POST", "/teams", { name }),
+};
+
+/** The message to show for a failed call: the problem's detail, else its title. */
+export function problemText(err: unknown): string {
+  if (err instanceof ApiError) return err.message;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

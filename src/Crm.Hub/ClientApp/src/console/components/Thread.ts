@@ -1,0 +1,130 @@
+// The messages of one conversation, oldest first. Bodies are always text (textContent), so a body
+// like <img src=x onerror=alert(1)> shows literally. Notes look distinct; outbound shows delivery ticks.
+import { fullTime, t, when } from "../i18n";
+import type { Scope } from "../scope";
+import { store } from "../store";
+import { h, replace, tickGlyph } from "../../shared/h";
+import type { MessageView } from "../types";
+
+export function Thread(scope: Scope, conversationId: string): HTMLElement {
+  const list = h("div", { class: "thread-list", role: "log", "aria-live": "polite", "aria-label": t("thread.label"), "data-testid": "thread" });
+  const typing = h("div", { class: "typing-indicator", "data-testid": "visitor-typing", "aria-live": "polite", hidden: true });
+  const rows = new Map<string, HTMLElement>();
+
+  const render = () => {
+    const messages = store.messages.get(conversationId);
+    const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+    if (!messages) {
+      rows.clear();
+      replace(list, h("div", { class: "empty-state" }, t("thread.loading")));
+      return;
+    }
+    if (messages.length === 0) {
+      rows.clear();
+      replace(list, h("div", { class: "empty-state" }, t("thread.empty")));
+      return;
+    }
+    list.querySelector(":scope > .empty-state")?.remove();
+    const seen = new Set<string>();
+    const last = messages[messages.length - 1]!;
+    const mineJustSent = !rows.has(last.id) && last.authorAgentId !== null && last.authorAgentId === store.me?.id;
+    let cursor: ChildNode | null = list.firstChild;
+    for (const m of messages) {
+      seen.add(m.id);
+      let row = rows.get(m.id);
+      if (!row) {
+        row = messageRow(m);
+        rows.set(m.id, row);
+      } else {
+        updateRow(row, m);
+      }
+      if (row !== cursor) list.insertBefore(row, cursor);
+      else cursor = cursor.nextSibling;
+    }
+    for (const [id, row] of rows) {
+      if (!seen.has(id)) {
+        row.remove();
+        rows.delete(id);
+      }
+    }
+    if (nearBottom || mineJustSent) list.scrollTop = list.scrollHeight;
+  };
+
+  const renderTyping = (id?: string) => {
+    if (id && id !== conversationId) return;
+    const on = store.typing.has(conversationId);
+    typing.hidden = !on;
+    typing.textContent = on ? t("thread.visitorTyping") : "";
+  };
+
+  render();
+  renderTyping();
+  scope.add(store.on("messages", (id) => (id === undefined || id === conversationId) && render()));
+  scope.add(store.on("typing", renderTyping));
+  queueMicrotask(() => (list.scrollTop = list.scrollHeight));
+  return h("div", { class: "thread" }, list, typing);
+}
+
+function authorOf(m: MessageView): string {
+  if (m.direction === "inbound") {
+    return m.authorName || store.conversations.get(m.conversationId)?.contactName || t("thread.customer");
+  }
+  return m.authorName || "";
+}
+
+function messageRow(m: MessageView): HTMLElement {
+  const body = h("div", { class: "message-body", "data-testid": "message-body", dir: "auto" });
+  body.textContent = m.body; // never innerHTML
+  const author = h("span", { class: "message-author" });
+  author.textContent = authorOf(m);
+  const row = h(
+    "article",
+    { class: `message message-${m.direction}`, "data-testid": "message", "data-direction": m.direction, "data-id": m.id },
+    h(
+      "div",
+      { class: "message-meta" },
+      m.direction === "note" ? h("span", { class: "note-label" }, t("thread.note")) : null,
+      author,
+      h("time", { datetime: m.createdAt, title: fullTime(m.createdAt) }, when(m.createdAt)),
+    ),
+    body,
+    m.attachments?.length
+      ? h(
+          "ul",
+          { class: "attachments" },
+          m.attachments.map((a) => {
+            const li = h("li", { class: "attachment", "data-testid": "attachment" });
+            li.textContent = `📎 ${a.fileName} (${formatSize(a.size)})`;
+            return li;
+          }),
+        )
+      : null,
+    h("span", { class: "ticks", "data-testid": "message-status" }),
+  );
+  updateRow(row, m);
+  return row;
+}
+
+function updateRow(row: HTMLElement, m: MessageView): void {
+  const ticks = row.querySelector<HTMLElement>(".ticks")!;
+  const status = m.direction === "outbound" ? m.deliveryStatus : null;
+  if (status) {
+    row.dataset.status = status;
+    ticks.dataset.status = status;
+    ticks.textContent = tickGlyph(status);
+    ticks.title = t(`delivery.${status}`);
+    ticks.setAttribute("aria-label", t(`delivery.${status}`));
+    ticks.hidden = false;
+  } else {
+    delete row.dataset.status;
+    ticks.hidden = true;
+  }
+  const body = row.querySelector<HTMLElement>(".message-body")!;
+  if (body.textContent !== m.body) body.textContent = m.body;
+}
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,0 +1,143 @@
+// The server's shapes, exactly as in the UI contract (camelCase JSON, lowercase enums, ISO times).
+
+export type Role = "agent" | "supervisor" | "marketer" | "admin";
+export type Presence = "online" | "away" | "offline";
+export type Channel = "webchat" | "sms" | "email" | "fax" | "telegram";
+export const CHANNELS: readonly Channel[] = ["webchat", "sms", "email", "fax", "telegram"];
+export type ConversationStatus = "open" | "waiting" | "assigned" | "resolved";
+export type DeliveryStatus = "pending" | "sent" | "delivered" | "read" | "failed";
+
+export interface AgentView {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  teamIds: string[];
+  capacity: Record<string, number>;
+  autoAccept: boolean;
+  presence: Presence;
+}
+
+export interface ConversationView {
+  id: string;
+  number: number;
+  contactId: string;
+  contactName: string;
+  channel: Channel;
+  status: ConversationStatus;
+  category: string | null;
+  priority: number;
+  assigneeId: string | null;
+  assigneeName: string | null;
+  responsibleAgentId: string | null;
+  teamId: string | null;
+  createdAt: string;
+  lastMessageAt: string;
+  lastMessagePreview: string | null;
+  offeredToAgentId: string | null;
+  offerExpiresAt: string | null;
+}
+
+export interface Attachment {
+  id: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+}
+
+export interface MessageView {
+  id: string;
+  conversationId: string;
+  direction: "inbound" | "outbound" | "note";
+  channel: Channel;
+  body: string;
+  authorAgentId: string | null;
+  authorName: string | null;
+  createdAt: string;
+  deliveryStatus: DeliveryStatus | null;
+  attachments: Attachment[];
+}
+
+export interface RoutingDecision {
+  kind: string;
+  agentId: string | null;
+  agentName: string | null;
+  reason: string;
+  at: string;
+}
+
+export interface ContactView {
+  id: string;
+  displayName: string;
+  email: string | null;
+  phone: string | null;
+  createdAt: string;
+  identities: { channel: Channel; address: string; optedOut: boolean }[];
+  timeline: {
+    conversationId: string;
+    number: number;
+    channel: Channel;
+    status: ConversationStatus;
+    createdAt: string;
+    lastMessageAt: string;
+    lastMessagePreview: string | null;
+  }[];
+}
+
+export interface TeamView {
+  id: string;
+  name: string;
+  memberIds: string[];
+}
+
+export interface HubEvent<T = unknown> {
+  seq: number;
+  type: string;
+  conversationId: string | null;
+  at: string;
+  data: T;
+}
+
+export interface SyncResponse {
+  lastSeq: number;
+  events: HubEvent[];
+  /** More events than one page; ask again with since = lastSeq. (Not in the UI contract; the server sends it.) */
+  hasMore?: boolean;
+}
+
+export interface OfferReceived {
+  conversationId: string;
+  agentId: string;
+  expiresAt: string;
+  conversation: ConversationView;
+}
+
+export interface OfferWithdrawn {
+  conversationId: string;
+  agentId: string;
+  reason: string;
+}
+
+export interface MessageStatusChanged {
+  messageId: string;
+  conversationId: string;
+  deliveryStatus: DeliveryStatus;
+}
+
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  errors?: Record<string, string[]>;
+}
+
+export interface AgentInput {
+  email: string;
+  displayName: string;
+  password?: string;
+  role: Role;
+  teamIds: string[];
+  capacity: Record<string, number>;
+  autoAccept: boolean;
+}
