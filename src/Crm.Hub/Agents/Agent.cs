@@ -1,0 +1,52 @@
+using Crm.Routing;
+
+namespace Crm.Hub.Agents;
+
+internal enum AgentRole
+{
+    Agent,
+    Supervisor,
+    Marketer,
+    Admin,
+}
+
+/// <summary>A user of the console. Every role is an agent; supervisors and admins may also take conversations.</summary>
+internal sealed class Agent
+{
+    public Guid Id { get; set; }
+
+    /// <summary>Lower-cased; unique.</summary>
+    public required string Email { get; set; }
+
+    public required string DisplayName { get; set; }
+    public required string PasswordHash { get; set; }
+    public AgentRole Role { get; set; }
+    public bool IsActive { get; set; } = true;
+    public bool AutoAccept { get; set; }
+    public AgentPresence Presence { get; set; } = AgentPresence.Offline;
+    public DateTimeOffset CreatedAt { get; set; }
+    public List<AgentCapacity> Capacities { get; set; } = [];
+    public List<TeamMembership> Teams { get; set; } = [];
+}
+
+/// <summary>How many conversations of one channel the agent takes at once.</summary>
+internal sealed class AgentCapacity
+{
+    public Guid AgentId { get; set; }
+    public required string Channel { get; set; }
+    public int Capacity { get; set; }
+}
+
+internal sealed class Team
+{
+    public Guid Id { get; set; }
+    public required string Name { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public List<TeamMembership> Members { get; set; } = [];
+}
+
+internal sealed class TeamMembership
+{
+    public Guid TeamId { get; set; }
+    public Guid AgentId { get; set; }
+}

@@ -1,0 +1,195 @@
+using System.Net.Mail;
+using System.Security.Claims;
+using Crm.Channels;
+using Crm.Hub.Auth;
+using Crm.Hub.Routing;
+using Crm.Hub.Storage;
+using Crm.Routing;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Hub.Agents;
+
+public sealed record AgentRequest(
+    string? Email, string? DisplayName, string? Password, string? Role, IReadOnlyList<Guid>? TeamIds,
+    IReadOnlyDictionary<string, int>? Capacity, bool AutoAccept = false, bool IsActive = true);
+
+public sealed record PresenceRequest(string? Presence);
+
+public sealed record TeamRequest(string? Name);
+
+internal static class AgentsApi
+{
+    public const int MinPasswordLength = 10;
+
+    public static RouteGroupBuilder MapAgentsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/agents").WithTags("Agents").RequireAuthorization(Policies.Staff);
+        group.MapGet("/", async (HubDbContext db, CancellationToken ct) =>
+            TypedResults.Ok((await db.Agents.AsNoTracking().Include(a => a.Capacities).Include(a => a.Teams).OrderBy(a => a.DisplayName).ToListAsync(ct))
+                .Select(AgentViews.From).ToList()))
+            .WithSummary("Every agent, with roles, teams, capacity and presence.");
+        group.MapPost("/", CreateAsync).RequireAuthorization(Policies.Admin).WithSummary("Creates an agent (admins only).");
+        group.MapPut("/{id:guid}", UpdateAsync).RequireAuthorization(Policies.Admin).WithSummary("Changes an agent (admins only); password optional.");
+        group.MapPut("/me/presence", SetPresenceAsync).WithSummary("Sets the caller's presence: online, away or offline.");
+
+        var teams = routes.MapGroup("/api/v1/teams").WithTags("Teams").RequireAuthorization(Policies.Staff);
+        teams.MapGet("/", async (HubDbContext db, CancellationToken ct) =>
+            TypedResults.Ok((await db.Teams.AsNoTracking().Include(t => t.Members).OrderBy(t => t.Name).ToListAsync(ct))
+                .Select(t => new TeamView(t.Id, t.Name, t.Members.Select(m => m.AgentId).ToList())).ToList()))
+            .WithSummary("Every team and its members.");
+        teams.MapPost("/", CreateTeamAsync).RequireAuthorization(Policies.SupervisorOrAdmin).WithSummary("Creates a team.");
+        return group;
+    }
+
+    private static async Task<Results<Created<AgentView>, ValidationProblem>> CreateAsync(
+        AgentRequest request, HubDbContext db, IPasswordHasher<Agent> hasher, RoutingLoop routing, AgentPresenceTracker presence,
+        TimeProvider time, CancellationToken ct)
+    {
+        var errors = await ValidateAsync(request, db, existing: null, ct);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var agent = new Agent
+        {
+            Id = Guid.CreateVersion7(time.GetUtcNow()),
+            Email = request.Email!.Trim().ToLowerInvariant(),
+            DisplayName = request.DisplayName!.Trim(),
+            PasswordHash = "",
+            CreatedAt = time.GetUtcNow(),
+        };
+        Apply(agent, request);
+        agent.PasswordHash = hasher.HashPassword(agent, request.Password!);
+        db.Agents.Add(agent);
+        await db.SaveChangesAsync(ct);
+        routing.Post(AgentEvents.Upserted(agent, presence.Effective(agent.Id, agent.Presence)));
+        return TypedResults.Created($"/api/v1/agents/{agent.Id}", AgentViews.From(agent));
+    }
+
+    private static async Task<Results<Ok<AgentView>, ProblemHttpResult, ValidationProblem>> UpdateAsync(
+        Guid id, AgentRequest request, HubDbContext db, IPasswordHasher<Agent> hasher, RoutingLoop routing, AgentPresenceTracker presence,
+        CancellationToken ct)
+    {
+        var agent = await db.Agents.Include(a => a.Capacities).Include(a => a.Teams).FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (agent is null)
+        {
+            return TypedResults.Problem(title: "Agent not found", detail: $"There is no agent {id}.", statusCode: StatusCodes.Status404NotFound);
+        }
+        var errors = await ValidateAsync(request, db, agent, ct);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        agent.Email = request.Email!.Trim().ToLowerInvariant();
+        agent.DisplayName = request.DisplayName!.Trim();
+        Apply(agent, request);
+        if (!string.IsNullOrEmpty(request.Password))
+        {
+            agent.PasswordHash = hasher.HashPassword(agent, request.Password);
+        }
+        await db.SaveChangesAsync(ct);
+        routing.Post(agent.IsActive ? AgentEvents.Upserted(agent, presence.Effective(agent.Id, agent.Presence)) : new AgentRemoved(agent.Id));
+        return TypedResults.Ok(AgentViews.From(agent));
+    }
+
+    private static void Apply(Agent agent, AgentRequest request)
+    {
+        agent.Role = Enum.Parse<AgentRole>(request.Role ?? nameof(AgentRole.Agent), ignoreCase: true);
+        agent.AutoAccept = request.AutoAccept;
+        agent.IsActive = request.IsActive;
+        // Edited in place: EF tracks rows by key, so dropping and re-adding (agent, channel) would clash.
+        var capacity = request.Capacity ?? AgentDefaults.Capacities().ToDictionary(c => c.Channel, c => c.Capacity);
+        agent.Capacities.RemoveAll(c => !capacity.ContainsKey(c.Channel));
+        foreach (var (channel, value) in capacity)
+        {
+            if (agent.Capacities.Find(c => c.Channel == channel) is { } row)
+            {
+                row.Capacity = value;
+            }
+            else
+            {
+                agent.Capacities.Add(new AgentCapacity { AgentId = agent.Id, Channel = channel, Capacity = value });
+            }
+        }
+        var teams = (request.TeamIds ?? []).ToHashSet();
+        agent.Teams.RemoveAll(t => !teams.Contains(t.TeamId));
+        agent.Teams.AddRange(teams.Where(t => !agent.Teams.Exists(m => m.TeamId == t)).Select(t => new TeamMembership { AgentId = agent.Id, TeamId = t }));
+    }
+
+    private static async Task<Dictionary<string, string[]>> ValidateAsync(AgentRequest request, HubDbContext db, Agent? existing, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var email = request.Email?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(email) || email.Length > 320 || !MailAddress.TryCreate(email, out _))
+        {
+            errors["email"] = ["A valid email address is required."];
+        }
+        else if (await db.Agents.AnyAsync(a => a.Email == email && (existing == null || a.Id != existing.Id), ct))
+        {
+            errors["email"] = ["Another agent already uses this email address."];
+        }
+        if (string.IsNullOrWhiteSpace(request.DisplayName) || request.DisplayName.Trim().Length > 200)
+        {
+            errors["displayName"] = ["A display name of 1 to 200 characters is required."];
+        }
+        if (existing is null || !string.IsNullOrEmpty(request.Password))
+        {
+            if (request.Password is null || request.Password.Length < MinPasswordLength)
+            {
+                errors["password"] = [$"The password must be at least {MinPasswordLength} characters long."];
+            }
+        }
+        if (request.Role is not null && (!Enum.TryParse<AgentRole>(request.Role, ignoreCase: true, out var role) || !Enum.IsDefined(role)))
+        {
+            errors["role"] = ["role must be agent, supervisor, marketer or admin."];
+        }
+        if (request.Capacity is not null)
+        {
+            var bad = request.Capacity.Where(kv => !ChannelNames.IsKnown(kv.Key) || kv.Value is < 0 or > 100).Select(kv => kv.Key).ToList();
+            if (bad.Count > 0)
+            {
+                errors["capacity"] = [$"Capacity must be 0-100 per known channel ({string.Join(", ", ChannelNames.All)}); wrong: {string.Join(", ", bad)}."];
+            }
+        }
+        if (request.TeamIds is { Count: > 0 } teamIds)
+        {
+            var known = await db.Teams.Where(t => teamIds.Contains(t.Id)).Select(t => t.Id).ToListAsync(ct);
+            var unknown = teamIds.Except(known).ToList();
+            if (unknown.Count > 0)
+            {
+                errors["teamIds"] = [$"Unknown team(s): {string.Join(", ", unknown)}."];
+            }
+        }
+        return errors;
+    }
+
+    private static async Task<Results<Ok<AgentView>, ValidationProblem>> SetPresenceAsync(
+        PresenceRequest request, ClaimsPrincipal user, AgentPresenceTracker presence, HubDbContext db, CancellationToken ct)
+    {
+        if (!Enum.TryParse<AgentPresence>(request.Presence, ignoreCase: true, out var chosen) || !Enum.IsDefined(chosen))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["presence"] = ["presence must be online, away or offline."] });
+        }
+        await presence.SetChosenAsync(user.AgentId(), chosen, ct);
+        return TypedResults.Ok((await AgentViews.FindAsync(db, user.AgentId(), ct))!);
+    }
+
+    private static async Task<Results<Created<TeamView>, ValidationProblem>> CreateTeamAsync(TeamRequest request, HubDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        var name = request.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > 100)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["A team name of 1 to 100 characters is required."] });
+        }
+        if (await db.Teams.AnyAsync(t => t.Name == name, ct))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["A team with this name exists."] });
+        }
+        var team = new Team { Id = Guid.CreateVersion7(time.GetUtcNow()), Name = name, CreatedAt = time.GetUtcNow() };
+        db.Teams.Add(team);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/v1/teams/{team.Id}", new TeamView(team.Id, team.Name, []));
+    }
+}

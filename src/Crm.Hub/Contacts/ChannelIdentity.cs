@@ -1,0 +1,15 @@
+namespace Crm.Hub.Contacts;
+
+/// <summary>One address of a contact on one channel (a visitor id, an E.164 number, an email address...).</summary>
+internal sealed class ChannelIdentity
+{
+    public Guid Id { get; set; }
+    public Guid ContactId { get; set; }
+    public Contact? Contact { get; set; }
+    public required string Channel { get; set; }
+    public required string AccountId { get; set; }
+    public required string Address { get; set; }
+    public DateTimeOffset? OptedOutAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset LastSeenAt { get; set; }
+}

@@ -1,0 +1,42 @@
+using Crm.Hub.Contacts;
+
+namespace Crm.Hub.Conversations;
+
+internal enum ConversationStatus
+{
+    /// <summary>Exists but is not in routing (reserved for channels that open conversations without a customer message).</summary>
+    Open,
+    /// <summary>In the routing queue, possibly with a pending offer.</summary>
+    Waiting,
+    Assigned,
+    Resolved,
+}
+
+internal sealed class Conversation
+{
+    public Guid Id { get; set; }
+
+    /// <summary>Human reference shown as #Number.</summary>
+    public long Number { get; set; }
+
+    public Guid ContactId { get; set; }
+    public Contact? Contact { get; set; }
+    public required string Channel { get; set; }
+    public ConversationStatus Status { get; set; }
+    public string? Category { get; set; }
+    public int Priority { get; set; }
+    public Guid? AssigneeId { get; set; }
+    public Guid? ResponsibleAgentId { get; set; }
+    public Guid? TeamId { get; set; }
+    public Guid? OfferedToAgentId { get; set; }
+    public DateTimeOffset? OfferExpiresAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset WaitingSince { get; set; }
+    public DateTimeOffset LastMessageAt { get; set; }
+    public string? LastMessagePreview { get; set; }
+    public DateTimeOffset? AssignedAt { get; set; }
+    public DateTimeOffset? FirstResponseAt { get; set; }
+    public DateTimeOffset? ResolvedAt { get; set; }
+
+    public bool IsOpen => Status != ConversationStatus.Resolved;
+}

@@ -1,0 +1,53 @@
+using Crm.Channels;
+using Crm.Hub.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Hub.Conversations;
+
+public sealed record ConversationView(
+    Guid Id, long Number, Guid ContactId, string? ContactName, string Channel, string Status, string? Category, int Priority,
+    Guid? AssigneeId, string? AssigneeName, Guid? ResponsibleAgentId, Guid? TeamId, DateTimeOffset CreatedAt,
+    DateTimeOffset LastMessageAt, string? LastMessagePreview, Guid? OfferedToAgentId, DateTimeOffset? OfferExpiresAt);
+
+public sealed record AttachmentView(Guid Id, string FileName, string ContentType, long Size);
+
+public sealed record MessageView(
+    Guid Id, Guid ConversationId, string Direction, string Channel, string Body, Guid? AuthorAgentId, string? AuthorName,
+    DateTimeOffset CreatedAt, string? DeliveryStatus, IReadOnlyList<AttachmentView> Attachments);
+
+internal static class ConversationViews
+{
+    public const int PreviewLength = 140;
+
+    public static string Preview(string body) => body.Length <= PreviewLength ? body : string.Concat(body.AsSpan(0, PreviewLength - 1), "…");
+
+    public static string Wire(ConversationStatus status) => status.ToString().ToLowerInvariant();
+
+    public static string Wire(MessageDirection direction) => direction.ToString().ToLowerInvariant();
+
+    public static string? Wire(DeliveryStatus? status) => status?.ToString().ToLowerInvariant();
+
+    public static async Task<ConversationView?> FindAsync(HubDbContext db, Guid id, CancellationToken ct) =>
+        (await ForAsync(db, db.Conversations.Where(c => c.Id == id), ct)).FirstOrDefault();
+
+    public static async Task<List<ConversationView>> ForAsync(HubDbContext db, IQueryable<Conversation> query, CancellationToken ct)
+    {
+        var rows = await query.AsNoTracking()
+            .Select(c => new { Conversation = c, ContactName = c.Contact!.DisplayName })
+            .ToListAsync(ct);
+        var agentIds = rows.Where(r => r.Conversation.AssigneeId != null).Select(r => r.Conversation.AssigneeId!.Value).Distinct().ToList();
+        var names = agentIds.Count == 0
+            ? []
+            : await db.Agents.AsNoTracking().Where(a => agentIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.DisplayName, ct);
+        return rows.Select(r => From(r.Conversation, r.ContactName, r.Conversation.AssigneeId is { } a ? names.GetValueOrDefault(a) : null)).ToList();
+    }
+
+    public static ConversationView From(Conversation c, string? contactName, string? assigneeName) => new(
+        c.Id, c.Number, c.ContactId, contactName ?? $"Visitor #{c.Number}", c.Channel, Wire(c.Status), c.Category, c.Priority,
+        c.AssigneeId, assigneeName, c.ResponsibleAgentId, c.TeamId, c.CreatedAt, c.LastMessageAt, c.LastMessagePreview,
+        c.OfferedToAgentId, c.OfferExpiresAt);
+
+    public static MessageView From(Message m, string? authorName) => new(
+        m.Id, m.ConversationId, Wire(m.Direction), m.Channel, m.Body, m.AuthorAgentId, authorName, m.CreatedAt,
+        Wire(m.DeliveryStatus), m.Attachments.Select(a => new AttachmentView(a.Id, a.FileName, a.ContentType, a.Size)).ToList());
+}

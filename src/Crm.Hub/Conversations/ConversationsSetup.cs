@@ -1,0 +1,38 @@
+using Crm.Hub.Agents;
+using Crm.Hub.Contacts;
+using Crm.Hub.Outbox;
+using Crm.Hub.Realtime;
+using Crm.Hub.Routing;
+
+namespace Crm.Hub.Conversations;
+
+internal static class ConversationsSetup
+{
+    /// <summary>The conversation spine: ingest, routing loop, outbox, realtime pushes.</summary>
+    public static IServiceCollection AddConversations(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<HubRoutingOptions>().BindConfiguration(HubRoutingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<RoutingLoop>();
+        services.AddHostedService(sp => sp.GetRequiredService<RoutingLoop>());
+        services.AddScoped<RoutingDecisionApplier>();
+        services.AddSingleton<AgentPresenceTracker>();
+        services.AddSingleton<IngestPipeline>();
+        services.AddScoped<ConversationActions>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddHostedService<OutboxDispatcher>();
+        services.AddSingleton<StaffBroadcaster>();
+        services.AddSignalR(o => o.MaximumReceiveMessageSize = 64 * 1024)
+            .AddJsonProtocol(o => WireJson.Configure(o.PayloadSerializerOptions));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapConversations(this IEndpointRouteBuilder routes)
+    {
+        routes.MapConversationsApi();
+        routes.MapContactsApi();
+        routes.MapAgentsApi();
+        routes.MapSyncApi();
+        return routes;
+    }
+}

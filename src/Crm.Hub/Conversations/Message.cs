@@ -1,0 +1,40 @@
+using Crm.Channels;
+
+namespace Crm.Hub.Conversations;
+
+internal enum MessageDirection
+{
+    Inbound,
+    Outbound,
+    /// <summary>An internal note: agents see it, the customer never does.</summary>
+    Note,
+}
+
+internal sealed class Message
+{
+    public Guid Id { get; set; }
+    public Guid ConversationId { get; set; }
+    public MessageDirection Direction { get; set; }
+    public required string Channel { get; set; }
+    public required string Body { get; set; }
+    public Guid? AuthorAgentId { get; set; }
+
+    /// <summary>The provider's id; (Channel, ProviderMessageId) is unique so provider retries are stored once.</summary>
+    public string? ProviderMessageId { get; set; }
+
+    public DeliveryStatus? DeliveryStatus { get; set; }
+    public string? DeliveryError { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public List<Attachment> Attachments { get; set; } = [];
+}
+
+internal sealed class Attachment
+{
+    public Guid Id { get; set; }
+    public Guid MessageId { get; set; }
+    public required string FileName { get; set; }
+    public required string ContentType { get; set; }
+    public long Size { get; set; }
+    public required string Sha256 { get; set; }
+    public required string StoragePath { get; set; }
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Crm.Channels;
+using Crm.Channels.WebChat;
+using Crm.Hub.Storage;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Hub.Health;
+
+internal static class HealthSetup
+{
+    public static IServiceCollection AddHubHealth(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+            .AddCheck<ChannelsHealthCheck>("channels", tags: ["ready"]);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapHubHealth(this IEndpointRouteBuilder routes)
+    {
+        // Live: the process answers. Ready: it can take traffic (database reachable), with each channel's state.
+        routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
+        routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteAsync });
+        return routes;
+    }
+
+    private static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return JsonSerializer.SerializeAsync(context.Response.Body, new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString(),
+                description = e.Value.Description,
+                data = e.Value.Data,
+            }),
+        }, Realtime.WireJson.Options);
+    }
+}
+
+internal sealed class DatabaseHealthCheck(HubDbContext db) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await db.Database.CanConnectAsync(cancellationToken)
+            ? HealthCheckResult.Healthy("The database answers.")
+            : HealthCheckResult.Unhealthy("The database does not answer.");
+}
+
+/// <summary>Which channels are on; a channel that is off is not a fault.</summary>
+internal sealed class ChannelsHealthCheck(IOptions<WebChatOptions> webChat) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var states = new Dictionary<string, object>
+        {
+            [ChannelNames.WebChat] = webChat.Value.Enabled ? "on" : "off",
+            [ChannelNames.Sms] = "off: not configured",
+            [ChannelNames.Email] = "off: not configured",
+            [ChannelNames.Fax] = "off: not configured",
+            [ChannelNames.Telegram] = "off: not configured",
+        };
+        return Task.FromResult(HealthCheckResult.Healthy("Channel states.", states));
+    }
+}

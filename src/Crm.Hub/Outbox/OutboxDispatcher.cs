@@ -1,0 +1,160 @@
+using Crm.Channels;
+using Crm.Hub.Conversations;
+using Crm.Hub.Realtime;
+using Crm.Hub.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Hub.Outbox;
+
+/// <summary>
+/// Carries out committed sends through the channel senders, with retry and backoff. A send that was under way
+/// when the process died is repeated only when its channel is idempotent; otherwise it is marked unknown.
+/// </summary>
+internal sealed partial class OutboxDispatcher(
+    IServiceScopeFactory scopes, IEnumerable<IChannelSender> senders, OutboxSignal signal, StaffBroadcaster broadcaster,
+    TimeProvider time, ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    public const int MaxAttempts = 8;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private readonly Dictionary<string, IChannelSender> _senders = senders.ToDictionary(s => s.Channel);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await RecoverInterruptedAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await DispatchDueAsync(stoppingToken) > 0)
+                {
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.DispatchFailed(logger, ex);
+            }
+            await signal.WaitAsync(PollInterval, time, stoppingToken);
+        }
+    }
+
+    private async Task RecoverInterruptedAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        foreach (var row in await db.Outbox.Where(o => o.State == OutboxState.Sending).ToListAsync(ct))
+        {
+            var idempotent = _senders.TryGetValue(row.Channel, out var sender) && sender.IsIdempotent;
+            row.State = idempotent ? OutboxState.Pending : OutboxState.Unknown;
+            row.LastError = idempotent ? row.LastError : "The hub stopped while this message was being sent; it may or may not have arrived.";
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task<int> DispatchDueAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var now = time.GetUtcNow();
+        var due = await db.Outbox.Where(o => o.State == OutboxState.Pending && o.NextAttemptAt <= now)
+            .OrderBy(o => o.NextAttemptAt).Take(50).ToListAsync(ct);
+        foreach (var row in due)
+        {
+            await SendOneAsync(db, row, ct);
+        }
+        return due.Count;
+    }
+
+    private async Task SendOneAsync(HubDbContext db, OutboxMessage row, CancellationToken ct)
+    {
+        var message = await db.Messages.FirstAsync(m => m.Id == row.MessageId, ct);
+        var conversation = await db.Conversations.AsNoTracking().FirstAsync(c => c.Id == message.ConversationId, ct);
+        var to = await db.ChannelIdentities.AsNoTracking()
+            .Where(i => i.ContactId == conversation.ContactId && i.Channel == row.Channel)
+            .OrderByDescending(i => i.LastSeenAt).FirstOrDefaultAsync(ct);
+        var author = message.AuthorAgentId is { } a ? await db.Agents.Where(x => x.Id == a).Select(x => x.DisplayName).FirstOrDefaultAsync(ct) : null;
+
+        SendResult result;
+        if (!_senders.TryGetValue(row.Channel, out var sender))
+        {
+            result = SendResult.Permanent($"The {row.Channel} channel is not configured on this hub.");
+        }
+        else if (to is null)
+        {
+            result = SendResult.Permanent($"The contact has no {row.Channel} address.");
+        }
+        else
+        {
+            row.State = OutboxState.Sending;
+            row.Attempts++;
+            await db.SaveChangesAsync(ct);
+            try
+            {
+                result = await sender.SendAsync(new OutboundMessage(message.Id, new ChannelAddress(to.Channel, to.AccountId, to.Address),
+                    message.Body, author, message.CreatedAt), ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                result = SendResult.Transient(ex.Message);
+            }
+        }
+        await RecordAsync(db, row, message, result, ct);
+    }
+
+    private async Task RecordAsync(HubDbContext db, OutboxMessage row, Message message, SendResult result, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        DeliveryStatus? status = null;
+        switch (result.Outcome)
+        {
+            case SendOutcome.Sent:
+                row.State = OutboxState.Sent;
+                row.CompletedAt = now;
+                message.ProviderMessageId ??= result.ProviderMessageId;
+                status = DeliveryStatus.Sent;
+                break;
+            case SendOutcome.TransientFailure when row.Attempts < MaxAttempts:
+                row.State = OutboxState.Pending;
+                row.LastError = result.Error;
+                row.NextAttemptAt = now + (result.RetryAfter ?? Backoff(row.Attempts));
+                Log.Retrying(logger, row.MessageId, row.Attempts, result.Error);
+                break;
+            default:
+                row.State = OutboxState.Failed;
+                row.CompletedAt = now;
+                row.LastError = result.Error;
+                message.DeliveryError = result.Error;
+                status = DeliveryStatus.Failed;
+                break;
+        }
+        ConversationEvent? e = null;
+        if (status is { } next && (message.DeliveryStatus ?? DeliveryStatus.Pending).CanMoveTo(next))
+        {
+            message.DeliveryStatus = next;
+            e = db.Append(EventKinds.DeliveryChanged, StaffEvents.MessageStatusChanged,
+                message.ConversationId, null,
+                new { messageId = message.Id, conversationId = message.ConversationId, deliveryStatus = ConversationViews.Wire(next), error = message.DeliveryError },
+                now);
+        }
+        await db.SaveChangesAsync(ct);
+        if (e is not null)
+        {
+            await broadcaster.PushAsync([e]);
+        }
+    }
+
+    /// <summary>1 s, 2 s, 4 s ... capped at 5 minutes, with up to 20 % jitter so retries of many messages spread out.</summary>
+    internal static TimeSpan Backoff(int attempt)
+    {
+        var seconds = Math.Min(300, Math.Pow(2, Math.Max(0, attempt - 1)));
+        return TimeSpan.FromSeconds(seconds * (1 + (Random.Shared.NextDouble() * 0.2)));
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Error, "Outbox dispatch failed; retrying on the next poll")]
+        public static partial void DispatchFailed(ILogger logger, Exception ex);
+
+        [LoggerMessage(2, LogLevel.Warning, "Send of message {MessageId} failed (attempt {Attempt}): {Error}; retrying")]
+        public static partial void Retrying(ILogger logger, Guid messageId, int attempt, string? error);
+    }
+}

@@ -1,0 +1,54 @@
+using Crm.Hub.Auth;
+using Crm.Hub.Conversations;
+using Crm.Hub.Health;
+using Crm.Hub.Realtime;
+using Crm.Hub.Storage;
+using Crm.Hub.Ui;
+using Crm.Hub.WebChat;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddProblemDetails();
+builder.Services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
+builder.Services.AddOpenApi();
+builder.Services.AddStorage();
+builder.Services.AddStaffAuth();
+builder.Services.AddConversations();
+builder.Services.AddWebChat();
+builder.Services.AddHubHealth();
+
+var app = builder.Build();
+
+await app.MigrateDatabaseAsync();
+await app.EnsureFirstAdminAsync();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+// Routing after static files: the console's catch-all route must not swallow its own assets.
+app.UseRouting();
+app.UseCors();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+
+app.MapOpenApi("/openapi/{documentName}.json");
+app.UseSwaggerUI(o =>
+{
+    o.RoutePrefix = "docs";
+    o.SwaggerEndpoint("/openapi/v1.json", "Crm.Hub API v1");
+});
+app.MapAuthApi();
+app.MapConversations();
+app.MapWebChat();
+app.MapHubHealth();
+app.MapUi();
+
+app.Lifetime.ApplicationStarted.Register(() =>
+    Console.WriteLine($"Crm.Hub is running: console {string.Join(", ", app.Urls.Select(u => u.TrimEnd('/') + "/app/"))}, widget demo /demo, API docs /docs"));
+
+await app.RunAsync();
+
+/// <summary>The entry point, visible to the test host.</summary>
+public partial class Program;

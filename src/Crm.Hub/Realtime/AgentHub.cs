@@ -1,0 +1,39 @@
+using Crm.Hub.Agents;
+using Crm.Hub.Auth;
+using Crm.Hub.WebChat;
+using Crm.Routing;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Crm.Hub.Realtime;
+
+/// <summary>The console's live connection: pushes only, plus presence and typing.</summary>
+[Authorize(Policy = Policies.Staff)]
+internal sealed class AgentHub(AgentPresenceTracker presenceTracker, VisitorNotifier visitors) : Hub<IAgentClient>
+{
+    public override async Task OnConnectedAsync()
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, StaffBroadcaster.StaffGroup);
+        await presenceTracker.ConnectedAsync(Context.User!.AgentId());
+        await base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        presenceTracker.Disconnected(Context.User!.AgentId());
+        return base.OnDisconnectedAsync(exception);
+    }
+
+    public async Task<string> SetPresence(string presence)
+    {
+        if (!Enum.TryParse<AgentPresence>(presence, ignoreCase: true, out var chosen) || !Enum.IsDefined(chosen))
+        {
+            throw new HubException("presence must be online, away or offline.");
+        }
+        var set = await presenceTracker.SetChosenAsync(Context.User!.AgentId(), chosen, Context.ConnectionAborted);
+        return AgentViews.Wire(set);
+    }
+
+    public Task Typing(Guid conversationId, bool isTyping) =>
+        visitors.AgentTypingAsync(conversationId, Context.User!.Identity?.Name, isTyping);
+}

@@ -1,0 +1,32 @@
+using System.Text.Json;
+
+namespace Crm.Hub.Realtime;
+
+/// <summary>
+/// The envelope of everything pushed to consoles. Persisted events have <c>Seq</c> &gt; 0 and can be fetched
+/// again from <c>GET /api/v1/sync?since=</c>; transient ones (typing, presence) have <c>Seq</c> = 0.
+/// </summary>
+public sealed record HubEvent(long Seq, string Type, Guid? ConversationId, DateTimeOffset At, JsonElement Data);
+
+/// <summary>The console's client methods; the names are the <c>type</c> of <see cref="HubEvent"/>.</summary>
+public interface IAgentClient
+{
+    Task ConversationUpdated(HubEvent e);
+    Task MessageAdded(HubEvent e);
+    Task MessageStatusChanged(HubEvent e);
+    Task OfferReceived(HubEvent e);
+    Task OfferWithdrawn(HubEvent e);
+    Task VisitorTyping(HubEvent e);
+    Task PresenceChanged(HubEvent e);
+}
+
+internal static class StaffEvents
+{
+    public const string ConversationUpdated = nameof(IAgentClient.ConversationUpdated);
+    public const string MessageAdded = nameof(IAgentClient.MessageAdded);
+    public const string MessageStatusChanged = nameof(IAgentClient.MessageStatusChanged);
+    public const string OfferReceived = nameof(IAgentClient.OfferReceived);
+    public const string OfferWithdrawn = nameof(IAgentClient.OfferWithdrawn);
+    public const string VisitorTyping = nameof(IAgentClient.VisitorTyping);
+    public const string PresenceChanged = nameof(IAgentClient.PresenceChanged);
+}

@@ -1,0 +1,18 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Crm.Hub.Routing;
+
+/// <summary>Section <c>Crm:Routing</c>.</summary>
+internal sealed class HubRoutingOptions
+{
+    public const string Section = "Crm:Routing";
+
+    [Range(1, 3600, ErrorMessage = "Crm:Routing:OfferTimeoutSeconds must be between 1 and 3600.")]
+    public int OfferTimeoutSeconds { get; set; } = 30;
+
+    [Range(0, 86400, ErrorMessage = "Crm:Routing:StickyWaitSeconds must be between 0 and 86400.")]
+    public int StickyWaitSeconds { get; set; } = 60;
+
+    [Range(0, 3600, ErrorMessage = "Crm:Routing:DisconnectGraceSeconds must be between 0 and 3600.")]
+    public int DisconnectGraceSeconds { get; set; } = 5;
+}

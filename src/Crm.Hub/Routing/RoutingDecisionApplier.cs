@@ -1,0 +1,114 @@
+using Crm.Hub.Conversations;
+using Crm.Hub.Realtime;
+using Crm.Hub.Storage;
+using Crm.Hub.WebChat;
+using Crm.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Hub.Routing;
+
+public sealed record DecisionView(string Kind, Guid? AgentId, string? AgentName, string Reason, DateTimeOffset At, DateTimeOffset? OfferExpiresAt);
+
+/// <summary>Turns routing decisions into conversation state and events, in one commit per batch.</summary>
+internal sealed class RoutingDecisionApplier(HubDbContext db, StaffBroadcaster broadcaster, VisitorNotifier visitors, TimeProvider time)
+{
+    public const string DecisionMethod = "RoutingDecision";
+
+    public async Task ApplyAsync(IReadOnlyList<RoutingDecision> decisions, CancellationToken ct)
+    {
+        var persisted = decisions.Where(d => d.Kind != DecisionKind.Rejected).ToList();
+        if (persisted.Count == 0)
+        {
+            return;
+        }
+        var ids = persisted.Select(d => d.ConversationId).Distinct().ToList();
+        var conversations = await db.Conversations.Include(c => c.Contact).Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+        var names = await db.Agents.AsNoTracking().ToDictionaryAsync(a => a.Id, a => a.DisplayName, ct);
+        var events = new List<ConversationEvent>();
+        var assigned = new List<Guid>();
+        var touched = new HashSet<Guid>();
+        var now = time.GetUtcNow();
+
+        foreach (var d in persisted)
+        {
+            if (!conversations.TryGetValue(d.ConversationId, out var c))
+            {
+                continue;
+            }
+            if (d.Kind != DecisionKind.Released)
+            {
+                touched.Add(c.Id);
+            }
+            var agentName = d.AgentId is { } id ? names.GetValueOrDefault(id) : null;
+            events.Add(db.Append(EventKinds.RoutingDecision, DecisionMethod, c.Id, d.AgentId,
+                new DecisionView(Wire(d.Kind), d.AgentId, agentName, d.Reason, d.At, d.OfferExpiresAt), d.At));
+
+            switch (d.Kind)
+            {
+                case DecisionKind.Offered:
+                    c.Status = ConversationStatus.Waiting;
+                    c.OfferedToAgentId = d.AgentId;
+                    c.OfferExpiresAt = d.OfferExpiresAt;
+                    events.Add(db.Append(EventKinds.Offered, StaffEvents.OfferReceived, c.Id, d.AgentId, new
+                    {
+                        conversationId = c.Id,
+                        agentId = d.AgentId,
+                        expiresAt = d.OfferExpiresAt,
+                        conversation = View(c, names),
+                    }, d.At));
+                    break;
+                case DecisionKind.Assigned when d.AgentId is { } agentId:
+                    c.Status = ConversationStatus.Assigned;
+                    c.AssigneeId = agentId;
+                    c.AssignedAt = d.At;
+                    c.ResponsibleAgentId = agentId;
+                    c.OfferedToAgentId = null;
+                    c.OfferExpiresAt = null;
+                    c.Contact!.ResponsibleAgentId = agentId;
+                    assigned.Add(c.Id);
+                    break;
+                case DecisionKind.OfferExpired or DecisionKind.OfferDeclined or DecisionKind.Requeued:
+                    if (c.OfferedToAgentId == d.AgentId)
+                    {
+                        c.OfferedToAgentId = null;
+                        c.OfferExpiresAt = null;
+                    }
+                    events.Add(db.Append(EventKinds.OfferWithdrawn, StaffEvents.OfferWithdrawn, c.Id, d.AgentId,
+                        new { conversationId = c.Id, agentId = d.AgentId, reason = d.Reason, kind = Wire(d.Kind) }, d.At));
+                    break;
+                case DecisionKind.Queued:
+                    if (c.Status != ConversationStatus.Resolved)
+                    {
+                        c.Status = ConversationStatus.Waiting;
+                    }
+                    c.OfferedToAgentId = null;
+                    c.OfferExpiresAt = null;
+                    break;
+            }
+        }
+
+        // One refreshed view per touched conversation, after all its decisions.
+        foreach (var c in conversations.Values.Where(c => touched.Contains(c.Id)))
+        {
+            var kind = assigned.Contains(c.Id) ? EventKinds.Assigned : EventKinds.Queued;
+            events.Add(db.Append(kind, StaffEvents.ConversationUpdated, c.Id, c.AssigneeId, View(c, names), now));
+        }
+
+        await db.SaveChangesAsync(ct);
+        await broadcaster.PushAsync(events);
+        foreach (var conversationId in assigned)
+        {
+            await visitors.InboundDeliveredAsync(conversationId, ct);
+        }
+    }
+
+    private static ConversationView View(Conversation c, Dictionary<Guid, string> names) =>
+        ConversationViews.From(c, c.Contact?.DisplayName, c.AssigneeId is { } a ? names.GetValueOrDefault(a) : null);
+
+    public static string Wire(DecisionKind kind) => kind switch
+    {
+        DecisionKind.OfferExpired => "offerExpired",
+        DecisionKind.OfferDeclined => "offerDeclined",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+}

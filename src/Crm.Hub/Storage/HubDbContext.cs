@@ -1,0 +1,134 @@
+using Crm.Hub.Agents;
+using Crm.Hub.Contacts;
+using Crm.Hub.Conversations;
+using Crm.Hub.Outbox;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Crm.Hub.Storage;
+
+/// <summary>
+/// The hub's database. The model sticks to what both SQLite and PostgreSQL express the same way:
+/// enums as strings, GUID keys, no provider-specific SQL.
+/// </summary>
+internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbContext(options)
+{
+    public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<ChannelIdentity> ChannelIdentities => Set<ChannelIdentity>();
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+    public DbSet<Message> Messages => Set<Message>();
+    public DbSet<Attachment> Attachments => Set<Attachment>();
+    public DbSet<ConversationEvent> Events => Set<ConversationEvent>();
+    public DbSet<Agent> Agents => Set<Agent>();
+    public DbSet<AgentCapacity> AgentCapacities => Set<AgentCapacity>();
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<TeamMembership> TeamMemberships => Set<TeamMembership>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no timestamp type that sorts and compares correctly; store UTC ticks instead.
+        // PostgreSQL keeps its native timestamptz.
+        if (Database.IsSqlite())
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Contact>(e =>
+        {
+            e.Property(c => c.DisplayName).HasMaxLength(200);
+            e.Property(c => c.Email).HasMaxLength(320);
+            e.Property(c => c.Phone).HasMaxLength(32);
+            e.HasMany(c => c.Identities).WithOne(i => i.Contact).HasForeignKey(i => i.ContactId);
+        });
+
+        modelBuilder.Entity<ChannelIdentity>(e =>
+        {
+            e.Property(i => i.Channel).HasMaxLength(16);
+            e.Property(i => i.AccountId).HasMaxLength(200);
+            e.Property(i => i.Address).HasMaxLength(320);
+            e.HasIndex(i => new { i.Channel, i.AccountId, i.Address }).IsUnique();
+        });
+
+        modelBuilder.Entity<Conversation>(e =>
+        {
+            e.Property(c => c.Channel).HasMaxLength(16);
+            e.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(c => c.Category).HasMaxLength(64);
+            e.Property(c => c.LastMessagePreview).HasMaxLength(200);
+            e.HasIndex(c => c.Number).IsUnique();
+            e.HasIndex(c => new { c.ContactId, c.Status });
+            e.HasIndex(c => new { c.Status, c.AssigneeId });
+            e.HasOne(c => c.Contact).WithMany().HasForeignKey(c => c.ContactId);
+        });
+
+        modelBuilder.Entity<Message>(e =>
+        {
+            e.Property(m => m.Direction).HasConversion<string>().HasMaxLength(16);
+            e.Property(m => m.Channel).HasMaxLength(16);
+            e.Property(m => m.ProviderMessageId).HasMaxLength(200);
+            e.Property(m => m.DeliveryStatus).HasConversion<string>().HasMaxLength(16);
+            e.Property(m => m.DeliveryError).HasMaxLength(1000);
+            e.HasIndex(m => new { m.Channel, m.ProviderMessageId }).IsUnique();
+            e.HasIndex(m => new { m.ConversationId, m.CreatedAt });
+            e.HasOne<Conversation>().WithMany().HasForeignKey(m => m.ConversationId);
+            e.HasMany(m => m.Attachments).WithOne().HasForeignKey(a => a.MessageId);
+        });
+
+        modelBuilder.Entity<Attachment>(e =>
+        {
+            e.Property(a => a.FileName).HasMaxLength(255);
+            e.Property(a => a.ContentType).HasMaxLength(127);
+            e.Property(a => a.Sha256).HasMaxLength(64);
+            e.Property(a => a.StoragePath).HasMaxLength(500);
+        });
+
+        modelBuilder.Entity<ConversationEvent>(e =>
+        {
+            e.HasKey(x => x.Seq);
+            e.Property(x => x.Seq).ValueGeneratedOnAdd();
+            e.Property(x => x.Kind).HasMaxLength(32);
+            e.Property(x => x.ClientMethod).HasMaxLength(64);
+            e.HasIndex(x => new { x.ConversationId, x.Seq });
+        });
+
+        modelBuilder.Entity<Agent>(e =>
+        {
+            e.Property(a => a.Email).HasMaxLength(320);
+            e.Property(a => a.DisplayName).HasMaxLength(200);
+            e.Property(a => a.PasswordHash).HasMaxLength(500);
+            e.Property(a => a.Role).HasConversion<string>().HasMaxLength(16);
+            e.Property(a => a.Presence).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(a => a.Email).IsUnique();
+            e.HasMany(a => a.Capacities).WithOne().HasForeignKey(c => c.AgentId);
+            e.HasMany(a => a.Teams).WithOne().HasForeignKey(t => t.AgentId);
+        });
+
+        modelBuilder.Entity<AgentCapacity>(e =>
+        {
+            e.HasKey(c => new { c.AgentId, c.Channel });
+            e.Property(c => c.Channel).HasMaxLength(16);
+        });
+
+        modelBuilder.Entity<Team>(e =>
+        {
+            e.Property(t => t.Name).HasMaxLength(100);
+            e.HasIndex(t => t.Name).IsUnique();
+            e.HasMany(t => t.Members).WithOne().HasForeignKey(m => m.TeamId);
+        });
+
+        modelBuilder.Entity<TeamMembership>(e => e.HasKey(m => new { m.TeamId, m.AgentId }));
+
+        modelBuilder.Entity<OutboxMessage>(e =>
+        {
+            e.Property(o => o.Channel).HasMaxLength(16);
+            e.Property(o => o.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(o => o.LastError).HasMaxLength(1000);
+            e.HasIndex(o => o.MessageId).IsUnique();
+            e.HasIndex(o => new { o.State, o.NextAttemptAt });
+        });
+    }
+}

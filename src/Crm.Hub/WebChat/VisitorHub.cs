@@ -1,0 +1,80 @@
+using Crm.Channels;
+using Crm.Channels.WebChat;
+using Crm.Hub.Auth;
+using Crm.Hub.Conversations;
+using Crm.Hub.Realtime;
+using Crm.Hub.Storage;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Hub.WebChat;
+
+/// <summary>The widget's live connection.</summary>
+[Authorize(Policy = Policies.Visitor)]
+internal sealed class VisitorHub(
+    IngestPipeline ingest, VisitorNotifier notifier, StaffBroadcaster staff, HubDbContext db, IOptions<WebChatOptions> options, TimeProvider time)
+    : Hub<IVisitorClient>
+{
+    private Guid VisitorId => Context.User!.VisitorId();
+
+    public override async Task OnConnectedAsync()
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, VisitorMessages.Group(VisitorId));
+        await base.OnConnectedAsync();
+    }
+
+    /// <summary>Returns once the message is committed; sending the same clientMessageId again returns the same message.</summary>
+    public async Task<VisitorMessage> Send(VisitorSendRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (VisitorMessageRules.Validate(request.ClientMessageId, request.Body, options.Value) is { } error)
+        {
+            throw new HubException(error);
+        }
+        var inbound = new InboundMessage(
+            new ChannelAddress(ChannelNames.WebChat, WebChatAccount.Default, VisitorId.ToString("N")),
+            VisitorMessageRules.ProviderMessageId(VisitorId, request.ClientMessageId!),
+            request.Body!.Trim(),
+            time.GetUtcNow());
+        var result = await ingest.IngestAsync(inbound, Context.ConnectionAborted);
+        return new VisitorMessage(result.MessageId, request.ClientMessageId, "inbound", inbound.Body, result.CreatedAt,
+            VisitorMessages.Wire(result.Status), null);
+    }
+
+    public async Task Typing(bool isTyping)
+    {
+        var address = VisitorId.ToString("N");
+        var conversationId = await db.ChannelIdentities
+            .Where(i => i.Channel == ChannelNames.WebChat && i.Address == address)
+            .SelectMany(i => db.Conversations.Where(c => c.ContactId == i.ContactId && c.Status != ConversationStatus.Resolved))
+            .OrderByDescending(c => c.LastMessageAt)
+            .Select(c => (Guid?)c.Id)
+            .FirstOrDefaultAsync(Context.ConnectionAborted);
+        if (conversationId is { } id)
+        {
+            await staff.PushTransientAsync(StaffEvents.VisitorTyping, id, new { conversationId = id, isTyping });
+        }
+    }
+
+    public async Task Ack(Guid messageId, string status)
+    {
+        var next = status switch
+        {
+            "delivered" => DeliveryStatus.Delivered,
+            "read" => DeliveryStatus.Read,
+            _ => throw new HubException("status must be delivered or read."),
+        };
+        if (!await notifier.AckAsync(VisitorId, messageId, next, Context.ConnectionAborted))
+        {
+            throw new HubException("No such message in this visitor's conversations.");
+        }
+    }
+}
+
+internal static class WebChatAccount
+{
+    /// <summary>One widget per hub for now; a business with several sites will get one account id per site.</summary>
+    public const string Default = "default";
+}

@@ -1,0 +1,88 @@
+using Crm.Hub.Tests.Support;
+using Microsoft.Playwright;
+
+namespace Crm.Hub.Tests.Browser;
+
+/// <summary>The demo page's widget and the agent console side by side in real Chromium.</summary>
+public sealed class ConsoleAndWidgetTests(HubServer hub) : IClassFixture<HubServer>, IAsyncLifetime
+{
+    private readonly Chromium _chromium = new();
+    private readonly List<string> _dialogs = [];
+
+    public Task InitializeAsync() => _chromium.InitializeAsync();
+
+    public Task DisposeAsync() => _chromium.DisposeAsync();
+
+    private async Task<IPage> OpenAsync(string path)
+    {
+        var context = await _chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = hub.BaseAddress.ToString() });
+        var page = await context.NewPageAsync();
+        page.Dialog += (_, dialog) =>
+        {
+            _dialogs.Add(dialog.Message);
+            _ = dialog.DismissAsync();
+        };
+        await page.GotoAsync(path);
+        return page;
+    }
+
+    private async Task<IPage> SignedInConsoleAsync()
+    {
+        var console = await OpenAsync("/app/");
+        await console.Locator("#login-email").FillAsync(HubServer.AdminEmail);
+        await console.Locator("#login-password").FillAsync(HubServer.AdminPassword);
+        await console.GetByTestId("login-submit").ClickAsync();
+        await Assertions.Expect(console.GetByTestId("presence")).ToBeVisibleAsync();
+        return console;
+    }
+
+    [Fact]
+    public async Task VisitorAndAgentChatRoundTripShowsHostileTextAsText()
+    {
+        var console = await SignedInConsoleAsync();
+
+        var site = await OpenAsync("/demo");
+        await site.GetByTestId("crm-launcher").ClickAsync();
+        var name = site.GetByTestId("crm-prechat-name");
+        await name.FillAsync("Browser Bahar");
+        await site.GetByTestId("crm-prechat-start").ClickAsync();
+        const string hostile = "<img src=x onerror=alert(1)>";
+        await site.GetByTestId("crm-input").FillAsync(hostile);
+        await site.GetByTestId("crm-send").ClickAsync();
+        await Assertions.Expect(site.GetByTestId("crm-message").Filter(new() { HasText = hostile })).ToBeVisibleAsync();
+
+        // The admin is online with webchat capacity, so the conversation is offered to them.
+        var offer = console.GetByTestId("offer");
+        await Assertions.Expect(offer).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await offer.GetByTestId("offer-accept").ClickAsync();
+        await console.GetByTestId("mine-item").Filter(new() { HasText = "Browser Bahar" }).First.ClickAsync();
+
+        var body = console.GetByTestId("message-body").Filter(new() { HasText = hostile });
+        await Assertions.Expect(body).ToHaveTextAsync(hostile);
+        Assert.Equal(0, await console.Locator("[data-testid=message-body] img").CountAsync());
+
+        await console.GetByTestId("composer").FillAsync("سلام! How can I help?");
+        await console.GetByTestId("send").ClickAsync();
+
+        var reply = site.GetByTestId("crm-message").Filter(new() { HasText = "How can I help?" });
+        await Assertions.Expect(reply).ToBeVisibleAsync();
+        await Assertions.Expect(reply).ToHaveAttributeAsync("data-direction", "outbound");
+        Assert.Empty(_dialogs);
+
+        // Reopening the widget page keeps the conversation.
+        await site.ReloadAsync();
+        await site.GetByTestId("crm-launcher").ClickAsync();
+        await Assertions.Expect(site.GetByTestId("crm-message").Filter(new() { HasText = "How can I help?" })).ToBeVisibleAsync();
+        await Assertions.Expect(site.GetByTestId("crm-message").Filter(new() { HasText = hostile })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task LanguageToggleSwitchesTheConsoleToPersianRightToLeft()
+    {
+        var console = await SignedInConsoleAsync();
+        await Assertions.Expect(console.Locator("html")).ToHaveAttributeAsync("dir", "ltr");
+        await console.GetByTestId("lang-toggle").ClickAsync();
+        await Assertions.Expect(console.Locator("html")).ToHaveAttributeAsync("dir", "rtl");
+        await Assertions.Expect(console.Locator("html")).ToHaveAttributeAsync("lang", "fa");
+    }
+}

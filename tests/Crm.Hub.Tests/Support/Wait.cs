@@ -1,0 +1,50 @@
+using System.Threading.Channels;
+
+namespace Crm.Hub.Tests.Support;
+
+/// <summary>Collects pushed items so a test can wait for the one it expects, with a timeout instead of a sleep.</summary>
+public sealed class Inbox<T>
+{
+    private readonly Channel<T> _items = Channel.CreateUnbounded<T>();
+    private readonly List<T> _seen = [];
+
+    public void Add(T item) => _items.Writer.TryWrite(item);
+
+    public IReadOnlyList<T> Seen => _seen;
+
+    public async Task<T> WaitForAsync(Func<T, bool> match, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        var earlier = _seen.FirstOrDefault(match);
+        if (earlier is not null)
+        {
+            return earlier;
+        }
+        try
+        {
+            while (true)
+            {
+                var item = await _items.Reader.ReadAsync(cts.Token);
+                _seen.Add(item);
+                if (match(item))
+                {
+                    return item;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"Nothing matching arrived within {timeout ?? TimeSpan.FromSeconds(10)}; saw {_seen.Count} items.");
+        }
+    }
+
+    /// <summary>Drains what has arrived so far without waiting.</summary>
+    public IReadOnlyList<T> Drain()
+    {
+        while (_items.Reader.TryRead(out var item))
+        {
+            _seen.Add(item);
+        }
+        return _seen;
+    }
+}
