@@ -1,0 +1,270 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Crm.Benchmarks.EndToEnd;
+
+/// <summary>
+/// Open-loop end-to-end latency: visitors send at a fixed arrival rate; we time from each message's scheduled
+/// send to the agent console receiving its MessageAdded frame. The baseline is a bare SignalR relay (one client
+/// sends, the server forwards to another) driven the same way in the same run.
+/// </summary>
+internal static class EndToEndLatency
+{
+    private const string AdminEmail = "bench@localhost";
+    private const string AdminPassword = "Bench-Password-1";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var rate = Option(args, "--rate", 200);
+        var messages = Option(args, "--messages", 10_000);
+        var visitors = Option(args, "--visitors", 50);
+        Console.WriteLine($"End-to-end: {messages} messages at {rate}/s from {visitors} visitors; machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+
+        var baseline = await RunBaselineAsync(rate, messages, visitors);
+        Report("bare SignalR relay (baseline)", baseline, messages);
+
+        var hub = await RunHubAsync(rate, messages, visitors);
+        Report("Crm.Hub visitor Send -> agent MessageAdded", hub, messages);
+        return 0;
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var value) ? value : fallback;
+    }
+
+    private static void Report(string label, Result result, int expected)
+    {
+        var sorted = result.LatenciesMs.Order().ToArray();
+        double P(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+        Console.WriteLine($"| {label} | {sorted.Length}/{expected} | {result.AchievedRate:F0}/s | {P(0.50):F2} | {P(0.90):F2} | {P(0.99):F2} | {P(0.999):F2} | {sorted.LastOrDefault():F2} | {result.Errors} |");
+    }
+
+    private sealed record Result(List<double> LatenciesMs, double AchievedRate, int Errors);
+
+    /// <summary>Fires message i at start + i/rate regardless of how earlier ones fare (no coordinated omission).</summary>
+    private static async Task<Result> DriveAsync(int rate, int messages, Func<int, Task> send, ConcurrentDictionary<int, long> received,
+        ConcurrentDictionary<int, long> scheduled, Stopwatch clock)
+    {
+        var errors = 0;
+        clock.Restart();
+        var inFlight = new List<Task>(messages);
+        for (var i = 0; i < messages; i++)
+        {
+            var due = (long)(i * (double)Stopwatch.Frequency / rate);
+            while (clock.ElapsedTicks < due)
+            {
+                var ahead = (due - clock.ElapsedTicks) * 1000 / Stopwatch.Frequency;
+                if (ahead > 2)
+                {
+                    await Task.Delay((int)(ahead - 1));
+                }
+                else
+                {
+                    Thread.SpinWait(50);
+                }
+            }
+            scheduled[i] = due;
+            var index = i;
+            inFlight.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    await send(index);
+                }
+                catch (Exception)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }));
+        }
+        await Task.WhenAll(inFlight);
+        var sentIn = clock.Elapsed.TotalSeconds;
+        var wait = Stopwatch.StartNew();
+        while (received.Count < messages - errors && wait.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(50);
+        }
+        var latencies = received.Where(r => scheduled.ContainsKey(r.Key))
+            .Select(r => (r.Value - scheduled[r.Key]) * 1000.0 / Stopwatch.Frequency).ToList();
+        return new Result(latencies, messages / sentIn, errors);
+    }
+
+    private static async Task<Result> RunBaselineAsync(int rate, int messages, int senders)
+    {
+        var port = FreePort();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Services.AddSignalR();
+        await using var app = builder.Build();
+        app.MapHub<RelayHub>("/relay");
+        await app.StartAsync();
+
+        var clock = Stopwatch.StartNew();
+        var received = new ConcurrentDictionary<int, long>();
+        var scheduled = new ConcurrentDictionary<int, long>();
+        await using var receiver = Connection($"http://127.0.0.1:{port}/relay");
+        receiver.On<int, string>("Relayed", (i, _) => received[i] = clock.ElapsedTicks);
+        await receiver.StartAsync();
+        await receiver.InvokeAsync("Listen");
+        var clients = new List<HubConnection>();
+        for (var v = 0; v < senders; v++)
+        {
+            var c = Connection($"http://127.0.0.1:{port}/relay");
+            await c.StartAsync();
+            clients.Add(c);
+        }
+        var result = await DriveAsync(rate, messages, i => clients[i % senders].InvokeAsync("Relay", i, $"m-{i}"), received, scheduled, clock);
+        foreach (var c in clients)
+        {
+            await c.DisposeAsync();
+        }
+        await app.StopAsync();
+        return result;
+    }
+
+    private sealed class RelayHub : Microsoft.AspNetCore.SignalR.Hub
+    {
+        public Task Listen() => Groups.AddToGroupAsync(Context.ConnectionId, "agents");
+
+        public Task Relay(int index, string body) => Clients.Group("agents").SendAsync("Relayed", index, body);
+    }
+
+    private static async Task<Result> RunHubAsync(int rate, int messages, int visitorCount)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "crm-bench", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDirectory);
+        var port = FreePort();
+        var baseAddress = new Uri($"http://127.0.0.1:{port}/");
+        using var process = StartHub(dataDirectory, baseAddress);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = baseAddress };
+            await WaitReadyAsync(http, process);
+            var token = (await (await http.PostAsJsonAsync("/api/v1/auth/token", new { email = AdminEmail, password = AdminPassword }))
+                .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+
+            var clock = Stopwatch.StartNew();
+            var received = new ConcurrentDictionary<int, long>();
+            var scheduled = new ConcurrentDictionary<int, long>();
+            await using var agent = Connection(new Uri(baseAddress, "/hubs/agent").ToString(), token);
+            agent.On<JsonElement>("MessageAdded", e =>
+            {
+                var body = e.GetProperty("data").GetProperty("body").GetString();
+                if (body is not null && body.StartsWith("m-", StringComparison.Ordinal) && int.TryParse(body.AsSpan(2), out var i))
+                {
+                    received.TryAdd(i, clock.ElapsedTicks);
+                }
+            });
+            await agent.StartAsync();
+
+            var visitors = new List<HubConnection>();
+            for (var v = 0; v < visitorCount; v++)
+            {
+                var session = await (await http.PostAsJsonAsync("/api/v1/widget/session", new { name = $"Visitor {v}" })).Content.ReadFromJsonAsync<JsonElement>();
+                var visitorToken = session.GetProperty("visitorToken").GetString()!;
+                var connection = Connection(new Uri(baseAddress, $"/hubs/visitor?visitor_token={Uri.EscapeDataString(visitorToken)}").ToString());
+                await connection.StartAsync();
+                visitors.Add(connection);
+            }
+            // Warm-up: one message per visitor opens its conversation, so the run measures steady-state threading.
+            foreach (var (visitor, v) in visitors.Select((c, v) => (c, v)))
+            {
+                await visitor.InvokeAsync<JsonElement>("Send", new { clientMessageId = Guid.NewGuid().ToString(), body = $"warm-up {v}" });
+            }
+
+            var result = await DriveAsync(rate, messages,
+                i => visitors[i % visitorCount].InvokeAsync<JsonElement>("Send", new { clientMessageId = Guid.NewGuid().ToString(), body = $"m-{i}" }),
+                received, scheduled, clock);
+            foreach (var v in visitors)
+            {
+                await v.DisposeAsync();
+            }
+            return result;
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            try
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static Process StartHub(string dataDirectory, Uri baseAddress)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Crm.Hub.dll");
+        var start = new ProcessStartInfo("dotnet", [dll]) { WorkingDirectory = dataDirectory, UseShellExecute = false, RedirectStandardOutput = true };
+        start.Environment["ASPNETCORE_URLS"] = baseAddress.ToString();
+        start.Environment["ASPNETCORE_CONTENTROOT"] = dataDirectory;
+        start.Environment["Crm__Database__ConnectionString"] = $"Data Source={Path.Combine(dataDirectory, "crm.db")}";
+        start.Environment["Crm__DataDirectory"] = dataDirectory;
+        start.Environment["Crm__Bootstrap__AdminEmail"] = AdminEmail;
+        start.Environment["Crm__Bootstrap__AdminPassword"] = AdminPassword;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        return process;
+    }
+
+    private static async Task WaitReadyAsync(HttpClient http, Process process)
+    {
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException("The hub exited during start-up.");
+            }
+            try
+            {
+                if ((await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("The hub did not become ready.");
+    }
+
+    private static HubConnection Connection(string url, string? token = null) => new HubConnectionBuilder()
+        .WithUrl(url, o =>
+        {
+            o.Transports = HttpTransportType.WebSockets;
+            o.SkipNegotiation = true;
+            if (token is not null)
+            {
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            }
+        })
+        .Build();
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
