@@ -18,6 +18,7 @@ internal static class ConversationsSetup
         services.AddScoped<RoutingDecisionApplier>();
         services.AddSingleton<AgentPresenceTracker>();
         services.AddSingleton<IngestPipeline>();
+        services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
         services.AddScoped<ConversationActions>();
         services.AddSingleton<OutboxSignal>();
         services.AddHostedService<OutboxDispatcher>();

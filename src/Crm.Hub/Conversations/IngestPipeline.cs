@@ -1,5 +1,5 @@
+using System.Threading.Channels;
 using Crm.Channels;
-using Crm.Hub.Contacts;
 using Crm.Hub.Realtime;
 using Crm.Hub.Routing;
 using Crm.Hub.Storage;
@@ -15,173 +15,159 @@ internal sealed record IngestResult(bool Duplicate, Guid MessageId, Guid Convers
 /// drop duplicates, thread into the contact's open conversation or open one, commit — and only then
 /// tell routing and the consoles. A caller that got a result may acknowledge its provider.
 /// </summary>
+/// <remarks>
+/// Group commit: one writer takes every message waiting at that moment and commits them in one transaction,
+/// so a burst costs one fsync instead of one per message, and conversation numbers need no lock.
+/// De-duplication is optimistic: the unique index on (channel, provider id) is the guard, and only a batch
+/// that hits it is redone message by message with an explicit look-up.
+/// </remarks>
 internal sealed partial class IngestPipeline(
-    IServiceScopeFactory scopes, RoutingLoop routing, StaffBroadcaster broadcaster, TimeProvider time, ILogger<IngestPipeline> logger) : IDisposable
+    IServiceScopeFactory scopes, RoutingLoop routing, StaffBroadcaster broadcaster, TimeProvider time, ILogger<IngestPipeline> logger)
+    : BackgroundService
 {
-    // Conversation numbers and contact creation need one writer at a time; SQLite has one anyway.
-    private readonly SemaphoreSlim _writer = new(1, 1);
+    public const int MaxBatch = 256;
 
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+
+    private sealed record Pending(InboundMessage Inbound, TaskCompletionSource<IngestResult> Result);
+
+    /// <summary>Returns once the message is committed (or found to be a duplicate of a committed one).</summary>
     public async Task<IngestResult> IngestAsync(InboundMessage inbound, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(inbound);
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var pending = new Pending(inbound, new TaskCompletionSource<IngestResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new InvalidOperationException("The hub is shutting down.");
+        }
+        // A caller that gives up still gets its message committed; the provider's retry is then a duplicate.
+        return await pending.Result.Task.WaitAsync(ct);
+    }
 
-        await _writer.WaitAsync(ct);
-        Staged staged;
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<Pending>(MaxBatch);
         try
         {
-            var existing = await FindDuplicateAsync(db, inbound, ct);
-            if (existing is not null)
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
-                return existing;
+                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
+                {
+                    batch.Add(next);
+                }
+                await CommitAsync(batch);
+                batch.Clear();
             }
-            staged = await StageAsync(db, inbound, ct);
-            await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException ex)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // A duplicate written by another node between our check and our commit is dropped; anything else is a fault.
-            db.ChangeTracker.Clear();
-            var raced = await FindDuplicateAsync(db, inbound, CancellationToken.None);
-            if (raced is null)
-            {
-                throw;
-            }
-            LogDuplicateAtCommit(logger, ex, inbound.From.Channel);
-            return raced;
         }
         finally
         {
-            _writer.Release();
+            _queue.Writer.TryComplete();
+            while (_queue.Reader.TryRead(out var left))
+            {
+                left.Result.TrySetException(new OperationCanceledException("The hub is shutting down."));
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<Pending> batch)
+    {
+        try
+        {
+            await PublishAsync(await CommitBatchAsync(batch, lookUpDuplicates: false));
+        }
+        catch (DbUpdateException ex)
+        {
+            // A provider retry of a stored message, or something that cannot be stored: redo one by one,
+            // looking duplicates up, so each message gets its own answer.
+            LogBatchRedone(logger, ex, batch.Count);
+            foreach (var pending in batch)
+            {
+                try
+                {
+                    await PublishAsync(await CommitBatchAsync([pending], lookUpDuplicates: true));
+                }
+                catch (Exception single)
+                {
+                    pending.Result.TrySetException(single);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach (var pending in batch)
+            {
+                pending.Result.TrySetException(ex);
+            }
+        }
+    }
+
+    private sealed record Outcome(List<(Pending Pending, IngestResult Result)> Completed, List<ConversationEvent> Events, List<Conversation> Opened);
+
+    private async Task<Outcome> CommitBatchAsync(IReadOnlyList<Pending> batch, bool lookUpDuplicates)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var stage = new IngestStage(db, time.GetUtcNow());
+        var completed = new List<(Pending, IngestResult)>(batch.Count);
+        var staged = new List<(Pending Pending, Message Message, Conversation Conversation)>(batch.Count);
+        var inBatch = new Dictionary<(string, string), (Message Message, Conversation Conversation)>();
+
+        foreach (var pending in batch)
+        {
+            var inbound = pending.Inbound;
+            if (inBatch.TryGetValue((inbound.From.Channel, inbound.ProviderMessageId), out var twin))
+            {
+                completed.Add((pending, Result(twin.Message, twin.Conversation, duplicate: true)));
+                continue;
+            }
+            if (lookUpDuplicates && await stage.FindDuplicateAsync(inbound) is { } existing)
+            {
+                completed.Add((pending, existing));
+                continue;
+            }
+            var (message, conversation) = await stage.AddAsync(inbound);
+            inBatch[(inbound.From.Channel, inbound.ProviderMessageId)] = (message, conversation);
+            staged.Add((pending, message, conversation));
         }
 
-        await broadcaster.PushAsync(staged.Events);
-        if (staged.Opened)
+        try
         {
-            var c = staged.Conversation;
+            await db.SaveChangesAsync();
+        }
+        catch (DbUpdateException) when (batch.Count == 1 && staged.Count == 1)
+        {
+            // Another node stored the same provider message between our check and our commit.
+            db.ChangeTracker.Clear();
+            if (await new IngestStage(db, time.GetUtcNow()).FindDuplicateAsync(batch[0].Inbound) is not { } raced)
+            {
+                throw;
+            }
+            return new Outcome([(batch[0], raced)], [], []);
+        }
+
+        completed.AddRange(staged.Select(s => (s.Pending, Result(s.Message, s.Conversation, duplicate: false))));
+        return new Outcome(completed, stage.Events, stage.Opened);
+    }
+
+    private async Task PublishAsync(Outcome outcome)
+    {
+        foreach (var (pending, result) in outcome.Completed)
+        {
+            pending.Result.TrySetResult(result);
+        }
+        await broadcaster.PushAsync(outcome.Events);
+        foreach (var c in outcome.Opened)
+        {
             routing.Post(new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId, c.ResponsibleAgentId));
         }
-        return new IngestResult(false, staged.Message.Id, staged.Conversation.Id, staged.Conversation.ContactId, staged.Message.CreatedAt,
-            staged.Message.DeliveryStatus ?? DeliveryStatus.Sent);
     }
 
-    private sealed record Staged(Conversation Conversation, Message Message, bool Opened, List<ConversationEvent> Events);
+    private static IngestResult Result(Message message, Conversation conversation, bool duplicate) =>
+        new(duplicate, message.Id, conversation.Id, conversation.ContactId, message.CreatedAt, message.DeliveryStatus ?? DeliveryStatus.Sent);
 
-    private static async Task<IngestResult?> FindDuplicateAsync(HubDbContext db, InboundMessage inbound, CancellationToken ct)
-    {
-        var hit = await db.Messages.AsNoTracking()
-            .Where(m => m.Channel == inbound.From.Channel && m.ProviderMessageId == inbound.ProviderMessageId)
-            .Select(m => new { m.Id, m.ConversationId, m.CreatedAt, m.DeliveryStatus })
-            .FirstOrDefaultAsync(ct);
-        if (hit is null)
-        {
-            return null;
-        }
-        var contactId = await db.Conversations.Where(c => c.Id == hit.ConversationId).Select(c => c.ContactId).FirstAsync(ct);
-        return new IngestResult(true, hit.Id, hit.ConversationId, contactId, hit.CreatedAt, hit.DeliveryStatus ?? DeliveryStatus.Sent);
-    }
-
-    private async Task<Staged> StageAsync(HubDbContext db, InboundMessage inbound, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        var contact = await ResolveContactAsync(db, inbound, now, ct);
-
-        var conversation = await db.Conversations
-            .Where(c => c.ContactId == contact.Id && c.Status != ConversationStatus.Resolved)
-            .OrderByDescending(c => c.LastMessageAt)
-            .FirstOrDefaultAsync(ct);
-        var opened = conversation is null;
-        if (conversation is null)
-        {
-            var lastNumber = await db.Conversations.MaxAsync(c => (long?)c.Number, ct) ?? 0;
-            conversation = new Conversation
-            {
-                Id = Guid.CreateVersion7(now),
-                Number = lastNumber + 1,
-                ContactId = contact.Id,
-                Channel = inbound.From.Channel,
-                Status = ConversationStatus.Waiting,
-                ResponsibleAgentId = contact.ResponsibleAgentId,
-                CreatedAt = now,
-                WaitingSince = now,
-            };
-            db.Conversations.Add(conversation);
-        }
-
-        var message = new Message
-        {
-            Id = Guid.CreateVersion7(now),
-            ConversationId = conversation.Id,
-            Direction = MessageDirection.Inbound,
-            Channel = inbound.From.Channel,
-            Body = inbound.Body,
-            ProviderMessageId = inbound.ProviderMessageId,
-            // An assigned conversation's messages reach the assignee's console with this very commit.
-            DeliveryStatus = conversation.Status == ConversationStatus.Assigned ? DeliveryStatus.Delivered : DeliveryStatus.Sent,
-            CreatedAt = now,
-            Attachments = (inbound.Attachments ?? []).Select(a => new Attachment
-            {
-                Id = Guid.CreateVersion7(now),
-                FileName = a.FileName,
-                ContentType = a.ContentType,
-                Size = a.Size,
-                Sha256 = a.Sha256,
-                StoragePath = a.StoragePath,
-            }).ToList(),
-        };
-        db.Messages.Add(message);
-        conversation.LastMessageAt = now;
-        conversation.LastMessagePreview = ConversationViews.Preview(inbound.Body);
-
-        var contactName = contact.DisplayName;
-        var assigneeName = conversation.AssigneeId is { } assignee
-            ? await db.Agents.Where(a => a.Id == assignee).Select(a => a.DisplayName).FirstOrDefaultAsync(ct)
-            : null;
-        var events = new List<ConversationEvent>
-        {
-            db.Append(opened ? EventKinds.Opened : EventKinds.Received, StaffEvents.ConversationUpdated, conversation.Id, null,
-                ConversationViews.From(conversation, contactName, assigneeName), now),
-            db.Append(EventKinds.Received, StaffEvents.MessageAdded, conversation.Id, null, ConversationViews.From(message, null), now),
-        };
-        return new Staged(conversation, message, opened, events);
-    }
-
-    private static async Task<Contact> ResolveContactAsync(HubDbContext db, InboundMessage inbound, DateTimeOffset now, CancellationToken ct)
-    {
-        var from = inbound.From;
-        var identity = await db.ChannelIdentities.Include(i => i.Contact)
-            .FirstOrDefaultAsync(i => i.Channel == from.Channel && i.AccountId == from.AccountId && i.Address == from.Address, ct);
-        if (identity?.Contact is { } known)
-        {
-            identity.LastSeenAt = now;
-            known.DisplayName ??= inbound.SenderName;
-            known.Email ??= inbound.SenderEmail;
-            return known;
-        }
-        var contact = new Contact
-        {
-            Id = Guid.CreateVersion7(now),
-            DisplayName = inbound.SenderName,
-            Email = inbound.SenderEmail,
-            CreatedAt = now,
-        };
-        contact.Identities.Add(new ChannelIdentity
-        {
-            Id = Guid.CreateVersion7(now),
-            ContactId = contact.Id,
-            Channel = from.Channel,
-            AccountId = from.AccountId,
-            Address = from.Address,
-            CreatedAt = now,
-            LastSeenAt = now,
-        });
-        db.Contacts.Add(contact);
-        return contact;
-    }
-
-    public void Dispose() => _writer.Dispose();
-
-    [LoggerMessage(1, LogLevel.Debug, "Duplicate {Channel} message dropped at commit")]
-    private static partial void LogDuplicateAtCommit(ILogger logger, Exception ex, string channel);
+    [LoggerMessage(1, LogLevel.Debug, "A batch of {Count} inbound messages hit a constraint; committing them one by one")]
+    private static partial void LogBatchRedone(ILogger logger, Exception ex, int count);
 }

@@ -85,4 +85,29 @@ public sealed class IngestPipelineTests(HubServer hub) : IClassFixture<HubServer
         var body = await WithDbAsync(db => db.Messages.Where(m => m.Id == result.MessageId).Select(m => m.Body).SingleAsync());
         Assert.Equal("durable", body);
     }
+
+    [Fact]
+    public async Task FirstMessagesOfANewContactArrivingTogetherShareOneContactAndConversation()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 20)
+            .Select(i => Pipeline.IngestAsync(Sms("+15551110007", $"SM{Guid.NewGuid():N}", $"burst {i}"), default)));
+
+        Assert.Single(results.Select(r => r.ContactId).Distinct());
+        Assert.Single(results.Select(r => r.ConversationId).Distinct());
+        Assert.Equal(20, results.Select(r => r.MessageId).Distinct().Count());
+        Assert.Equal(1, await WithDbAsync(db => db.ChannelIdentities.CountAsync(i => i.Address == "+15551110007")));
+        Assert.Equal(20, await WithDbAsync(db => db.Messages.CountAsync(m => m.ConversationId == results[0].ConversationId)));
+    }
+
+    [Fact]
+    public async Task ManyContactsAtOnceEachGetTheirOwnNumberedConversation()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 50)
+            .Select(i => Pipeline.IngestAsync(Sms($"+1555222{i:0000}", $"SM{Guid.NewGuid():N}"), default)));
+
+        Assert.Equal(50, results.Select(r => r.ConversationId).Distinct().Count());
+        var ids = results.Select(r => r.ConversationId).ToList();
+        var numbers = await WithDbAsync(db => db.Conversations.Where(c => ids.Contains(c.Id)).Select(c => c.Number).ToListAsync());
+        Assert.Equal(50, numbers.Distinct().Count());
+    }
 }

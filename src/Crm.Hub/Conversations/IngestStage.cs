@@ -1,0 +1,162 @@
+using Crm.Channels;
+using Crm.Hub.Contacts;
+using Crm.Hub.Realtime;
+using Crm.Hub.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Crm.Hub.Conversations;
+
+/// <summary>
+/// Stages a batch of inbound messages in one unit of work. It remembers what it added, because the
+/// database does not see a contact or conversation created earlier in the same batch until the commit.
+/// </summary>
+internal sealed class IngestStage(HubDbContext db, DateTimeOffset now)
+{
+    private readonly Dictionary<(string Channel, string Account, string Address), Contact> _contacts = [];
+    private readonly Dictionary<Guid, Conversation?> _openConversations = [];
+    private readonly Dictionary<Guid, string?> _agentNames = [];
+    private long? _lastNumber;
+
+    public List<ConversationEvent> Events { get; } = [];
+
+    public List<Conversation> Opened { get; } = [];
+
+    public async Task<IngestResult?> FindDuplicateAsync(InboundMessage inbound)
+    {
+        var hit = await db.Messages.AsNoTracking()
+            .Where(m => m.Channel == inbound.From.Channel && m.ProviderMessageId == inbound.ProviderMessageId)
+            .Select(m => new { m.Id, m.ConversationId, m.CreatedAt, m.DeliveryStatus, ContactId = db.Conversations.Where(c => c.Id == m.ConversationId).Select(c => c.ContactId).First() })
+            .FirstOrDefaultAsync();
+        return hit is null ? null : new IngestResult(true, hit.Id, hit.ConversationId, hit.ContactId, hit.CreatedAt, hit.DeliveryStatus ?? DeliveryStatus.Sent);
+    }
+
+    public async Task<(Message Message, Conversation Conversation)> AddAsync(InboundMessage inbound)
+    {
+        var contact = await ResolveContactAsync(inbound);
+        var conversation = await OpenConversationAsync(contact, inbound);
+
+        var message = new Message
+        {
+            Id = Guid.CreateVersion7(now),
+            ConversationId = conversation.Id,
+            Direction = MessageDirection.Inbound,
+            Channel = inbound.From.Channel,
+            Body = inbound.Body,
+            ProviderMessageId = inbound.ProviderMessageId,
+            // An assigned conversation's messages reach the assignee's console with this very commit.
+            DeliveryStatus = conversation.Status == ConversationStatus.Assigned ? DeliveryStatus.Delivered : DeliveryStatus.Sent,
+            CreatedAt = now,
+            Attachments = (inbound.Attachments ?? []).Select(a => new Attachment
+            {
+                Id = Guid.CreateVersion7(now),
+                FileName = a.FileName,
+                ContentType = a.ContentType,
+                Size = a.Size,
+                Sha256 = a.Sha256,
+                StoragePath = a.StoragePath,
+            }).ToList(),
+        };
+        db.Messages.Add(message);
+        conversation.LastMessageAt = now;
+        conversation.LastMessagePreview = ConversationViews.Preview(inbound.Body);
+
+        var opened = Opened.Contains(conversation);
+        var view = ConversationViews.From(conversation, contact.DisplayName, await AgentNameAsync(conversation.AssigneeId));
+        Events.Add(db.Append(opened ? EventKinds.Opened : EventKinds.Received, StaffEvents.ConversationUpdated, conversation.Id, null, view, now));
+        Events.Add(db.Append(EventKinds.Received, StaffEvents.MessageAdded, conversation.Id, null, ConversationViews.From(message, null), now));
+        return (message, conversation);
+    }
+
+    private async Task<Conversation> OpenConversationAsync(Contact contact, InboundMessage inbound)
+    {
+        if (!_openConversations.TryGetValue(contact.Id, out var conversation))
+        {
+            conversation = await db.Conversations
+                .Where(c => c.ContactId == contact.Id && c.Status != ConversationStatus.Resolved)
+                .OrderByDescending(c => c.LastMessageAt)
+                .FirstOrDefaultAsync();
+        }
+        if (conversation is null)
+        {
+            _lastNumber = (_lastNumber ?? await db.Conversations.MaxAsync(c => (long?)c.Number) ?? 0) + 1;
+            conversation = new Conversation
+            {
+                Id = Guid.CreateVersion7(now),
+                Number = _lastNumber.Value,
+                ContactId = contact.Id,
+                Channel = inbound.From.Channel,
+                Status = ConversationStatus.Waiting,
+                ResponsibleAgentId = contact.ResponsibleAgentId,
+                CreatedAt = now,
+                WaitingSince = now,
+            };
+            db.Conversations.Add(conversation);
+            Opened.Add(conversation);
+        }
+        _openConversations[contact.Id] = conversation;
+        return conversation;
+    }
+
+    private async Task<Contact> ResolveContactAsync(InboundMessage inbound)
+    {
+        var from = inbound.From;
+        var key = (from.Channel, from.AccountId, from.Address);
+        if (_contacts.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+        // One query for the identity, its contact and the contact's open conversation: this runs for every message.
+        var found = await db.ChannelIdentities
+            .Where(i => i.Channel == from.Channel && i.AccountId == from.AccountId && i.Address == from.Address)
+            .Select(i => new
+            {
+                Identity = i,
+                i.Contact,
+                Open = db.Conversations.Where(c => c.ContactId == i.ContactId && c.Status != ConversationStatus.Resolved)
+                    .OrderByDescending(c => c.LastMessageAt).FirstOrDefault(),
+            })
+            .FirstOrDefaultAsync();
+        var identity = found?.Identity;
+        Contact contact;
+        if (found?.Contact is { } known)
+        {
+            _openConversations[known.Id] = found.Open;
+            identity!.LastSeenAt = now;
+            known.DisplayName ??= inbound.SenderName;
+            known.Email ??= inbound.SenderEmail;
+            contact = known;
+        }
+        else
+        {
+            contact = new Contact { Id = Guid.CreateVersion7(now), DisplayName = inbound.SenderName, Email = inbound.SenderEmail, CreatedAt = now };
+            contact.Identities.Add(new ChannelIdentity
+            {
+                Id = Guid.CreateVersion7(now),
+                ContactId = contact.Id,
+                Channel = from.Channel,
+                AccountId = from.AccountId,
+                Address = from.Address,
+                CreatedAt = now,
+                LastSeenAt = now,
+            });
+            db.Contacts.Add(contact);
+            _openConversations[contact.Id] = null;
+        }
+        _contacts[key] = contact;
+        return contact;
+    }
+
+    private async Task<string?> AgentNameAsync(Guid? agentId)
+    {
+        if (agentId is not { } id)
+        {
+            return null;
+        }
+        if (!_agentNames.TryGetValue(id, out var name))
+        {
+            name = await db.Agents.Where(a => a.Id == id).Select(a => a.DisplayName).FirstOrDefaultAsync();
+            _agentNames[id] = name;
+        }
+        return name;
+    }
+}
