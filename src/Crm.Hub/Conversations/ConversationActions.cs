@@ -25,12 +25,8 @@ internal sealed class ConversationActions(
 
     public async Task<(MessageView? Message, ActionRefused? Refused)> ReplyAsync(Guid conversationId, ReplyRequest request, ClaimsPrincipal user, CancellationToken ct)
     {
-        var conversation = await db.Conversations.Include(c => c.Contact).FirstOrDefaultAsync(c => c.Id == conversationId, ct);
+        var (conversation, refused) = await LoadOwnAsync(conversationId, user, ct);
         if (conversation is null)
-        {
-            return (null, NotFound(conversationId));
-        }
-        if (Refuse(conversation, user) is { } refused)
         {
             return (null, refused);
         }
@@ -98,12 +94,8 @@ internal sealed class ConversationActions(
 
     public async Task<(ConversationView? View, ActionRefused? Refused)> TransferAsync(Guid conversationId, TransferRequest request, ClaimsPrincipal user, CancellationToken ct)
     {
-        var conversation = await db.Conversations.Include(c => c.Contact).FirstOrDefaultAsync(c => c.Id == conversationId, ct);
+        var (conversation, refused) = await LoadOwnAsync(conversationId, user, ct);
         if (conversation is null)
-        {
-            return (null, NotFound(conversationId));
-        }
-        if (Refuse(conversation, user) is { } refused)
         {
             return (null, refused);
         }
@@ -151,12 +143,8 @@ internal sealed class ConversationActions(
 
     public async Task<(ConversationView? View, ActionRefused? Refused)> ResolveAsync(Guid conversationId, ClaimsPrincipal user, CancellationToken ct)
     {
-        var conversation = await db.Conversations.Include(c => c.Contact).FirstOrDefaultAsync(c => c.Id == conversationId, ct);
+        var (conversation, refused) = await LoadOwnAsync(conversationId, user, ct);
         if (conversation is null)
-        {
-            return (null, NotFound(conversationId));
-        }
-        if (Refuse(conversation, user) is { } refused)
         {
             return (null, refused);
         }
@@ -233,6 +221,17 @@ internal sealed class ConversationActions(
     {
         var assignee = c.AssigneeId is { } a ? await db.Agents.Where(x => x.Id == a).Select(x => x.DisplayName).FirstOrDefaultAsync(ct) : null;
         return db.Append(kind, StaffEvents.ConversationUpdated, c.Id, agentId, ConversationViews.From(c, c.Contact?.DisplayName, assignee), now);
+    }
+
+    /// <summary>The conversation, if it exists and the caller may act on it (its assignee, or a supervisor or admin).</summary>
+    private async Task<(Conversation? Conversation, ActionRefused? Refused)> LoadOwnAsync(Guid conversationId, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var conversation = await db.Conversations.Include(c => c.Contact).FirstOrDefaultAsync(c => c.Id == conversationId, ct);
+        if (conversation is null)
+        {
+            return (null, NotFound(conversationId));
+        }
+        return Refuse(conversation, user) is { } refused ? (null, refused) : (conversation, null);
     }
 
     /// <summary>The agent answers on the channel the customer last wrote on.</summary>
