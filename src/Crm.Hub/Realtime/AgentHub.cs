@@ -1,15 +1,17 @@
 using Crm.Hub.Agents;
 using Crm.Hub.Auth;
+using Crm.Hub.Storage;
 using Crm.Hub.WebChat;
 using Crm.Routing;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Hub.Realtime;
 
 /// <summary>The console's live connection: pushes only, plus presence and typing.</summary>
 [Authorize(Policy = Policies.Staff)]
-internal sealed class AgentHub(AgentPresenceTracker presenceTracker, VisitorNotifier visitors) : Hub<IAgentClient>
+internal sealed class AgentHub(AgentPresenceTracker presenceTracker, VisitorNotifier visitors, HubDbContext db) : Hub<IAgentClient>
 {
     public override async Task OnConnectedAsync()
     {
@@ -34,6 +36,15 @@ internal sealed class AgentHub(AgentPresenceTracker presenceTracker, VisitorNoti
         return AgentViews.Wire(set);
     }
 
-    public Task Typing(Guid conversationId, bool isTyping) =>
-        visitors.AgentTypingAsync(conversationId, Context.User!.Identity?.Name, isTyping);
+    /// <summary>Tells the customer an agent is typing; only the assignee (or a supervisor) may.</summary>
+    public async Task Typing(Guid conversationId, bool isTyping)
+    {
+        var user = Context.User!;
+        var assignee = await db.Conversations.Where(c => c.Id == conversationId).Select(c => new { c.AssigneeId }).FirstOrDefaultAsync();
+        if (assignee is null || (assignee.AssigneeId != user.AgentId() && !user.CanActOnAnyConversation()))
+        {
+            throw new HubException("You can only type in conversations assigned to you.");
+        }
+        await visitors.AgentTypingAsync(conversationId, user.Identity?.Name, isTyping);
+    }
 }

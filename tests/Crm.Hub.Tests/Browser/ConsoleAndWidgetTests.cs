@@ -85,4 +85,29 @@ public sealed class ConsoleAndWidgetTests(HubServer hub) : IClassFixture<HubServ
         await Assertions.Expect(console.Locator("html")).ToHaveAttributeAsync("dir", "rtl");
         await Assertions.Expect(console.Locator("html")).ToHaveAttributeAsync("lang", "fa");
     }
+
+    [Fact]
+    public async Task AdminCreatesATeamAndAnAgentFromTheConsole()
+    {
+        var console = await SignedInConsoleAsync();
+        await console.GetByTestId("nav-admin").ClickAsync();
+        await console.GetByTestId("team-name").FillAsync("Returns desk");
+        await console.GetByTestId("team-create").ClickAsync();
+        await Assertions.Expect(console.GetByTestId("team-row").Filter(new() { HasText = "Returns desk" })).ToBeVisibleAsync();
+
+        await console.GetByTestId("agent-email").FillAsync("too-short@test.local");
+        await console.GetByTestId("agent-name").FillAsync("Shirin");
+        await console.GetByTestId("agent-password").FillAsync("short");
+        await console.GetByTestId("agent-create").ClickAsync();
+        await Assertions.Expect(console.GetByTestId("agent-password-error")).ToContainTextAsync("10");
+
+        await console.GetByTestId("agent-password").FillAsync("Long-enough-password");
+        await console.GetByTestId("agent-teams").SelectOptionAsync(new SelectOptionValue { Label = "Returns desk" });
+        await console.GetByTestId("agent-create").ClickAsync();
+        await Assertions.Expect(console.GetByTestId("agent-row").Filter(new() { HasText = "Shirin" })).ToBeVisibleAsync();
+
+        using var api = hub.Client(await hub.TokenAsync("too-short@test.local", "Long-enough-password"));
+        var me = await api.GetStringAsync("/api/v1/auth/me");
+        Assert.Contains("Shirin", me);
+    }
 }
