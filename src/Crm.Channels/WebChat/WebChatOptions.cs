@@ -17,4 +17,8 @@ public sealed class WebChatOptions
 
     [Range(1, 200)]
     public int MaxNameLength { get; set; } = 100;
+
+    /// <summary>Widget sessions one client address may start per minute (an office behind one address needs headroom).</summary>
+    [Range(1, 1_000_000)]
+    public int SessionsPerMinute { get; set; } = 120;
 }

@@ -26,6 +26,20 @@ internal sealed partial class AgentPresenceTracker(
         {
             return;
         }
+        try
+        {
+            await AnnounceConnectedAsync(agentId);
+        }
+        catch
+        {
+            // SignalR does not call OnDisconnectedAsync after a failed OnConnectedAsync.
+            Disconnected(agentId);
+            throw;
+        }
+    }
+
+    private async Task AnnounceConnectedAsync(Guid agentId)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
         var agent = await db.Agents.FirstOrDefaultAsync(a => a.Id == agentId);
@@ -85,7 +99,7 @@ internal sealed partial class AgentPresenceTracker(
     private async Task AnnounceAsync(Guid agentId, AgentPresence presence)
     {
         routing.Post(new AgentPresenceChanged(agentId, presence));
-        await broadcaster.PushTransientAsync(StaffEvents.PresenceChanged, null, new { agentId, presence = AgentViews.Wire(presence) });
+        broadcaster.PublishTransient(StaffEvents.PresenceChanged, null, new { agentId, presence = AgentViews.Wire(presence) });
     }
 
     [LoggerMessage(1, LogLevel.Warning, "Could not mark agent {AgentId} offline")]

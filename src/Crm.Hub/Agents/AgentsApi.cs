@@ -2,6 +2,8 @@ using System.Net.Mail;
 using System.Security.Claims;
 using Crm.Channels;
 using Crm.Hub.Auth;
+using Crm.Hub.Conversations;
+using Crm.Hub.Realtime;
 using Crm.Hub.Routing;
 using Crm.Hub.Storage;
 using Crm.Routing;
@@ -70,7 +72,7 @@ internal static class AgentsApi
 
     private static async Task<Results<Ok<AgentView>, ProblemHttpResult, ValidationProblem>> UpdateAsync(
         Guid id, AgentRequest request, HubDbContext db, IPasswordHasher<Agent> hasher, RoutingLoop routing, AgentPresenceTracker presence,
-        CancellationToken ct)
+        StaffBroadcaster broadcaster, StaffDirectory directory, TimeProvider time, CancellationToken ct)
     {
         var agent = await db.Agents.Include(a => a.Capacities).Include(a => a.Teams).FirstOrDefaultAsync(a => a.Id == id, ct);
         if (agent is null)
@@ -82,6 +84,7 @@ internal static class AgentsApi
         {
             return TypedResults.ValidationProblem(errors);
         }
+        var wasActive = agent.IsActive;
         agent.Email = request.Email!.Trim().ToLowerInvariant();
         agent.DisplayName = request.DisplayName!.Trim();
         Apply(agent, request);
@@ -89,9 +92,40 @@ internal static class AgentsApi
         {
             agent.PasswordHash = hasher.HashPassword(agent, request.Password);
         }
+        var handedBack = wasActive && !agent.IsActive ? await HandBackAsync(db, agent.Id, time.GetUtcNow(), ct) : [];
         await db.SaveChangesAsync(ct);
-        routing.Post(agent.IsActive ? AgentEvents.Upserted(agent, presence.Effective(agent.Id, agent.Presence)) : new AgentRemoved(agent.Id));
+        directory.Changed(agent.Id);
+        broadcaster.Publish(handedBack.Select(h => h.Event));
+        if (agent.IsActive)
+        {
+            routing.Post(AgentEvents.Upserted(agent, presence.Effective(agent.Id, agent.Presence)));
+        }
+        else
+        {
+            routing.Post(new AgentRemoved(agent.Id));
+            foreach (var (c, _) in handedBack)
+            {
+                routing.Post(new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId));
+            }
+        }
         return TypedResults.Ok(AgentViews.From(agent));
+    }
+
+    /// <summary>A deactivated agent's conversations go back to the queue, for someone else to take.</summary>
+    private static async Task<List<(Conversation Conversation, ConversationEvent Event)>> HandBackAsync(
+        HubDbContext db, Guid agentId, DateTimeOffset now, CancellationToken ct)
+    {
+        var held = await db.Conversations.Include(c => c.Contact)
+            .Where(c => c.AssigneeId == agentId && c.Status == ConversationStatus.Assigned).ToListAsync(ct);
+        return held.Select(c =>
+        {
+            c.Status = ConversationStatus.Waiting;
+            c.AssigneeId = null;
+            c.ResponsibleAgentId = null;
+            c.WaitingSince = now;
+            return (c, db.Append(EventKinds.Queued, StaffEvents.ConversationUpdated, c.Id, agentId,
+                ConversationViews.From(c, c.Contact?.DisplayName, null), now));
+        }).ToList();
     }
 
     private static void Apply(Agent agent, AgentRequest request)

@@ -3,6 +3,7 @@ using Crm.Hub.Agents;
 using Crm.Hub.Storage;
 using Crm.Hub.WebChat;
 using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -61,12 +62,15 @@ internal static class AuthSetup
         services.AddOptions<BearerTokenOptions>(BearerTokenDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>>((o, auth) => o.BearerTokenExpiration = TimeSpan.FromMinutes(auth.Value.TokenLifetimeMinutes));
 
+        services.AddSingleton<StaffDirectory>();
+        services.AddSingleton<IAuthorizationHandler, ActiveStaffHandler>();
+        var activeStaff = new ActiveStaffRequirement();
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Staff, p => p.AddAuthenticationSchemes(StaffScheme).RequireAuthenticatedUser()
-                .RequireRole(Enum.GetNames<AgentRole>()))
-            .AddPolicy(Policies.Admin, p => p.AddAuthenticationSchemes(StaffScheme).RequireRole(nameof(AgentRole.Admin)))
+                .RequireRole(Enum.GetNames<AgentRole>()).AddRequirements(activeStaff))
+            .AddPolicy(Policies.Admin, p => p.AddAuthenticationSchemes(StaffScheme).RequireRole(nameof(AgentRole.Admin)).AddRequirements(activeStaff))
             .AddPolicy(Policies.SupervisorOrAdmin, p => p.AddAuthenticationSchemes(StaffScheme)
-                .RequireRole(nameof(AgentRole.Supervisor), nameof(AgentRole.Admin)))
+                .RequireRole(nameof(AgentRole.Supervisor), nameof(AgentRole.Admin)).AddRequirements(activeStaff))
             .AddPolicy(Policies.Visitor, p => p.AddAuthenticationSchemes(VisitorAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
 
         services.AddRateLimiter(o =>
@@ -85,9 +89,12 @@ internal static class AuthSetup
                 {
                     ctx.HttpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
+                var login = ctx.HttpContext.Request.Path.StartsWithSegments("/api/v1/auth");
                 await TypedResults.Problem(
-                    title: "Too many login attempts",
-                    detail: "Too many login attempts from this address. Wait a minute and try again.",
+                    title: login ? "Too many login attempts" : "Too many requests",
+                    detail: login
+                        ? "Too many login attempts from this address. Wait a minute and try again."
+                        : "Too many requests from this address. Wait a minute and try again.",
                     statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(ctx.HttpContext);
             };
         });

@@ -84,7 +84,7 @@ internal sealed class ConversationActions(
             events.Add(await UpdatedAsync(conversation, EventKinds.Sent, agentId, now, ct));
         }
         await db.SaveChangesAsync(ct);
-        await broadcaster.PushAsync(events);
+        broadcaster.Publish(events);
         if (!request.Internal)
         {
             outbox.Wake();
@@ -118,7 +118,9 @@ internal sealed class ConversationActions(
         conversation.AssigneeId = null;
         conversation.OfferedToAgentId = null;
         conversation.OfferExpiresAt = null;
-        conversation.TeamId = request.TeamId ?? conversation.TeamId;
+        // A named agent takes it whatever their team; the agent who let it go is no longer its responsible agent.
+        conversation.TeamId = request.AgentId is null ? request.TeamId : null;
+        conversation.ResponsibleAgentId = null;
         conversation.WaitingSince = now;
         var events = new List<ConversationEvent>();
         if (!string.IsNullOrWhiteSpace(request.Note))
@@ -133,11 +135,10 @@ internal sealed class ConversationActions(
         }
         events.Add(await UpdatedAsync(conversation, EventKinds.Transferred, agentId, now, ct));
         await db.SaveChangesAsync(ct);
-        await broadcaster.PushAsync(events);
-
-        // A transfer to a team must not snap back to the agent who let it go.
-        await routing.SendAsync(new ConversationWaiting(conversation.Id, conversation.Channel, conversation.Priority, now,
+        var routed = routing.SendAsync(new ConversationWaiting(conversation.Id, conversation.Channel, conversation.Priority, now,
             conversation.TeamId, ResponsibleAgentId: null, TargetAgentId: request.AgentId), ct);
+        broadcaster.Publish(events);
+        await routed;
         return (await ConversationViews.FindAsync(db, conversation.Id, ct), null);
     }
 
@@ -159,8 +160,9 @@ internal sealed class ConversationActions(
         conversation.OfferExpiresAt = null;
         var e = await UpdatedAsync(conversation, EventKinds.Resolved, user.AgentId(), now, ct);
         await db.SaveChangesAsync(ct);
-        await broadcaster.PushAsync([e]);
-        await routing.SendAsync(new ConversationClosed(conversation.Id), ct);
+        var routed = routing.SendAsync(new ConversationClosed(conversation.Id), ct);
+        broadcaster.Publish([e]);
+        await routed;
         return (await ConversationViews.FindAsync(db, conversationId, ct), null);
     }
 
@@ -194,10 +196,11 @@ internal sealed class ConversationActions(
         conversation.WaitingSince = now;
         var e = await UpdatedAsync(conversation, EventKinds.Reopened, agentId, now, ct);
         await db.SaveChangesAsync(ct);
-        await broadcaster.PushAsync([e]);
         // The agent who reopens it is its responsible agent and gets it back first.
-        await routing.SendAsync(new ConversationWaiting(conversation.Id, conversation.Channel, conversation.Priority, now,
+        var routed = routing.SendAsync(new ConversationWaiting(conversation.Id, conversation.Channel, conversation.Priority, now,
             conversation.TeamId, ResponsibleAgentId: agentId), ct);
+        broadcaster.Publish([e]);
+        await routed;
         return (await ConversationViews.FindAsync(db, conversationId, ct), null);
     }
 

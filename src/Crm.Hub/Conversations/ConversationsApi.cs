@@ -114,6 +114,13 @@ internal static class ConversationsApi
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["target"] = ["Give exactly one of agentId or teamId."] });
         }
+        if (request.Note is { Length: > ConversationActions.MaxBodyLength })
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["note"] = [$"The note is {request.Note.Length} characters long; the limit is {ConversationActions.MaxBodyLength}."],
+            });
+        }
         return await Respond(actions.TransferAsync(id, request, user, ct));
     }
 

@@ -23,6 +23,7 @@ internal static class ConversationsSetup
         services.AddSingleton<OutboxSignal>();
         services.AddHostedService<OutboxDispatcher>();
         services.AddSingleton<StaffBroadcaster>();
+        services.AddHostedService(sp => sp.GetRequiredService<StaffBroadcaster>());
         services.AddSignalR(o => o.MaximumReceiveMessageSize = 64 * 1024)
             .AddJsonProtocol(o => WireJson.Configure(o.PayloadSerializerOptions));
         return services;

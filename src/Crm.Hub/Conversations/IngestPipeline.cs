@@ -110,6 +110,9 @@ internal sealed partial class IngestPipeline(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        // Reads and writes under one write lock (SQLite begins it IMMEDIATE): a conversation an agent resolves
+        // cannot slip between our "which conversation is open" and our commit.
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var stage = new IngestStage(db, time.GetUtcNow());
         var completed = new List<(Pending, IngestResult)>(batch.Count);
         var staged = new List<(Pending Pending, Message Message, Conversation Conversation)>(batch.Count);
@@ -136,11 +139,13 @@ internal sealed partial class IngestPipeline(
         try
         {
             await db.SaveChangesAsync();
+            await transaction.CommitAsync();
         }
         catch (DbUpdateException) when (batch.Count == 1 && staged.Count == 1)
         {
             // Another node stored the same provider message between our check and our commit.
             db.ChangeTracker.Clear();
+            await transaction.RollbackAsync();
             if (await new IngestStage(db, time.GetUtcNow()).FindDuplicateAsync(batch[0].Inbound) is not { } raced)
             {
                 throw;
@@ -158,7 +163,7 @@ internal sealed partial class IngestPipeline(
         {
             pending.Result.TrySetResult(result);
         }
-        await broadcaster.PushAsync(outcome.Events);
+        broadcaster.Publish(outcome.Events);
         foreach (var c in outcome.Opened)
         {
             routing.Post(new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId, c.ResponsibleAgentId));

@@ -92,8 +92,9 @@ internal sealed partial class OutboxDispatcher(
                 result = await sender.SendAsync(new OutboundMessage(message.Id, new ChannelAddress(to.Channel, to.AccountId, to.Address),
                     message.Body, author, message.CreatedAt), ct);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!ct.IsCancellationRequested)
             {
+                // A timeout surfaces as OperationCanceledException; only our own shutdown is not a send failure.
                 result = SendResult.Transient(ex.Message);
             }
         }
@@ -102,6 +103,8 @@ internal sealed partial class OutboxDispatcher(
 
     private async Task RecordAsync(HubDbContext db, OutboxMessage row, Message message, SendResult result, CancellationToken ct)
     {
+        // The customer's client may have acknowledged delivery while we were sending: decide on the stored status.
+        await db.Entry(message).ReloadAsync(ct);
         var now = time.GetUtcNow();
         DeliveryStatus? status = null;
         switch (result.Outcome)
@@ -138,7 +141,7 @@ internal sealed partial class OutboxDispatcher(
         await db.SaveChangesAsync(ct);
         if (e is not null)
         {
-            await broadcaster.PushAsync([e]);
+            broadcaster.Publish([e]);
         }
     }
 

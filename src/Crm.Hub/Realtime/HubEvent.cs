@@ -18,6 +18,9 @@ public interface IAgentClient
     Task OfferWithdrawn(HubEvent e);
     Task VisitorTyping(HubEvent e);
     Task PresenceChanged(HubEvent e);
+
+    /// <summary>A routing decision with its reason, for supervisors' "why this agent".</summary>
+    Task RoutingDecision(HubEvent e);
 }
 
 internal static class StaffEvents
@@ -29,4 +32,5 @@ internal static class StaffEvents
     public const string OfferWithdrawn = nameof(IAgentClient.OfferWithdrawn);
     public const string VisitorTyping = nameof(IAgentClient.VisitorTyping);
     public const string PresenceChanged = nameof(IAgentClient.PresenceChanged);
+    public const string RoutingDecision = nameof(IAgentClient.RoutingDecision);
 }

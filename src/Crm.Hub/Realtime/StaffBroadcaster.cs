@@ -1,29 +1,54 @@
 using System.Text.Json;
+using System.Threading.Channels;
 using Crm.Hub.Conversations;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Crm.Hub.Realtime;
 
-/// <summary>Pushes events to every connected console (agents, supervisors, admins).</summary>
+/// <summary>
+/// Pushes events to every connected console (agents, supervisors, admins). Callers only queue: one pump sends,
+/// so a console whose connection stalls slows the pump, never the ingest writer or the routing loop.
+/// </summary>
 internal sealed partial class StaffBroadcaster(IHubContext<AgentHub, IAgentClient> hub, TimeProvider time, ILogger<StaffBroadcaster> logger)
+    : BackgroundService
 {
     public const string StaffGroup = "staff";
 
-    /// <summary>Pushes committed events, in seq order.</summary>
-    public async Task PushAsync(IEnumerable<ConversationEvent> committed)
+    /// <summary>Beyond this many unsent events the oldest are dropped; consoles fetch what they missed from /api/v1/sync.</summary>
+    public const int MaxQueued = 50_000;
+
+    private readonly Channel<HubEvent> _queue = Channel.CreateBounded<HubEvent>(
+        new BoundedChannelOptions(MaxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
+
+    /// <summary>Queues committed events for every console, in seq order.</summary>
+    public void Publish(IEnumerable<ConversationEvent> committed)
     {
         foreach (var e in committed.OrderBy(e => e.Seq))
         {
-            await SendAsync(ToHubEvent(e));
+            _queue.Writer.TryWrite(ToHubEvent(e));
         }
     }
 
-    /// <summary>Pushes an event that is not stored (typing, presence): a console that misses it loses nothing that matters.</summary>
-    public Task PushTransientAsync(string type, Guid? conversationId, object data) =>
-        SendAsync(new HubEvent(0, type, conversationId, time.GetUtcNow(), JsonSerializer.SerializeToElement(data, WireJson.Options)));
+    /// <summary>Queues an event that is not stored (typing, presence): a console that misses it loses nothing that matters.</summary>
+    public void PublishTransient(string type, Guid? conversationId, object data) =>
+        _queue.Writer.TryWrite(new HubEvent(0, type, conversationId, time.GetUtcNow(), JsonSerializer.SerializeToElement(data, WireJson.Options)));
 
     public static HubEvent ToHubEvent(ConversationEvent e) =>
         new(e.Seq, e.ClientMethod, e.ConversationId, e.At, WireJson.Element(e.Data));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var e in _queue.Reader.ReadAllAsync(stoppingToken))
+            {
+                await SendAsync(e);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
 
     private async Task SendAsync(HubEvent e)
     {
@@ -39,6 +64,7 @@ internal sealed partial class StaffBroadcaster(IHubContext<AgentHub, IAgentClien
                 StaffEvents.OfferWithdrawn => clients.OfferWithdrawn(e),
                 StaffEvents.VisitorTyping => clients.VisitorTyping(e),
                 StaffEvents.PresenceChanged => clients.PresenceChanged(e),
+                StaffEvents.RoutingDecision => clients.RoutingDecision(e),
                 _ => Task.CompletedTask,
             });
         }

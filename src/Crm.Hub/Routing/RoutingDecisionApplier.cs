@@ -12,7 +12,7 @@ public sealed record DecisionView(string Kind, Guid? AgentId, string? AgentName,
 /// <summary>Turns routing decisions into conversation state and events, in one commit per batch.</summary>
 internal sealed class RoutingDecisionApplier(HubDbContext db, StaffBroadcaster broadcaster, VisitorNotifier visitors, TimeProvider time)
 {
-    public const string DecisionMethod = "RoutingDecision";
+    public const string DecisionMethod = StaffEvents.RoutingDecision;
 
     public async Task ApplyAsync(IReadOnlyList<RoutingDecision> decisions, CancellationToken ct)
     {
@@ -35,6 +35,12 @@ internal sealed class RoutingDecisionApplier(HubDbContext db, StaffBroadcaster b
             {
                 continue;
             }
+            // Actions commit before routing hears of them: a decision taken meanwhile on a conversation that was
+            // resolved must not bring it back. The ConversationClosed queued behind this batch frees the engine side.
+            if (c.Status == ConversationStatus.Resolved && d.Kind is DecisionKind.Offered or DecisionKind.Assigned or DecisionKind.Queued)
+            {
+                continue;
+            }
             if (d.Kind != DecisionKind.Released)
             {
                 touched.Add(c.Id);
@@ -47,6 +53,7 @@ internal sealed class RoutingDecisionApplier(HubDbContext db, StaffBroadcaster b
             {
                 case DecisionKind.Offered:
                     c.Status = ConversationStatus.Waiting;
+                    c.AssigneeId = null;
                     c.OfferedToAgentId = d.AgentId;
                     c.OfferExpiresAt = d.OfferExpiresAt;
                     events.Add(db.Append(EventKinds.Offered, StaffEvents.OfferReceived, c.Id, d.AgentId, new
@@ -77,10 +84,8 @@ internal sealed class RoutingDecisionApplier(HubDbContext db, StaffBroadcaster b
                         new { conversationId = c.Id, agentId = d.AgentId, reason = d.Reason, kind = Wire(d.Kind) }, d.At));
                     break;
                 case DecisionKind.Queued:
-                    if (c.Status != ConversationStatus.Resolved)
-                    {
-                        c.Status = ConversationStatus.Waiting;
-                    }
+                    c.Status = ConversationStatus.Waiting;
+                    c.AssigneeId = null;
                     c.OfferedToAgentId = null;
                     c.OfferExpiresAt = null;
                     break;
@@ -95,10 +100,11 @@ internal sealed class RoutingDecisionApplier(HubDbContext db, StaffBroadcaster b
         }
 
         await db.SaveChangesAsync(ct);
-        await broadcaster.PushAsync(events);
+        broadcaster.Publish(events);
+        // The visitor's ticks are not the routing loop's business: a stalled widget must not hold routing up.
         foreach (var conversationId in assigned)
         {
-            await visitors.InboundDeliveredAsync(conversationId, ct);
+            visitors.InboundDeliveredInBackground(conversationId);
         }
     }
 

@@ -27,11 +27,17 @@ internal sealed partial class RoutingLoop(
     /// <summary>Queues an event; its decisions are committed and pushed by the loop.</summary>
     public void Post(RoutingEvent routingEvent) => _commands.Writer.TryWrite(new Command(routingEvent, null));
 
-    /// <summary>Queues an event and waits until its decisions are committed.</summary>
+    /// <summary>
+    /// Queues an event and waits until its decisions are committed. The event is queued even when the caller
+    /// gives up waiting: the database already changed, and routing must hear of it.
+    /// </summary>
     public async Task<IReadOnlyList<RoutingDecision>> SendAsync(RoutingEvent routingEvent, CancellationToken ct)
     {
         var reply = new TaskCompletionSource<IReadOnlyList<RoutingDecision>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _commands.Writer.WriteAsync(new Command(routingEvent, reply), ct);
+        if (!_commands.Writer.TryWrite(new Command(routingEvent, reply)))
+        {
+            throw new InvalidOperationException("Routing has stopped.");
+        }
         return await reply.Task.WaitAsync(ct);
     }
 
@@ -45,26 +51,32 @@ internal sealed partial class RoutingLoop(
 
     private sealed record Inspect(Action<RoutingEngine> Read) : RoutingEvent;
 
+    private RoutingEngine NewEngine() => new(new RoutingOptions
+    {
+        OfferTimeout = TimeSpan.FromSeconds(options.Value.OfferTimeoutSeconds),
+        StickyWait = TimeSpan.FromSeconds(options.Value.StickyWaitSeconds),
+    }, time);
+
+    /// <summary>A fresh engine fed from the database: at start-up, and whenever engine and database may disagree.</summary>
+    private async Task RebuildAsync(CancellationToken ct)
+    {
+        _engine = NewEngine();
+        var restored = await RestoreAsync(ct);
+        await ApplyBatchAsync(restored.Select(e => new Command(e, null)).ToList(), ct, rebuildOnFailure: false);
+        Log.Restored(logger, restored.Count);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var o = options.Value;
-        var engine = new RoutingEngine(new RoutingOptions
-        {
-            OfferTimeout = TimeSpan.FromSeconds(o.OfferTimeoutSeconds),
-            StickyWait = TimeSpan.FromSeconds(o.StickyWaitSeconds),
-        }, time);
-        _engine = engine;
-
-        var restored = await RestoreAsync(stoppingToken);
-        await ApplyBatchAsync(restored.Select(e => new Command(e, null)).ToList(), stoppingToken);
+        await RebuildAsync(stoppingToken);
         _ready.TrySetResult();
-        Log.Restored(logger, restored.Count);
 
         var reader = _commands.Reader;
         var batch = new List<Command>();
         while (!stoppingToken.IsCancellationRequested)
         {
             // Deadlines are checked on every turn, so a steady stream of events cannot starve offer expiry.
+            var engine = _engine!;
             if (engine.NextDeadline is { } deadline && deadline <= time.GetUtcNow())
             {
                 batch.Add(new Command(new Tick(), null));
@@ -104,9 +116,10 @@ internal sealed partial class RoutingLoop(
         ct.ThrowIfCancellationRequested();
     }
 
-    private async Task ApplyBatchAsync(List<Command> batch, CancellationToken ct)
+    private async Task ApplyBatchAsync(List<Command> batch, CancellationToken ct, bool rebuildOnFailure = true)
     {
         var engine = _engine!;
+        var failed = false;
         var decided = new List<RoutingDecision>();
         var replies = new List<(TaskCompletionSource<IReadOnlyList<RoutingDecision>> Reply, IReadOnlyList<RoutingDecision> Decisions)>();
         foreach (var command in batch)
@@ -126,9 +139,10 @@ internal sealed partial class RoutingLoop(
             }
             catch (Exception ex)
             {
-                // One bad decision must not stop routing for everyone.
+                // One bad decision must not stop routing for everyone; the engine is rebuilt below in case it was left half-changed.
                 Log.DecisionFailed(logger, ex, command.Event.GetType().Name);
                 command.Reply?.TrySetException(ex);
+                failed = true;
                 continue;
             }
             decided.AddRange(decisions);
@@ -148,12 +162,23 @@ internal sealed partial class RoutingLoop(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                // The engine moved on but the database did not: tell the callers, and rebuild the engine from the database.
                 Log.PersistFailed(logger, ex, decided.Count);
+                foreach (var (reply, _) in replies)
+                {
+                    reply.TrySetException(ex);
+                }
+                replies.Clear();
+                failed = true;
             }
         }
         foreach (var (reply, decisions) in replies)
         {
             reply.TrySetResult(decisions);
+        }
+        if (failed && rebuildOnFailure)
+        {
+            await RebuildAsync(ct);
         }
     }
 
@@ -172,18 +197,21 @@ internal sealed partial class RoutingLoop(
             .Where(c => c.Status == ConversationStatus.Assigned || c.Status == ConversationStatus.Waiting)
             .OrderBy(c => c.WaitingSince)
             .ToListAsync(ct);
+        var active = agents.Select(a => a.Id).ToHashSet();
         foreach (var c in open)
         {
-            events.Add(c is { Status: ConversationStatus.Assigned, AssigneeId: { } agentId }
+            // A conversation held by an agent who is no longer active waits for someone else.
+            events.Add(c is { Status: ConversationStatus.Assigned, AssigneeId: { } agentId } && active.Contains(agentId)
                 ? new ConversationAssigned(c.Id, c.Channel, agentId)
-                : new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId, c.ResponsibleAgentId));
+                : new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId,
+                    c.ResponsibleAgentId is { } r && active.Contains(r) ? r : null));
         }
         return events;
     }
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Routing restored from {Count} events")]
+        [LoggerMessage(1, LogLevel.Information, "Routing (re)built from {Count} events")]
         public static partial void Restored(ILogger logger, int count);
 
         [LoggerMessage(2, LogLevel.Error, "Routing decision for {Event} failed; the loop goes on")]

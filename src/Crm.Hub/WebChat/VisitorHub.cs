@@ -21,6 +21,10 @@ internal sealed class VisitorHub(
 
     public override async Task OnConnectedAsync()
     {
+        if (!options.Value.Enabled)
+        {
+            throw new HubException("Web chat is off on this hub.");
+        }
         await Groups.AddToGroupAsync(Context.ConnectionId, VisitorMessages.Group(VisitorId));
         await base.OnConnectedAsync();
     }
@@ -54,7 +58,7 @@ internal sealed class VisitorHub(
             .FirstOrDefaultAsync(Context.ConnectionAborted);
         if (conversationId is { } id)
         {
-            await staff.PushTransientAsync(StaffEvents.VisitorTyping, id, new { conversationId = id, isTyping });
+            staff.PublishTransient(StaffEvents.VisitorTyping, id, new { conversationId = id, isTyping });
         }
     }
 

@@ -9,7 +9,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Hub.WebChat;
 
 /// <summary>Tells a visitor's widget what happens on the agent side: typing, and the ticks on their own messages.</summary>
-internal sealed class VisitorNotifier(IHubContext<VisitorHub, IVisitorClient> hub, IServiceScopeFactory scopes, StaffBroadcaster staff, TimeProvider time)
+internal sealed partial class VisitorNotifier(
+    IHubContext<VisitorHub, IVisitorClient> hub, IServiceScopeFactory scopes, StaffBroadcaster staff, TimeProvider time, ILogger<VisitorNotifier> logger)
 {
     private readonly ConcurrentDictionary<Guid, string> _visitorOfConversation = new();
 
@@ -22,7 +23,17 @@ internal sealed class VisitorNotifier(IHubContext<VisitorHub, IVisitorClient> hu
     }
 
     /// <summary>The conversation reached an agent: the visitor's messages so far are delivered.</summary>
-    public Task InboundDeliveredAsync(Guid conversationId, CancellationToken ct) => AdvanceInboundAsync(conversationId, DeliveryStatus.Delivered, ct);
+    public void InboundDeliveredInBackground(Guid conversationId) => _ = Task.Run(async () =>
+    {
+        try
+        {
+            await AdvanceInboundAsync(conversationId, DeliveryStatus.Delivered, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogTicksFailed(logger, ex, conversationId);
+        }
+    });
 
     /// <summary>The assignee opened the thread: the visitor's messages are read.</summary>
     public Task InboundReadAsync(Guid conversationId, CancellationToken ct) => AdvanceInboundAsync(conversationId, DeliveryStatus.Read, ct);
@@ -51,7 +62,7 @@ internal sealed class VisitorNotifier(IHubContext<VisitorHub, IVisitorClient> hu
         var e = db.Append(EventKinds.DeliveryChanged, StaffEvents.MessageStatusChanged, message.ConversationId, null,
             new { messageId = message.Id, conversationId = message.ConversationId, deliveryStatus = ConversationViews.Wire(status) }, time.GetUtcNow());
         await db.SaveChangesAsync(ct);
-        await staff.PushAsync([e]);
+        staff.Publish([e]);
         return true;
     }
 
@@ -98,4 +109,7 @@ internal sealed class VisitorNotifier(IHubContext<VisitorHub, IVisitorClient> hu
         }
         return address;
     }
+
+    [LoggerMessage(1, LogLevel.Warning, "Could not update the visitor's ticks on conversation {ConversationId}")]
+    private static partial void LogTicksFailed(ILogger logger, Exception ex, Guid conversationId);
 }

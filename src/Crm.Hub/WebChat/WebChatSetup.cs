@@ -1,6 +1,7 @@
 using Crm.Channels;
 using Crm.Channels.WebChat;
 using Crm.Hub.Realtime;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +21,15 @@ internal static class WebChatSetup
             .AllowAnyMethod()
             // SignalR's browser client negotiates with credentials by default; no cookie is read for visitors.
             .AllowCredentials()));
+        // Anonymous: each client address may start a bounded number of widget sessions a minute.
+        services.AddRateLimiter(o => o.AddPolicy(WidgetApi.RateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
+            ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = ctx.RequestServices.GetRequiredService<IOptions<WebChatOptions>>().Value.SessionsPerMinute,
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+            })));
         services.AddSingleton<VisitorTokens>();
         services.AddSingleton<VisitorNotifier>();
         services.AddSingleton<IChannelSender, WebChatSender>();

@@ -17,10 +17,12 @@ public sealed record WidgetSession(string VisitorToken, Guid? ConversationId, IR
 internal static class WidgetApi
 {
     public const string CorsPolicy = "widget";
+    public const string RateLimit = "widget";
 
     public static RouteGroupBuilder MapWidgetApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/widget").WithTags("Web chat widget").RequireCors(CorsPolicy).AllowAnonymous();
+        var group = routes.MapGroup("/api/v1/widget").WithTags("Web chat widget").RequireCors(CorsPolicy).AllowAnonymous()
+            .RequireRateLimiting(RateLimit);
         group.MapPost("/session", StartSessionAsync)
             .WithSummary("Starts or resumes a visitor's chat; returns the visitor token and the latest conversation's messages.");
         return group;
@@ -29,6 +31,11 @@ internal static class WidgetApi
     private static async Task<Results<Ok<WidgetSession>, ValidationProblem, ProblemHttpResult>> StartSessionAsync(
         WidgetSessionRequest request, VisitorTokens tokens, HubDbContext db, IOptions<WebChatOptions> options, TimeProvider time, CancellationToken ct)
     {
+        if (!options.Value.Enabled)
+        {
+            return TypedResults.Problem(title: "Web chat is off", detail: "This hub does not take web chat (Crm:Channels:WebChat:Enabled is false).",
+                statusCode: StatusCodes.Status404NotFound);
+        }
         Guid visitorId;
         if (request.VisitorToken is null)
         {
@@ -70,7 +77,17 @@ internal static class WidgetApi
         {
             contact = null;
         }
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (contact is not null)
+        {
+            // The same new visitor started two sessions at once (two tabs): the other request created the contact.
+            db.ChangeTracker.Clear();
+            contact = await db.ChannelIdentities.Where(i => i.Channel == ChannelNames.WebChat && i.AccountId == WebChatAccount.Default && i.Address == address)
+                .Select(i => i.Contact).FirstAsync(ct);
+        }
 
         var conversation = contact is null ? null : await db.Conversations.AsNoTracking()
             .Where(c => c.ContactId == contact.Id)

@@ -220,6 +220,7 @@ internal static class EndToEndLatency
         start.Environment["Crm__Bootstrap__AdminEmail"] = AdminEmail;
         start.Environment["Crm__Bootstrap__AdminPassword"] = AdminPassword;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Crm__Channels__WebChat__SessionsPerMinute"] = "1000000";
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();

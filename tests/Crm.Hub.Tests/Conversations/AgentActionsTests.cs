@@ -142,4 +142,45 @@ public sealed class AgentActionsTests(QuickOfferHub hub) : IClassFixture<QuickOf
         var again = await api.PostAsync($"/api/v1/conversations/{first}/reopen", null);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
     }
+
+    [Fact]
+    public async Task DeactivatedAgentLosesAccessAndTheirConversationsGoToOthers()
+    {
+        var (leaverId, leaverToken) = await hub.CreateAgentAsync("Leaver", autoAccept: true);
+        await using var leaver = hub.AgentConnection(leaverToken);
+        var inbox = Listen(leaver);
+        await leaver.StartAsync();
+        var (conversationId, _) = await VisitorWritesAsync("who will help me now?");
+        await inbox.WaitForAsync(e => e.Type == "ConversationUpdated" && e.ConversationId == conversationId
+            && e.Data.GetProperty("status").GetString() == "assigned" && e.Data.GetProperty("assigneeId").GetGuid() == leaverId);
+
+        var (stayerId, stayerToken) = await hub.CreateAgentAsync("Stayer", webchatCapacity: 0);
+        await using var stayer = hub.AgentConnection(stayerToken);
+        var stayerInbox = Listen(stayer);
+        await stayer.StartAsync();
+
+        using var admin = hub.Client(await hub.TokenAsync());
+        var leaverView = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/agents")).EnumerateArray().Single(a => a.GetProperty("id").GetGuid() == leaverId);
+        var deactivate = await admin.PutAsJsonAsync($"/api/v1/agents/{leaverId}", new
+        {
+            email = leaverView.GetProperty("email").GetString(), displayName = "Leaver", role = "agent", isActive = false,
+        });
+        Assert.Equal(HttpStatusCode.OK, deactivate.StatusCode);
+
+        using var leaverApi = hub.Client(leaverToken);
+        Assert.Equal(HttpStatusCode.Forbidden, (await leaverApi.GetAsync("/api/v1/conversations")).StatusCode);
+        var handedBack = await stayerInbox.WaitForAsync(e => e.Type == "ConversationUpdated" && e.ConversationId == conversationId
+            && e.Data.GetProperty("status").GetString() == "waiting");
+        Assert.Equal(JsonValueKind.Null, handedBack.Data.GetProperty("assigneeId").ValueKind);
+
+        // The remaining agent gets room and is offered the handed-back conversation.
+        var stayerView = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/agents")).EnumerateArray().Single(a => a.GetProperty("id").GetGuid() == stayerId);
+        (await admin.PutAsJsonAsync($"/api/v1/agents/{stayerId}", new
+        {
+            email = stayerView.GetProperty("email").GetString(), displayName = "Stayer", role = "agent",
+            capacity = new Dictionary<string, int> { ["webchat"] = 2 },
+        })).EnsureSuccessStatusCode();
+        var offer = await stayerInbox.WaitForAsync(e => e.Type == "OfferReceived" && e.ConversationId == conversationId);
+        Assert.Equal(stayerId, offer.Data.GetProperty("agentId").GetGuid());
+    }
 }

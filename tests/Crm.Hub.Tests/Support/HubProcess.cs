@@ -50,6 +50,7 @@ public sealed class HubProcess : IAsyncDisposable
         start.Environment["Crm__Bootstrap__AdminPassword"] = HubServer.AdminPassword;
         start.Environment["Crm__Routing__DisconnectGraceSeconds"] = "0";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Crm__Channels__WebChat__SessionsPerMinute"] = "100000";
         _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the hub.");
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };

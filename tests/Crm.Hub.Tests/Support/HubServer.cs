@@ -45,6 +45,7 @@ public class HubServer : IAsyncLifetime
             ["Crm:Bootstrap:AdminPassword"] = AdminPassword,
             ["Crm:Routing:DisconnectGraceSeconds"] = "0",
             ["Crm:Auth:LoginAttemptsPerMinute"] = "1000",
+            ["Crm:Channels:WebChat:SessionsPerMinute"] = "100000",
             ["Crm:Channels:WebChat:AllowedOrigins:0"] = "http://127.0.0.1:1",
             ["Logging:LogLevel:Default"] = "Warning",
         };

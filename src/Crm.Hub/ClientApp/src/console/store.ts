@@ -156,9 +156,13 @@ class Store {
     this.emit("typing", conversationId);
   }
 
+  /** Bumped on every directory change, so a slower, older load can tell it would overwrite newer data. */
+  directoryVersion = 0;
+
   setDirectory(agents: AgentView[], teams: TeamView[]): void {
     this.agents = agents;
     this.teams = teams;
+    this.directoryVersion++;
     this.emit("directory");
   }
 

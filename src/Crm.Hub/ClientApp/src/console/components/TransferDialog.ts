@@ -6,8 +6,16 @@ import { h } from "../../shared/h";
 
 export async function loadDirectory(force = false): Promise<void> {
   if (!force && store.agents.length && store.teams.length) return;
-  const [agents, teams] = await Promise.all([api.agents(), api.teams()]);
-  store.setDirectory(agents, teams);
+  // A team or agent created while this request was in flight is newer than its answer: ask again
+  // rather than overwrite it with the older list.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const before = store.directoryVersion;
+    const [agents, teams] = await Promise.all([api.agents(), api.teams()]);
+    if (store.directoryVersion === before) {
+      store.setDirectory(agents, teams);
+      return;
+    }
+  }
 }
 
 export function openTransferDialog(conversationId: string): void {
