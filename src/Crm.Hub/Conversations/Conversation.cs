@@ -28,6 +28,9 @@ internal sealed class Conversation
     public Guid? AssigneeId { get; set; }
     public Guid? ResponsibleAgentId { get; set; }
     public Guid? TeamId { get; set; }
+
+    /// <summary>Set by a transfer to a named agent: only that agent is offered it, until they take or refuse it.</summary>
+    public Guid? TargetAgentId { get; set; }
     public Guid? OfferedToAgentId { get; set; }
     public DateTimeOffset? OfferExpiresAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

@@ -120,6 +120,7 @@ internal sealed class ConversationActions(
         conversation.OfferExpiresAt = null;
         // A named agent takes it whatever their team; the agent who let it go is no longer its responsible agent.
         conversation.TeamId = request.AgentId is null ? request.TeamId : null;
+        conversation.TargetAgentId = request.AgentId;
         conversation.ResponsibleAgentId = null;
         conversation.WaitingSince = now;
         var events = new List<ConversationEvent>();
@@ -156,6 +157,7 @@ internal sealed class ConversationActions(
         var now = time.GetUtcNow();
         conversation.Status = ConversationStatus.Resolved;
         conversation.ResolvedAt = now;
+        conversation.TargetAgentId = null;
         conversation.OfferedToAgentId = null;
         conversation.OfferExpiresAt = null;
         var e = await UpdatedAsync(conversation, EventKinds.Resolved, user.AgentId(), now, ct);

@@ -10,7 +10,7 @@ namespace Crm.Hub.Routing;
 public sealed record DecisionView(string Kind, Guid? AgentId, string? AgentName, string Reason, DateTimeOffset At, DateTimeOffset? OfferExpiresAt);
 
 /// <summary>Turns routing decisions into conversation state and events, in one commit per batch.</summary>
-internal sealed class RoutingDecisionApplier(HubDbContext db, StaffBroadcaster broadcaster, VisitorNotifier visitors, TimeProvider time)
+internal sealed class RoutingDecisionApplier(HubDbContext db, StaffBroadcaster broadcaster, VisitorNotifier visitors, RoutingLoop routing, TimeProvider time)
 {
     public const string DecisionMethod = StaffEvents.RoutingDecision;
 
@@ -27,6 +27,7 @@ internal sealed class RoutingDecisionApplier(HubDbContext db, StaffBroadcaster b
         var events = new List<ConversationEvent>();
         var assigned = new List<Guid>();
         var touched = new HashSet<Guid>();
+        var untargeted = new List<Conversation>();
         var now = time.GetUtcNow();
 
         foreach (var d in persisted)
@@ -69,6 +70,7 @@ internal sealed class RoutingDecisionApplier(HubDbContext db, StaffBroadcaster b
                     c.AssigneeId = agentId;
                     c.AssignedAt = d.At;
                     c.ResponsibleAgentId = agentId;
+                    c.TargetAgentId = null;
                     c.OfferedToAgentId = null;
                     c.OfferExpiresAt = null;
                     c.Contact!.ResponsibleAgentId = agentId;
@@ -79,6 +81,12 @@ internal sealed class RoutingDecisionApplier(HubDbContext db, StaffBroadcaster b
                     {
                         c.OfferedToAgentId = null;
                         c.OfferExpiresAt = null;
+                    }
+                    if (d.Kind != DecisionKind.Requeued && c.TargetAgentId is { } target && target == d.AgentId)
+                    {
+                        // The named agent refused or missed it: it goes to the queue like any other conversation.
+                        c.TargetAgentId = null;
+                        untargeted.Add(c);
                     }
                     events.Add(db.Append(EventKinds.OfferWithdrawn, StaffEvents.OfferWithdrawn, c.Id, d.AgentId,
                         new { conversationId = c.Id, agentId = d.AgentId, reason = d.Reason, kind = Wire(d.Kind) }, d.At));
@@ -101,6 +109,10 @@ internal sealed class RoutingDecisionApplier(HubDbContext db, StaffBroadcaster b
 
         await db.SaveChangesAsync(ct);
         broadcaster.Publish(events);
+        foreach (var c in untargeted)
+        {
+            routing.Post(new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId));
+        }
         // The visitor's ticks are not the routing loop's business: a stalled widget must not hold routing up.
         foreach (var conversationId in assigned)
         {

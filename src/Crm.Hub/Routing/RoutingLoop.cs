@@ -204,7 +204,8 @@ internal sealed partial class RoutingLoop(
             events.Add(c is { Status: ConversationStatus.Assigned, AssigneeId: { } agentId } && active.Contains(agentId)
                 ? new ConversationAssigned(c.Id, c.Channel, agentId)
                 : new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId,
-                    c.ResponsibleAgentId is { } r && active.Contains(r) ? r : null));
+                    c.ResponsibleAgentId is { } r && active.Contains(r) ? r : null,
+                    c.TargetAgentId is { } t && active.Contains(t) ? t : null));
         }
         return events;
     }

@@ -183,4 +183,33 @@ public sealed class AgentActionsTests(QuickOfferHub hub) : IClassFixture<QuickOf
         var offer = await stayerInbox.WaitForAsync(e => e.Type == "OfferReceived" && e.ConversationId == conversationId);
         Assert.Equal(stayerId, offer.Data.GetProperty("agentId").GetGuid());
     }
+
+    [Fact]
+    public async Task TransferredConversationDeclinedByTheNamedAgentGoesToTheQueue()
+    {
+        var (giverId, giverToken) = await hub.CreateAgentAsync("Handover", autoAccept: true);
+        await using var giver = hub.AgentConnection(giverToken);
+        var giverInbox = Listen(giver);
+        await giver.StartAsync();
+        var (conversationId, _) = await VisitorWritesAsync("can someone else help?");
+        await giverInbox.WaitForAsync(e => e.Type == "ConversationUpdated" && e.ConversationId == conversationId
+            && e.Data.GetProperty("status").GetString() == "assigned" && e.Data.GetProperty("assigneeId").GetGuid() == giverId);
+
+        var (refuserId, refuserToken) = await hub.CreateAgentAsync("Refuser");
+        await using var refuser = hub.AgentConnection(refuserToken);
+        var refuserInbox = Listen(refuser);
+        await refuser.StartAsync();
+        using var giverApi = hub.Client(giverToken);
+        (await giverApi.PostAsJsonAsync($"/api/v1/conversations/{conversationId}/transfer", new { agentId = refuserId })).EnsureSuccessStatusCode();
+        await refuserInbox.WaitForAsync(e => e.Type == "OfferReceived" && e.ConversationId == conversationId && e.Data.GetProperty("agentId").GetGuid() == refuserId);
+
+        using var refuserApi = hub.Client(refuserToken);
+        Assert.Equal(HttpStatusCode.NoContent, (await refuserApi.PostAsync($"/api/v1/conversations/{conversationId}/offer/decline", null)).StatusCode);
+
+        // No longer reserved for the refuser: the next free agent (the giver has room again) is offered it.
+        var next = await giverInbox.WaitForAsync(e => e.Type == "ConversationUpdated" && e.ConversationId == conversationId
+            && e.Data.GetProperty("status").GetString() == "assigned" && e.Seq > 0 && e.Data.GetProperty("assigneeId").GetGuid() == giverId
+            && giverInbox.Seen.Any(x => x.Type == "OfferWithdrawn" && x.ConversationId == conversationId));
+        Assert.Equal(giverId, next.Data.GetProperty("assigneeId").GetGuid());
+    }
 }

@@ -290,6 +290,9 @@ namespace Crm.Hub.Storage.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("TargetAgentId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("TeamId")
                         .HasColumnType("TEXT");
 
