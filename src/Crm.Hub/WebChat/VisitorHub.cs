@@ -17,6 +17,8 @@ internal sealed class VisitorHub(
     IngestPipeline ingest, VisitorNotifier notifier, StaffBroadcaster staff, HubDbContext db, IOptions<WebChatOptions> options, TimeProvider time)
     : Hub<IVisitorClient>
 {
+    private const string LastTypingKey = "crm.lastTyping";
+
     private Guid VisitorId => Context.User!.VisitorId();
 
     public override async Task OnConnectedAsync()
@@ -49,6 +51,14 @@ internal sealed class VisitorHub(
 
     public async Task Typing(bool isTyping)
     {
+        // A widget says "typing" a few times a minute; anything faster is noise (or abuse) sent to every console.
+        var now = time.GetUtcNow();
+        if (Context.Items.TryGetValue(LastTypingKey, out var last) && last is (bool state, DateTimeOffset at) && state == isTyping
+            && now - at < TimeSpan.FromSeconds(1))
+        {
+            return;
+        }
+        Context.Items[LastTypingKey] = (isTyping, now);
         var address = VisitorId.ToString("N");
         var conversationId = await db.ChannelIdentities
             .Where(i => i.Channel == ChannelNames.WebChat && i.Address == address)
