@@ -1,4 +1,6 @@
+using Crm.Hub.Agents;
 using Crm.Hub.Auth;
+using Crm.Hub.Contacts;
 using Crm.Hub.Conversations;
 using Crm.Hub.Health;
 using Crm.Hub.Realtime;
@@ -40,7 +42,11 @@ app.UseSwaggerUI(o =>
     o.SwaggerEndpoint("/openapi/v1.json", "Crm.Hub API v1");
 });
 app.MapAuthApi();
-app.MapConversations();
+app.MapConversationsApi();
+app.MapContactsApi();
+app.MapAgentsApi();
+app.MapTeamsApi();
+app.MapSyncApi();
 app.MapWebChat();
 app.MapHubHealth();
 app.MapUi();

@@ -19,8 +19,6 @@ public sealed record AgentRequest(
 
 public sealed record PresenceRequest(string? Presence);
 
-public sealed record TeamRequest(string? Name);
-
 internal static class AgentsApi
 {
     public const int MinPasswordLength = 10;
@@ -35,13 +33,6 @@ internal static class AgentsApi
         group.MapPost("/", CreateAsync).RequireAuthorization(Policies.Admin).WithSummary("Creates an agent (admins only).");
         group.MapPut("/{id:guid}", UpdateAsync).RequireAuthorization(Policies.Admin).WithSummary("Changes an agent (admins only); password optional.");
         group.MapPut("/me/presence", SetPresenceAsync).WithSummary("Sets the caller's presence: online, away or offline.");
-
-        var teams = routes.MapGroup("/api/v1/teams").WithTags("Teams").RequireAuthorization(Policies.Staff);
-        teams.MapGet("/", async (HubDbContext db, CancellationToken ct) =>
-            TypedResults.Ok((await db.Teams.AsNoTracking().Include(t => t.Members).OrderBy(t => t.Name).ToListAsync(ct))
-                .Select(t => new TeamView(t.Id, t.Name, t.Members.Select(m => m.AgentId).ToList())).ToList()))
-            .WithSummary("Every team and its members.");
-        teams.MapPost("/", CreateTeamAsync).RequireAuthorization(Policies.SupervisorOrAdmin).WithSummary("Creates a team.");
         return group;
     }
 
@@ -208,22 +199,5 @@ internal static class AgentsApi
         }
         await presence.SetChosenAsync(user.AgentId(), chosen, ct);
         return TypedResults.Ok((await AgentViews.FindAsync(db, user.AgentId(), ct))!);
-    }
-
-    private static async Task<Results<Created<TeamView>, ValidationProblem>> CreateTeamAsync(TeamRequest request, HubDbContext db, TimeProvider time, CancellationToken ct)
-    {
-        var name = request.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 100)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["A team name of 1 to 100 characters is required."] });
-        }
-        if (await db.Teams.AnyAsync(t => t.Name == name, ct))
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["A team with this name exists."] });
-        }
-        var team = new Team { Id = Guid.CreateVersion7(time.GetUtcNow()), Name = name, CreatedAt = time.GetUtcNow() };
-        db.Teams.Add(team);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/teams/{team.Id}", new TeamView(team.Id, team.Name, []));
     }
 }

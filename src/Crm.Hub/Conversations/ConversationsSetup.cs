@@ -1,5 +1,4 @@
 using Crm.Hub.Agents;
-using Crm.Hub.Contacts;
 using Crm.Hub.Outbox;
 using Crm.Hub.Realtime;
 using Crm.Hub.Routing;
@@ -29,12 +28,4 @@ internal static class ConversationsSetup
         return services;
     }
 
-    public static IEndpointRouteBuilder MapConversations(this IEndpointRouteBuilder routes)
-    {
-        routes.MapConversationsApi();
-        routes.MapContactsApi();
-        routes.MapAgentsApi();
-        routes.MapSyncApi();
-        return routes;
-    }
 }
