@@ -114,6 +114,7 @@ internal sealed partial class IngestPipeline(
         // cannot slip between our "which conversation is open" and our commit.
         await using var transaction = await db.Database.BeginTransactionAsync();
         var stage = new IngestStage(db, time.GetUtcNow());
+        await stage.PrefetchAsync(batch.Select(p => p.Inbound).ToList());
         var completed = new List<(Pending, IngestResult)>(batch.Count);
         var staged = new List<(Pending Pending, Message Message, Conversation Conversation)>(batch.Count);
         var inBatch = new Dictionary<(string, string), (Message Message, Conversation Conversation)>();

@@ -14,7 +14,7 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now)
 {
     private readonly Dictionary<(string Channel, string Account, string Address), Contact> _contacts = [];
     private readonly Dictionary<Guid, Conversation?> _openConversations = [];
-    private readonly Dictionary<Guid, string?> _agentNames = [];
+    private readonly Dictionary<(string Channel, string Account, string Address), ChannelIdentity?> _prefetched = [];
     private long? _lastNumber;
 
     public List<ConversationEvent> Events { get; } = [];
@@ -28,6 +28,34 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now)
             .Select(m => new { m.Id, m.ConversationId, m.CreatedAt, m.DeliveryStatus, ContactId = db.Conversations.Where(c => c.Id == m.ConversationId).Select(c => c.ContactId).First() })
             .FirstOrDefaultAsync();
         return hit is null ? null : new IngestResult(true, hit.Id, hit.ConversationId, hit.ContactId, hit.CreatedAt, hit.DeliveryStatus ?? DeliveryStatus.Sent);
+    }
+
+    /// <summary>
+    /// Loads, in two queries for the whole batch, every identity the batch writes from with its contact and open
+    /// conversation, so a busy writer pays per batch what it would otherwise pay per message.
+    /// </summary>
+    public async Task PrefetchAsync(IReadOnlyCollection<InboundMessage> batch)
+    {
+        if (batch.Count < 2)
+        {
+            return;
+        }
+        var wanted = batch.Select(m => (m.From.Channel, m.From.AccountId, m.From.Address)).ToHashSet();
+        var addresses = wanted.Select(k => k.Address).Distinct().ToList();
+        var identities = (await db.ChannelIdentities.Include(i => i.Contact).Where(i => addresses.Contains(i.Address)).ToListAsync())
+            .Where(i => wanted.Contains((i.Channel, i.AccountId, i.Address)))
+            .ToList();
+        var contactIds = identities.Select(i => i.ContactId).Distinct().ToList();
+        var open = await db.Conversations.Where(c => contactIds.Contains(c.ContactId) && c.Status != ConversationStatus.Resolved).ToListAsync();
+        foreach (var key in wanted)
+        {
+            _prefetched[key] = null;
+        }
+        foreach (var identity in identities)
+        {
+            _prefetched[(identity.Channel, identity.AccountId, identity.Address)] = identity;
+            _openConversations[identity.ContactId] = open.Where(c => c.ContactId == identity.ContactId).MaxBy(c => c.LastMessageAt);
+        }
     }
 
     public async Task<(Message Message, Conversation Conversation)> AddAsync(InboundMessage inbound)
@@ -60,9 +88,12 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now)
         conversation.LastMessageAt = now;
         conversation.LastMessagePreview = ConversationViews.Preview(inbound.Body);
 
-        var opened = Opened.Contains(conversation);
-        var view = ConversationViews.From(conversation, contact.DisplayName, await AgentNameAsync(conversation.AssigneeId));
-        Events.Add(db.Append(opened ? EventKinds.Opened : EventKinds.Received, StaffEvents.ConversationUpdated, conversation.Id, null, view, now));
+        if (Opened.Contains(conversation))
+        {
+            Events.Add(db.Append(EventKinds.Opened, StaffEvents.ConversationUpdated, conversation.Id, null,
+                ConversationViews.From(conversation, contact.DisplayName, null), now));
+        }
+        // Consoles move the conversation's preview and time from MessageAdded; no second event per message.
         Events.Add(db.Append(EventKinds.Received, StaffEvents.MessageAdded, conversation.Id, null, ConversationViews.From(message, null), now));
         return (message, conversation);
     }
@@ -105,23 +136,38 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now)
         {
             return cached;
         }
-        // One query for the identity, its contact and the contact's open conversation: this runs for every message.
-        var found = await db.ChannelIdentities
-            .Where(i => i.Channel == from.Channel && i.AccountId == from.AccountId && i.Address == from.Address)
-            .Select(i => new
-            {
-                Identity = i,
-                i.Contact,
-                Open = db.Conversations.Where(c => c.ContactId == i.ContactId && c.Status != ConversationStatus.Resolved)
-                    .OrderByDescending(c => c.LastMessageAt).FirstOrDefault(),
-            })
-            .FirstOrDefaultAsync();
-        var identity = found?.Identity;
-        Contact contact;
-        if (found?.Contact is { } known)
+        ChannelIdentity? identity;
+        if (_prefetched.TryGetValue(key, out var prefetched))
         {
-            _openConversations[known.Id] = found.Open;
-            identity!.LastSeenAt = now;
+            identity = prefetched;
+        }
+        else
+        {
+            // A lone message: one query for the identity, its contact and the contact's open conversation.
+            var found = await db.ChannelIdentities
+                .Where(i => i.Channel == from.Channel && i.AccountId == from.AccountId && i.Address == from.Address)
+                .Select(i => new
+                {
+                    Identity = i,
+                    i.Contact,
+                    Open = db.Conversations.Where(c => c.ContactId == i.ContactId && c.Status != ConversationStatus.Resolved)
+                        .OrderByDescending(c => c.LastMessageAt).FirstOrDefault(),
+                })
+                .FirstOrDefaultAsync();
+            identity = found?.Identity;
+            if (found?.Contact is { } contactFound)
+            {
+                _openConversations[contactFound.Id] = found.Open;
+            }
+        }
+        Contact contact;
+        if (identity?.Contact is { } known)
+        {
+            // Minute precision is plenty for "last seen", and spares an UPDATE on every message of a busy chat.
+            if (now - identity.LastSeenAt > TimeSpan.FromMinutes(1))
+            {
+                identity.LastSeenAt = now;
+            }
             known.DisplayName ??= inbound.SenderName;
             known.Email ??= inbound.SenderEmail;
             contact = known;
@@ -144,19 +190,5 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now)
         }
         _contacts[key] = contact;
         return contact;
-    }
-
-    private async Task<string?> AgentNameAsync(Guid? agentId)
-    {
-        if (agentId is not { } id)
-        {
-            return null;
-        }
-        if (!_agentNames.TryGetValue(id, out var name))
-        {
-            name = await db.Agents.Where(a => a.Id == id).Select(a => a.DisplayName).FirstOrDefaultAsync();
-            _agentNames[id] = name;
-        }
-        return name;
     }
 }

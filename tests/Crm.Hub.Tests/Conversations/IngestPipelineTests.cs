@@ -110,4 +110,25 @@ public sealed class IngestPipelineTests(HubServer hub) : IClassFixture<HubServer
         var numbers = await WithDbAsync(db => db.Conversations.Where(c => ids.Contains(c.Id)).Select(c => c.Number).ToListAsync());
         Assert.Equal(50, numbers.Distinct().Count());
     }
+
+    [Fact]
+    public async Task BurstFromKnownContactsThreadsIntoEachContactsOpenConversation()
+    {
+        var addresses = Enumerable.Range(0, 10).Select(i => $"+1555333{i:0000}").ToList();
+        var first = new Dictionary<string, IngestResult>();
+        foreach (var address in addresses)
+        {
+            first[address] = await Pipeline.IngestAsync(Sms(address, $"SM{Guid.NewGuid():N}", "first"), default);
+        }
+
+        var burst = await Task.WhenAll(addresses.SelectMany(a => new[] { a, a })
+            .Select(async a => (Address: a, Result: await Pipeline.IngestAsync(Sms(a, $"SM{Guid.NewGuid():N}", "again"), default))));
+
+        foreach (var (address, result) in burst)
+        {
+            Assert.Equal(first[address].ContactId, result.ContactId);
+            Assert.Equal(first[address].ConversationId, result.ConversationId);
+        }
+        Assert.Equal(10, await WithDbAsync(db => db.ChannelIdentities.CountAsync(i => addresses.Contains(i.Address))));
+    }
 }
