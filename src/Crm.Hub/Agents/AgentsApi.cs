@@ -63,7 +63,7 @@ internal static class AgentsApi
 
     private static async Task<Results<Ok<AgentView>, ProblemHttpResult, ValidationProblem>> UpdateAsync(
         Guid id, AgentRequest request, HubDbContext db, IPasswordHasher<Agent> hasher, RoutingLoop routing, AgentPresenceTracker presence,
-        StaffBroadcaster broadcaster, StaffDirectory directory, TimeProvider time, CancellationToken ct)
+        StaffBroadcaster broadcaster, StaffDirectory directory, AgentConnections connections, TimeProvider time, CancellationToken ct)
     {
         var agent = await db.Agents.Include(a => a.Capacities).Include(a => a.Teams).FirstOrDefaultAsync(a => a.Id == id, ct);
         if (agent is null)
@@ -76,6 +76,7 @@ internal static class AgentsApi
             return TypedResults.ValidationProblem(errors);
         }
         var wasActive = agent.IsActive;
+        var formerRole = agent.Role;
         agent.Email = request.Email!.Trim().ToLowerInvariant();
         agent.DisplayName = request.DisplayName!.Trim();
         Apply(agent, request);
@@ -86,6 +87,10 @@ internal static class AgentsApi
         var handedBack = wasActive && !agent.IsActive ? await HandBackAsync(db, agent.Id, time.GetUtcNow(), ct) : [];
         await db.SaveChangesAsync(ct);
         directory.Changed(agent.Id);
+        if (!agent.IsActive || agent.Role != formerRole)
+        {
+            connections.AbortAll(agent.Id);
+        }
         broadcaster.Publish(handedBack.Select(h => h.Event));
         if (agent.IsActive)
         {

@@ -16,6 +16,7 @@ internal static class ConversationsSetup
         services.AddHostedService(sp => sp.GetRequiredService<RoutingLoop>());
         services.AddScoped<RoutingDecisionApplier>();
         services.AddSingleton<AgentPresenceTracker>();
+        services.AddSingleton<AgentConnections>();
         services.AddSingleton<IngestPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
         services.AddScoped<ConversationActions>();

@@ -59,7 +59,18 @@ internal sealed partial class OutboxDispatcher(
             .OrderBy(o => o.NextAttemptAt).Take(50).ToListAsync(ct);
         foreach (var row in due)
         {
-            await SendOneAsync(db, row, ct);
+            try
+            {
+                await SendOneAsync(db, row, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Recording the outcome failed (the database, not the channel): recover the row as after a crash.
+                Log.DispatchFailed(logger, ex);
+                db.ChangeTracker.Clear();
+                await RecoverInterruptedAsync(ct);
+                return 0;
+            }
         }
         return due.Count;
     }

@@ -11,10 +11,12 @@ namespace Crm.Hub.Realtime;
 
 /// <summary>The console's live connection: pushes only, plus presence and typing.</summary>
 [Authorize(Policy = Policies.Staff)]
-internal sealed class AgentHub(AgentPresenceTracker presenceTracker, VisitorNotifier visitors, HubDbContext db) : Hub<IAgentClient>
+internal sealed class AgentHub(AgentPresenceTracker presenceTracker, AgentConnections connections, VisitorNotifier visitors, HubDbContext db)
+    : Hub<IAgentClient>
 {
     public override async Task OnConnectedAsync()
     {
+        connections.Add(Context.User!.AgentId(), Context);
         await Groups.AddToGroupAsync(Context.ConnectionId, StaffBroadcaster.StaffGroup);
         await presenceTracker.ConnectedAsync(Context.User!.AgentId());
         await base.OnConnectedAsync();
@@ -22,6 +24,7 @@ internal sealed class AgentHub(AgentPresenceTracker presenceTracker, VisitorNoti
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        connections.Remove(Context.User!.AgentId(), Context.ConnectionId);
         presenceTracker.Disconnected(Context.User!.AgentId());
         return base.OnDisconnectedAsync(exception);
     }

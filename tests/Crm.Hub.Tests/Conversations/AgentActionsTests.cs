@@ -149,6 +149,12 @@ public sealed class AgentActionsTests(QuickOfferHub hub) : IClassFixture<QuickOf
         var (leaverId, leaverToken) = await hub.CreateAgentAsync("Leaver", autoAccept: true);
         await using var leaver = hub.AgentConnection(leaverToken);
         var inbox = Listen(leaver);
+        var cutOff = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        leaver.Closed += _ =>
+        {
+            cutOff.TrySetResult();
+            return Task.CompletedTask;
+        };
         await leaver.StartAsync();
         var (conversationId, _) = await VisitorWritesAsync("who will help me now?");
         await inbox.WaitForAsync(e => e.Type == "ConversationUpdated" && e.ConversationId == conversationId
@@ -169,6 +175,8 @@ public sealed class AgentActionsTests(QuickOfferHub hub) : IClassFixture<QuickOf
 
         using var leaverApi = hub.Client(leaverToken);
         Assert.Equal(HttpStatusCode.Forbidden, (await leaverApi.GetAsync("/api/v1/conversations")).StatusCode);
+        await cutOff.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(HubConnectionState.Disconnected, leaver.State);
         var handedBack = await stayerInbox.WaitForAsync(e => e.Type == "ConversationUpdated" && e.ConversationId == conversationId
             && e.Data.GetProperty("status").GetString() == "waiting");
         Assert.Equal(JsonValueKind.Null, handedBack.Data.GetProperty("assigneeId").ValueKind);
