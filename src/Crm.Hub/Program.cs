@@ -4,6 +4,7 @@ using Crm.Hub.Contacts;
 using Crm.Hub.Conversations;
 using Crm.Hub.Health;
 using Crm.Hub.Realtime;
+using Crm.Hub.Sms;
 using Crm.Hub.Storage;
 using Crm.Hub.Ui;
 using Crm.Hub.WebChat;
@@ -17,6 +18,7 @@ builder.Services.AddStorage();
 builder.Services.AddStaffAuth();
 builder.Services.AddConversations();
 builder.Services.AddWebChat();
+builder.Services.AddSms();
 builder.Services.AddHubHealth();
 
 var app = builder.Build();
@@ -48,6 +50,7 @@ app.MapAgentsApi();
 app.MapTeamsApi();
 app.MapSyncApi();
 app.MapWebChat();
+app.MapSmsWebhooks();
 app.MapHubHealth();
 app.MapUi();
 

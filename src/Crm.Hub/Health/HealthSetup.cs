@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Crm.Channels;
+using Crm.Channels.Sms;
 using Crm.Channels.WebChat;
 using Crm.Hub.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -51,14 +52,14 @@ internal sealed class DatabaseHealthCheck(HubDbContext db) : IHealthCheck
 }
 
 /// <summary>Which channels are on; a channel that is off is not a fault.</summary>
-internal sealed class ChannelsHealthCheck(IOptions<WebChatOptions> webChat) : IHealthCheck
+internal sealed class ChannelsHealthCheck(IOptions<WebChatOptions> webChat, IOptions<SmsOptions> sms) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var states = new Dictionary<string, object>
         {
             [ChannelNames.WebChat] = webChat.Value.Enabled ? "on" : "off",
-            [ChannelNames.Sms] = "off: not configured",
+            [ChannelNames.Sms] = sms.Value.IsConfigured ? "on" : "off: not configured",
             [ChannelNames.Email] = "off: not configured",
             [ChannelNames.Fax] = "off: not configured",
             [ChannelNames.Telegram] = "off: not configured",
