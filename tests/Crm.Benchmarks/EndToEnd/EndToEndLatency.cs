@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Crm.Hub.Tests.Support;
 using Microsoft.Extensions.Logging;
 
 namespace Crm.Benchmarks.EndToEnd;
@@ -147,13 +148,17 @@ internal static class EndToEndLatency
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "crm-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
-        var port = FreePort();
-        var baseAddress = new Uri($"http://127.0.0.1:{port}/");
-        using var process = StartHub(dataDirectory, baseAddress);
+        var process = new HubProcess(dataDirectory, new Dictionary<string, string>
+        {
+            ["Crm__Bootstrap__AdminEmail"] = AdminEmail,
+            ["Crm__Bootstrap__AdminPassword"] = AdminPassword,
+            ["Crm__Channels__WebChat__SessionsPerMinute"] = "1000000",
+        });
+        var baseAddress = process.BaseAddress;
         try
         {
+            await process.StartAsync();
             using var http = new HttpClient { BaseAddress = baseAddress };
-            await WaitReadyAsync(http, process);
             var token = (await (await http.PostAsJsonAsync("/api/v1/auth/token", new { email = AdminEmail, password = AdminPassword }))
                 .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
 
@@ -197,8 +202,7 @@ internal static class EndToEndLatency
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            await process.DisposeAsync();
             try
             {
                 Directory.Delete(dataDirectory, recursive: true);
@@ -207,47 +211,6 @@ internal static class EndToEndLatency
             {
             }
         }
-    }
-
-    private static Process StartHub(string dataDirectory, Uri baseAddress)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Crm.Hub.dll");
-        var start = new ProcessStartInfo("dotnet", [dll]) { WorkingDirectory = dataDirectory, UseShellExecute = false, RedirectStandardOutput = true };
-        start.Environment["ASPNETCORE_URLS"] = baseAddress.ToString();
-        start.Environment["ASPNETCORE_CONTENTROOT"] = dataDirectory;
-        start.Environment["Crm__Database__ConnectionString"] = $"Data Source={Path.Combine(dataDirectory, "crm.db")}";
-        start.Environment["Crm__DataDirectory"] = dataDirectory;
-        start.Environment["Crm__Bootstrap__AdminEmail"] = AdminEmail;
-        start.Environment["Crm__Bootstrap__AdminPassword"] = AdminPassword;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["Crm__Channels__WebChat__SessionsPerMinute"] = "1000000";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        return process;
-    }
-
-    private static async Task WaitReadyAsync(HttpClient http, Process process)
-    {
-        for (var attempt = 0; attempt < 300; attempt++)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException("The hub exited during start-up.");
-            }
-            try
-            {
-                if ((await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("The hub did not become ready.");
     }
 
     private static HubConnection Connection(string url, string? token = null) => new HubConnectionBuilder()

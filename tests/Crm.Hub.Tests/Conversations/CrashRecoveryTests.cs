@@ -12,6 +12,13 @@ public sealed class CrashRecoveryTests : IDisposable
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "crm-hub-crash", Guid.NewGuid().ToString("N"));
 
+    private static readonly Dictionary<string, string> Settings = new()
+    {
+        ["Crm__Bootstrap__AdminEmail"] = HubServer.AdminEmail,
+        ["Crm__Bootstrap__AdminPassword"] = HubServer.AdminPassword,
+        ["Crm__Routing__DisconnectGraceSeconds"] = "0",
+    };
+
     public CrashRecoveryTests() => Directory.CreateDirectory(_dataDirectory);
 
     public void Dispose()
@@ -28,7 +35,7 @@ public sealed class CrashRecoveryTests : IDisposable
     [Fact]
     public async Task AcknowledgedVisitorMessageSurvivesSigkillAndIsRoutedAgain()
     {
-        await using var first = new HubProcess(_dataDirectory);
+        await using var first = new HubProcess(_dataDirectory, Settings);
         await first.StartAsync();
         using var http = new HttpClient { BaseAddress = first.BaseAddress };
         var session = await (await http.PostAsJsonAsync("/api/v1/widget/session", new { name = "Crash Cyrus" })).Content.ReadFromJsonAsync<JsonElement>();
@@ -42,7 +49,7 @@ public sealed class CrashRecoveryTests : IDisposable
         await first.KillAsync();
 
         // Same data, same port, new process.
-        await using var second = new HubProcess(_dataDirectory);
+        await using var second = new HubProcess(_dataDirectory, Settings);
         await second.StartAsync();
         using var api = new HttpClient { BaseAddress = second.BaseAddress };
         var token = (await (await api.PostAsJsonAsync("/api/v1/auth/token", new { email = HubServer.AdminEmail, password = HubServer.AdminPassword }))

@@ -4,15 +4,22 @@ using System.Net.Sockets;
 
 namespace Crm.Hub.Tests.Support;
 
-/// <summary>The hub as a separate process, as a user runs it, so a test can kill it the hard way.</summary>
+/// <summary>
+/// The hub as a separate process, as a user runs it (so a test can kill it the hard way, and the load driver
+/// measures it without sharing its process). Also compiled into Crm.Benchmarks.
+/// </summary>
 public sealed class HubProcess : IAsyncDisposable
 {
     private readonly string _dataDirectory;
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private Process? _process;
 
-    public HubProcess(string dataDirectory)
+    /// <param name="dataDirectory">Database and key ring; reused by a second process to restart "the same" hub.</param>
+    /// <param name="settings">Configuration in environment form (<c>Crm__Bootstrap__AdminEmail</c>...), on top of the data paths.</param>
+    public HubProcess(string dataDirectory, IReadOnlyDictionary<string, string> settings)
     {
         _dataDirectory = dataDirectory;
+        _settings = settings;
         Port = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{Port}/");
     }
@@ -20,16 +27,6 @@ public sealed class HubProcess : IAsyncDisposable
     public int Port { get; }
 
     public Uri BaseAddress { get; }
-
-    public static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Crm.Hub.sln")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? throw new InvalidOperationException("Crm.Hub.sln not found above the test binaries.");
-    }
 
     public async Task StartAsync()
     {
@@ -46,11 +43,11 @@ public sealed class HubProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_CONTENTROOT"] = _dataDirectory;
         start.Environment["Crm__Database__ConnectionString"] = $"Data Source={Path.Combine(_dataDirectory, "crm.db")}";
         start.Environment["Crm__DataDirectory"] = _dataDirectory;
-        start.Environment["Crm__Bootstrap__AdminEmail"] = HubServer.AdminEmail;
-        start.Environment["Crm__Bootstrap__AdminPassword"] = HubServer.AdminPassword;
-        start.Environment["Crm__Routing__DisconnectGraceSeconds"] = "0";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["Crm__Channels__WebChat__SessionsPerMinute"] = "100000";
+        foreach (var (key, value) in _settings)
+        {
+            start.Environment[key] = value;
+        }
         _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the hub.");
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
