@@ -1,4 +1,5 @@
 using Crm.Hub.Agents;
+using Crm.Hub.Attachments;
 using Crm.Hub.Auth;
 using Crm.Hub.Contacts;
 using Crm.Hub.Conversations;
@@ -17,6 +18,7 @@ builder.Services.AddOpenApi();
 builder.Services.AddStorage();
 builder.Services.AddStaffAuth();
 builder.Services.AddConversations();
+builder.Services.AddAttachments();
 builder.Services.AddWebChat();
 builder.Services.AddSms();
 builder.Services.AddHubHealth();
@@ -46,6 +48,7 @@ app.UseSwaggerUI(o =>
 app.MapAuthApi();
 app.MapConversationsApi();
 app.MapContactsApi();
+app.MapAttachmentsApi();
 app.MapAgentsApi();
 app.MapTeamsApi();
 app.MapSyncApi();

@@ -9,6 +9,13 @@ internal sealed class ChannelIdentity
     public required string Channel { get; set; }
     public required string AccountId { get; set; }
     public required string Address { get; set; }
+
+    /// <summary>The address as the provider gave it, when normalizing changed it (e.g. a national phone number).</summary>
+    public string? RawAddress { get; set; }
+
+    /// <summary>When the customer proved the address is theirs (e.g. shared their own number on Telegram).</summary>
+    public DateTimeOffset? VerifiedAt { get; set; }
+
     public DateTimeOffset? OptedOutAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset LastSeenAt { get; set; }

@@ -12,5 +12,8 @@ internal sealed class Contact
     /// <summary>The sticky owner routing prefers: the last agent who handled the contact.</summary>
     public Guid? ResponsibleAgentId { get; set; }
 
+    /// <summary>Set when this contact was merged into another; it is hidden until the merge is undone.</summary>
+    public Guid? MergedIntoId { get; set; }
+
     public List<ChannelIdentity> Identities { get; set; } = [];
 }

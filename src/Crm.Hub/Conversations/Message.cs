@@ -25,6 +25,10 @@ internal sealed class Message
     public DeliveryStatus? DeliveryStatus { get; set; }
     public string? DeliveryError { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the customer last edited the message on their side (Telegram); earlier bodies are in the event list.</summary>
+    public DateTimeOffset? EditedAt { get; set; }
+
     public List<Attachment> Attachments { get; set; } = [];
 }
 
@@ -37,4 +41,7 @@ internal sealed class Attachment
     public long Size { get; set; }
     public required string Sha256 { get; set; }
     public required string StoragePath { get; set; }
+
+    /// <summary>Page count of a PDF (faxes), when known.</summary>
+    public int? Pages { get; set; }
 }

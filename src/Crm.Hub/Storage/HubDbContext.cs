@@ -1,4 +1,5 @@
 using Crm.Hub.Agents;
+using Crm.Hub.Channels;
 using Crm.Hub.Contacts;
 using Crm.Hub.Conversations;
 using Crm.Hub.Outbox;
@@ -24,6 +25,9 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<TeamMembership> TeamMemberships => Set<TeamMembership>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<ContactMerge> ContactMerges => Set<ContactMerge>();
+    public DbSet<ChannelCursor> ChannelCursors => Set<ChannelCursor>();
+    public DbSet<ChannelSetting> ChannelSettings => Set<ChannelSetting>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -43,6 +47,29 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
             e.Property(c => c.Email).HasMaxLength(320);
             e.Property(c => c.Phone).HasMaxLength(32);
             e.HasMany(c => c.Identities).WithOne(i => i.Contact).HasForeignKey(i => i.ContactId);
+            e.HasIndex(c => c.Phone);
+        });
+
+        modelBuilder.Entity<ContactMerge>(e =>
+        {
+            e.Property(m => m.Reason).HasMaxLength(200);
+            e.HasIndex(m => m.SurvivorContactId);
+            e.HasIndex(m => m.MergedContactId);
+        });
+
+        modelBuilder.Entity<ChannelCursor>(e =>
+        {
+            e.HasKey(c => new { c.Channel, c.AccountId });
+            e.Property(c => c.Channel).HasMaxLength(16);
+            e.Property(c => c.AccountId).HasMaxLength(200);
+            e.Property(c => c.Value).HasMaxLength(200);
+        });
+
+        modelBuilder.Entity<ChannelSetting>(e =>
+        {
+            e.HasKey(c => c.Key);
+            e.Property(c => c.Key).HasMaxLength(200);
+            e.Property(c => c.Value).HasMaxLength(4000);
         });
 
         modelBuilder.Entity<ChannelIdentity>(e =>
@@ -50,7 +77,10 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
             e.Property(i => i.Channel).HasMaxLength(16);
             e.Property(i => i.AccountId).HasMaxLength(200);
             e.Property(i => i.Address).HasMaxLength(320);
+            e.Property(i => i.RawAddress).HasMaxLength(320);
             e.HasIndex(i => new { i.Channel, i.AccountId, i.Address }).IsUnique();
+            // Cross-channel linking looks a phone number up on every phone channel at once.
+            e.HasIndex(i => i.Address);
         });
 
         modelBuilder.Entity<Conversation>(e =>

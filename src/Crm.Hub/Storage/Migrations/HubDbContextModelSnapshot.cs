@@ -119,6 +119,51 @@ namespace Crm.Hub.Storage.Migrations
                     b.ToTable("TeamMemberships");
                 });
 
+            modelBuilder.Entity("Crm.Hub.Channels.ChannelCursor", b =>
+                {
+                    b.Property<string>("Channel")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Channel", "AccountId");
+
+                    b.ToTable("ChannelCursors");
+                });
+
+            modelBuilder.Entity("Crm.Hub.Channels.ChannelSetting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("UpdatedByAgentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("ChannelSettings");
+                });
+
             modelBuilder.Entity("Crm.Hub.Contacts.ChannelIdentity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -152,7 +197,16 @@ namespace Crm.Hub.Storage.Migrations
                     b.Property<long?>("OptedOutAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("RawAddress")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("VerifiedAt")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("Address");
 
                     b.HasIndex("ContactId");
 
@@ -179,6 +233,9 @@ namespace Crm.Hub.Storage.Migrations
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("MergedIntoId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Phone")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
@@ -188,7 +245,51 @@ namespace Crm.Hub.Storage.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Phone");
+
                     b.ToTable("Contacts");
+                });
+
+            modelBuilder.Entity("Crm.Hub.Contacts.ContactMerge", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MergedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("MergedByAgentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MergedContactId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Snapshot")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SurvivorContactId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UndoneAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("UndoneByAgentId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MergedContactId");
+
+                    b.HasIndex("SurvivorContactId");
+
+                    b.ToTable("ContactMerges");
                 });
 
             modelBuilder.Entity("Crm.Hub.Conversations.Attachment", b =>
@@ -209,6 +310,9 @@ namespace Crm.Hub.Storage.Migrations
 
                     b.Property<Guid>("MessageId")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("Pages")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Sha256")
                         .IsRequired()
@@ -383,6 +487,9 @@ namespace Crm.Hub.Storage.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("EditedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("ProviderMessageId")
                         .HasMaxLength(200)
