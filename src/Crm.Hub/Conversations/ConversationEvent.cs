@@ -37,5 +37,6 @@ internal static class EventKinds
     public const string Resolved = "resolved";
     public const string Reopened = "reopened";
     public const string DeliveryChanged = "delivery";
+    public const string Edited = "edited";
     public const string RoutingDecision = "routing";
 }

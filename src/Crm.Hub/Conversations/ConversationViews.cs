@@ -9,11 +9,12 @@ public sealed record ConversationView(
     Guid? AssigneeId, string? AssigneeName, Guid? ResponsibleAgentId, Guid? TeamId, DateTimeOffset CreatedAt,
     DateTimeOffset LastMessageAt, string? LastMessagePreview, Guid? OfferedToAgentId, DateTimeOffset? OfferExpiresAt);
 
-public sealed record AttachmentView(Guid Id, string FileName, string ContentType, long Size);
+public sealed record AttachmentView(Guid Id, string FileName, string ContentType, long Size, int? Pages);
 
 public sealed record MessageView(
     Guid Id, Guid ConversationId, string Direction, string Channel, string Body, Guid? AuthorAgentId, string? AuthorName,
-    DateTimeOffset CreatedAt, string? DeliveryStatus, IReadOnlyList<AttachmentView> Attachments);
+    DateTimeOffset CreatedAt, string? DeliveryStatus, IReadOnlyList<AttachmentView> Attachments, string? DeliveryError = null,
+    DateTimeOffset? EditedAt = null);
 
 internal static class ConversationViews
 {
@@ -49,5 +50,6 @@ internal static class ConversationViews
 
     public static MessageView From(Message m, string? authorName) => new(
         m.Id, m.ConversationId, Wire(m.Direction), m.Channel, m.Body, m.AuthorAgentId, authorName, m.CreatedAt,
-        Wire(m.DeliveryStatus), m.Attachments.Select(a => new AttachmentView(a.Id, a.FileName, a.ContentType, a.Size)).ToList());
+        Wire(m.DeliveryStatus), m.Attachments.Select(a => new AttachmentView(a.Id, a.FileName, a.ContentType, a.Size, a.Pages)).ToList(),
+        m.DeliveryError, m.EditedAt);
 }

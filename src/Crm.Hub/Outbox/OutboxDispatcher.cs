@@ -141,7 +141,22 @@ internal sealed partial class OutboxDispatcher(
                 break;
         }
         ConversationEvent? e = null;
-        if (status is { } next && (message.DeliveryStatus ?? DeliveryStatus.Pending).CanMoveTo(next))
+        if (result.Outcome == SendOutcome.TransientFailure && row.State == OutboxState.Pending)
+        {
+            // Not persisted as a status (the message is still pending), but consoles show "retrying" and why.
+            e = db.Append(EventKinds.DeliveryChanged, StaffEvents.MessageStatusChanged, message.ConversationId, null,
+                new
+                {
+                    messageId = message.Id,
+                    conversationId = message.ConversationId,
+                    deliveryStatus = ConversationViews.Wire(message.DeliveryStatus ?? DeliveryStatus.Pending),
+                    error = result.Error,
+                    retrying = true,
+                    attempt = row.Attempts,
+                    nextAttemptAt = row.NextAttemptAt,
+                }, now);
+        }
+        else if (status is { } next && (message.DeliveryStatus ?? DeliveryStatus.Pending).CanMoveTo(next))
         {
             message.DeliveryStatus = next;
             e = db.Append(EventKinds.DeliveryChanged, StaffEvents.MessageStatusChanged,

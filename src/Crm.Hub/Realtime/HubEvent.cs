@@ -14,6 +14,9 @@ public interface IAgentClient
     Task ConversationUpdated(HubEvent e);
     Task MessageAdded(HubEvent e);
     Task MessageStatusChanged(HubEvent e);
+
+    /// <summary>A message changed after it was added (the customer edited it): the whole message again.</summary>
+    Task MessageUpdated(HubEvent e);
     Task OfferReceived(HubEvent e);
     Task OfferWithdrawn(HubEvent e);
     Task VisitorTyping(HubEvent e);
@@ -28,6 +31,7 @@ internal static class StaffEvents
     public const string ConversationUpdated = nameof(IAgentClient.ConversationUpdated);
     public const string MessageAdded = nameof(IAgentClient.MessageAdded);
     public const string MessageStatusChanged = nameof(IAgentClient.MessageStatusChanged);
+    public const string MessageUpdated = nameof(IAgentClient.MessageUpdated);
     public const string OfferReceived = nameof(IAgentClient.OfferReceived);
     public const string OfferWithdrawn = nameof(IAgentClient.OfferWithdrawn);
     public const string VisitorTyping = nameof(IAgentClient.VisitorTyping);
