@@ -46,6 +46,42 @@ public sealed class TwilioSmsGateway(HttpClient http, SmsOptions options) : ISms
         }
     }
 
+    public async Task<MediaDownload> DownloadMediaAsync(Uri url, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        // Credentials only go to Twilio's own API host; the media itself is then served by a redirect to storage,
+        // and HttpClient drops the Authorization header when a redirect leaves the host.
+        if (Uri.TryCreate(options.ApiBaseUrl, UriKind.Absolute, out var api) && string.Equals(api.Authority, url.Authority, StringComparison.OrdinalIgnoreCase))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue(
+                "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.AccountSid}:{options.AuthToken}")));
+        }
+        HttpResponseMessage? response = null;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                var error = $"HTTP {(int)response.StatusCode} fetching {url.AbsolutePath}";
+                response.Dispose();
+                return MediaDownload.Failed(error);
+            }
+            var content = await response.Content.ReadAsStreamAsync(cancellationToken);
+            return new MediaDownload(new OwningStream(content, response), response.Content.Headers.ContentType?.MediaType, null);
+        }
+        catch (HttpRequestException ex)
+        {
+            response?.Dispose();
+            return MediaDownload.Failed($"network: {ex.Message}");
+        }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            response?.Dispose();
+            return MediaDownload.Failed($"timeout: {ex.Message}");
+        }
+    }
+
     private Uri MessagesUrl() =>
         new($"{options.ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(options.AccountSid!)}/Messages.json");
 
@@ -124,6 +160,32 @@ public sealed class TwilioSmsGateway(HttpClient http, SmsOptions options) : ISms
         catch (JsonException)
         {
             return null;
+        }
+    }
+
+    /// <summary>The response body, which disposes its response when it is disposed.</summary>
+    private sealed class OwningStream(Stream inner, HttpResponseMessage owner) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+                owner.Dispose();
+            }
+            base.Dispose(disposing);
         }
     }
 }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Crm.Hub.Sms;
 
 /// <summary>The outbox's way out for SMS: the configured gateway, with Twilio calling back on the status webhook.</summary>
-internal sealed class SmsChannelSender(IServiceScopeFactory scopes, IOptions<SmsOptions> sms, IOptions<HubOptions> hub, TimeProvider time) : IChannelSender
+internal sealed class SmsChannelSender(IServiceScopeFactory scopes, IOptionsMonitor<SmsOptions> sms, IOptions<HubOptions> hub, TimeProvider time) : IChannelSender
 {
     public string Channel => ChannelNames.Sms;
 
@@ -18,7 +18,7 @@ internal sealed class SmsChannelSender(IServiceScopeFactory scopes, IOptions<Sms
     public async Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (!sms.Value.IsConfigured)
+        if (!sms.CurrentValue.IsConfigured)
         {
             return SendResult.Permanent("SMS is not configured on this hub (Crm:Channels:Sms).");
         }

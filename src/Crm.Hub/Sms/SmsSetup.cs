@@ -20,7 +20,7 @@ internal static class SmsSetup
             .ValidateOnStart();
         services.AddHttpClient(nameof(TwilioSmsGateway), http => http.Timeout = TimeSpan.FromSeconds(15));
         services.AddTransient<ISmsGateway>(sp => new TwilioSmsGateway(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TwilioSmsGateway)), sp.GetRequiredService<IOptions<SmsOptions>>().Value));
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TwilioSmsGateway)), sp.GetRequiredService<IOptionsMonitor<SmsOptions>>().CurrentValue));
         services.AddSingleton<IChannelSender, SmsChannelSender>();
         return services;
     }

@@ -1,5 +1,6 @@
 using Crm.Channels;
 using Crm.Channels.Sms;
+using Crm.Hub.Attachments;
 using Crm.Hub.Conversations;
 using Crm.Hub.Hosting;
 using Crm.Hub.Realtime;
@@ -27,10 +28,11 @@ internal static class SmsWebhooks
         return routes;
     }
 
-    private static async Task<IResult> InboundAsync(HttpContext http, IOptions<SmsOptions> sms, IOptions<HubOptions> hub,
-        IngestPipeline ingest, HubDbContext db, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> InboundAsync(HttpContext http, IOptionsMonitor<SmsOptions> sms, IOptions<HubOptions> hub,
+        IngestPipeline ingest, HubDbContext db, ISmsGateway gateway, AttachmentStore attachments, ILoggerFactory loggers, TimeProvider time,
+        CancellationToken ct)
     {
-        var (form, refused) = await ReadSignedFormAsync(http, sms.Value, hub.Value, ct);
+        var (form, refused) = await ReadSignedFormAsync(http, sms.CurrentValue, hub.Value, ct);
         if (refused is not null)
         {
             return refused;
@@ -41,8 +43,13 @@ internal static class SmsWebhooks
             return TypedResults.Problem(title: "Not a Twilio inbound message", detail: parsed.Error, statusCode: StatusCodes.Status400BadRequest);
         }
 
+        // A retry of a message we already hold needs neither its media fetched again nor a second row.
+        var known = inbound.Media.Count > 0 && await db.Messages.AnyAsync(
+            m => m.Channel == ChannelNames.Sms && m.ProviderMessageId == inbound.Message.ProviderMessageId, ct);
+        var message = known ? inbound.Message : await SmsMedia.AttachAsync(inbound, gateway, attachments, loggers.CreateLogger(typeof(SmsMedia)), ct);
+
         // Committed before Twilio hears 200; a retry of the same MessageSid is then a duplicate.
-        await ingest.IngestAsync(inbound.Message, ct);
+        await ingest.IngestAsync(message, ct);
         if (inbound.Keyword is SmsKeyword.Stop or SmsKeyword.Start)
         {
             var from = inbound.Message.From;
@@ -54,10 +61,10 @@ internal static class SmsWebhooks
         return TypedResults.Text(EmptyTwiml, "text/xml");
     }
 
-    private static async Task<IResult> StatusAsync(HttpContext http, IOptions<SmsOptions> sms, IOptions<HubOptions> hub,
+    private static async Task<IResult> StatusAsync(HttpContext http, IOptionsMonitor<SmsOptions> sms, IOptions<HubOptions> hub,
         HubDbContext db, StaffBroadcaster broadcaster, TimeProvider time, CancellationToken ct)
     {
-        var (form, refused) = await ReadSignedFormAsync(http, sms.Value, hub.Value, ct);
+        var (form, refused) = await ReadSignedFormAsync(http, sms.CurrentValue, hub.Value, ct);
         if (refused is not null)
         {
             return refused;

@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Crm.Hub.Tests.Conversations;
+using Crm.Hub.Tests.Support;
+using Microsoft.AspNetCore.SignalR.Client;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace Crm.Hub.Tests.Sms;
+
+/// <summary>MMS files copied into the hub, and a provider outage seen by the agent as "retrying" until Twilio takes the message.</summary>
+public sealed class SmsMediaAndRetryTests(SmsHub hub) : IClassFixture<SmsHub>
+{
+    private static readonly string MediaBase = $"/2010-04-01/Accounts/{SmsHub.AccountSid}/Messages/MM0001/Media";
+    private static readonly string BasicAuth = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{SmsHub.AccountSid}:{SmsHub.AuthToken}"));
+
+    [Fact]
+    public async Task MmsMediaIsStoredWithTheMessageAndAMissingFileIsNamedInTheText()
+    {
+        var photo = RandomNumberGenerator.GetBytes(48_000);
+        hub.Twilio.Given(Request.Create().WithPath($"{MediaBase}/ME0001").WithHeader("Authorization", BasicAuth).UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "image/jpeg").WithBody(photo));
+        hub.Twilio.Given(Request.Create().WithPath($"{MediaBase}/ME0002").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(404));
+        var sid = $"MM{Guid.NewGuid():N}";
+        var form = new Dictionary<string, string>
+        {
+            ["MessageSid"] = sid,
+            ["AccountSid"] = SmsHub.AccountSid,
+            ["From"] = "+15550004444",
+            ["To"] = SmsHub.BusinessNumber,
+            ["Body"] = "Here is the broken part",
+            ["NumMedia"] = "2",
+            ["MediaUrl0"] = hub.Twilio.Url + $"{MediaBase}/ME0001",
+            ["MediaContentType0"] = "image/jpeg",
+            ["MediaUrl1"] = hub.Twilio.Url + $"{MediaBase}/ME0002",
+            ["MediaContentType1"] = "image/png",
+        };
+
+        Assert.Equal(HttpStatusCode.OK, (await hub.PostSignedAsync("/webhooks/sms/twilio", form)).StatusCode);
+        // Twilio's retry of the same MMS is neither stored twice nor downloaded again.
+        Assert.Equal(HttpStatusCode.OK, (await hub.PostSignedAsync("/webhooks/sms/twilio", form)).StatusCode);
+
+        using var admin = hub.Client(await hub.TokenAsync());
+        var conversation = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/conversations")).EnumerateArray()
+            .Single(c => c.GetProperty("lastMessagePreview").GetString()!.StartsWith("Here is the broken part", StringComparison.Ordinal));
+        var message = Assert.Single((await admin.GetFromJsonAsync<JsonElement>(
+            $"/api/v1/conversations/{conversation.GetProperty("id").GetGuid()}/messages")).EnumerateArray());
+        Assert.Contains("[MMS attachment not received — mms-2.png: HTTP 404", message.GetProperty("body").GetString(), StringComparison.Ordinal);
+        var attachment = Assert.Single(message.GetProperty("attachments").EnumerateArray());
+        Assert.Equal("mms-1.jpg", attachment.GetProperty("fileName").GetString());
+        Assert.Equal("image/jpeg", attachment.GetProperty("contentType").GetString());
+        Assert.Equal(photo.Length, attachment.GetProperty("size").GetInt64());
+
+        var file = await admin.GetAsync($"/api/v1/attachments/{attachment.GetProperty("id").GetGuid()}?inline=true");
+        Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+        Assert.Equal("image/jpeg", file.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(photo, await file.Content.ReadAsByteArrayAsync());
+        Assert.Single(hub.Twilio.LogEntries, l => l.RequestMessage?.Path == $"{MediaBase}/ME0001");
+
+        using var anonymous = hub.Client();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/v1/attachments/{attachment.GetProperty("id").GetGuid()}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ProviderOutageShowsRetryingThenTheMessageIsSent()
+    {
+        const string scenario = "twilio-outage";
+        var messages = Request.Create().WithPath($"/2010-04-01/Accounts/{SmsHub.AccountSid}/Messages.json").UsingPost();
+        hub.Twilio.Given(messages).InScenario(scenario).WillSetStateTo("recovered")
+            .RespondWith(Response.Create().WithStatusCode(503).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"code":20500,"message":"Internal Server Error","more_info":"https://www.twilio.com/docs/errors/20500","status":503}"""));
+        hub.Twilio.Given(messages).InScenario(scenario).WhenStateIs("recovered")
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"sid":"SM22222222222222222222222222222222","status":"queued"}"""));
+        var (agentId, token) = await hub.CreateAgentAsync("Patient", autoAccept: true, smsCapacity: 5);
+        await using var agent = hub.AgentConnection(token);
+        var inbox = new Inbox<PushedEvent>();
+        agent.On<PushedEvent>("ConversationUpdated", inbox.Add);
+        agent.On<PushedEvent>("MessageStatusChanged", inbox.Add);
+        await agent.StartAsync();
+
+        (await hub.PostSignedAsync("/webhooks/sms/twilio", new Dictionary<string, string>
+        {
+            ["MessageSid"] = $"SM{Guid.NewGuid():N}", ["AccountSid"] = SmsHub.AccountSid, ["From"] = "+15550003333",
+            ["To"] = SmsHub.BusinessNumber, ["Body"] = "Anyone there?", ["NumMedia"] = "0",
+        })).EnsureSuccessStatusCode();
+        var assigned = await inbox.WaitForAsync(e => e.Type == "ConversationUpdated" && e.Data.GetProperty("status").GetString() == "assigned"
+            && e.Data.GetProperty("assigneeId").GetGuid() == agentId);
+
+        using var api = hub.Client(token);
+        var reply = await api.PostAsJsonAsync($"/api/v1/conversations/{assigned.ConversationId}/messages", new { body = "Yes, one moment." });
+        var replyId = (await reply.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var retrying = await inbox.WaitForAsync(e => e.Type == "MessageStatusChanged" && e.Data.GetProperty("messageId").GetGuid() == replyId
+            && e.Data.TryGetProperty("retrying", out var r) && r.GetBoolean());
+        Assert.Equal("pending", retrying.Data.GetProperty("deliveryStatus").GetString());
+        Assert.Contains("20500", retrying.Data.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, retrying.Data.GetProperty("attempt").GetInt32());
+
+        await inbox.WaitForAsync(e => e.Type == "MessageStatusChanged" && e.Data.GetProperty("messageId").GetGuid() == replyId
+            && e.Data.GetProperty("deliveryStatus").GetString() == "sent");
+    }
+}
