@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -27,85 +25,22 @@ internal static class EndToEndLatency
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var rate = Option(args, "--rate", 200);
-        var messages = Option(args, "--messages", 10_000);
-        var visitors = Option(args, "--visitors", 50);
+        var rate = OpenLoop.Option(args, "--rate", 200);
+        var messages = OpenLoop.Option(args, "--messages", 10_000);
+        var visitors = OpenLoop.Option(args, "--visitors", 50);
         Console.WriteLine($"End-to-end: {messages} messages at {rate}/s from {visitors} visitors; machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
 
         var baseline = await RunBaselineAsync(rate, messages, visitors);
-        Report("bare SignalR relay (baseline)", baseline, messages);
+        OpenLoop.Report("bare SignalR relay (baseline)", baseline, messages);
 
         var hub = await RunHubAsync(rate, messages, visitors);
-        Report("Crm.Hub visitor Send -> agent MessageAdded", hub, messages);
+        OpenLoop.Report("Crm.Hub visitor Send -> agent MessageAdded", hub, messages);
         return 0;
     }
 
-    private static int Option(string[] args, string name, int fallback)
+    private static async Task<OpenLoop.Result> RunBaselineAsync(int rate, int messages, int senders)
     {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var value) ? value : fallback;
-    }
-
-    private static void Report(string label, Result result, int expected)
-    {
-        var sorted = result.LatenciesMs.Order().ToArray();
-        double P(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
-        Console.WriteLine($"| {label} | {sorted.Length}/{expected} | {result.AchievedRate:F0}/s | {P(0.50):F2} | {P(0.90):F2} | {P(0.99):F2} | {P(0.999):F2} | {sorted.LastOrDefault():F2} | {result.Errors} |");
-    }
-
-    private sealed record Result(List<double> LatenciesMs, double AchievedRate, int Errors);
-
-    /// <summary>Fires message i at start + i/rate regardless of how earlier ones fare (no coordinated omission).</summary>
-    private static async Task<Result> DriveAsync(int rate, int messages, Func<int, Task> send, ConcurrentDictionary<int, long> received,
-        ConcurrentDictionary<int, long> scheduled, Stopwatch clock)
-    {
-        var errors = 0;
-        clock.Restart();
-        var inFlight = new List<Task>(messages);
-        for (var i = 0; i < messages; i++)
-        {
-            var due = (long)(i * (double)Stopwatch.Frequency / rate);
-            while (clock.ElapsedTicks < due)
-            {
-                var ahead = (due - clock.ElapsedTicks) * 1000 / Stopwatch.Frequency;
-                if (ahead > 2)
-                {
-                    await Task.Delay((int)(ahead - 1));
-                }
-                else
-                {
-                    Thread.SpinWait(50);
-                }
-            }
-            scheduled[i] = due;
-            var index = i;
-            inFlight.Add(Task.Run(async () =>
-            {
-                try
-                {
-                    await send(index);
-                }
-                catch (Exception)
-                {
-                    Interlocked.Increment(ref errors);
-                }
-            }));
-        }
-        await Task.WhenAll(inFlight);
-        var sentIn = clock.Elapsed.TotalSeconds;
-        var wait = Stopwatch.StartNew();
-        while (received.Count < messages - errors && wait.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(50);
-        }
-        var latencies = received.Where(r => scheduled.ContainsKey(r.Key))
-            .Select(r => (r.Value - scheduled[r.Key]) * 1000.0 / Stopwatch.Frequency).ToList();
-        return new Result(latencies, messages / sentIn, errors);
-    }
-
-    private static async Task<Result> RunBaselineAsync(int rate, int messages, int senders)
-    {
-        var port = FreePort();
+        var port = OpenLoop.FreePort();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
@@ -128,7 +63,7 @@ internal static class EndToEndLatency
             await c.StartAsync();
             clients.Add(c);
         }
-        var result = await DriveAsync(rate, messages, i => clients[i % senders].InvokeAsync("Relay", i, $"m-{i}"), received, scheduled, clock);
+        var result = await OpenLoop.DriveAsync(rate, messages, i => clients[i % senders].InvokeAsync("Relay", i, $"m-{i}"), received, scheduled, clock);
         foreach (var c in clients)
         {
             await c.DisposeAsync();
@@ -144,7 +79,7 @@ internal static class EndToEndLatency
         public Task Relay(int index, string body) => Clients.Group("agents").SendAsync("Relayed", index, body);
     }
 
-    private static async Task<Result> RunHubAsync(int rate, int messages, int visitorCount)
+    private static async Task<OpenLoop.Result> RunHubAsync(int rate, int messages, int visitorCount)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "crm-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
@@ -191,7 +126,7 @@ internal static class EndToEndLatency
                 await visitor.InvokeAsync<JsonElement>("Send", new { clientMessageId = Guid.NewGuid().ToString(), body = $"warm-up {v}" });
             }
 
-            var result = await DriveAsync(rate, messages,
+            var result = await OpenLoop.DriveAsync(rate, messages,
                 i => visitors[i % visitorCount].InvokeAsync<JsonElement>("Send", new { clientMessageId = Guid.NewGuid().ToString(), body = $"m-{i}" }),
                 received, scheduled, clock);
             foreach (var v in visitors)
@@ -224,11 +159,4 @@ internal static class EndToEndLatency
             }
         })
         .Build();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
