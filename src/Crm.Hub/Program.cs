@@ -7,6 +7,7 @@ using Crm.Hub.Health;
 using Crm.Hub.Realtime;
 using Crm.Hub.Sms;
 using Crm.Hub.Storage;
+using Crm.Hub.Telegram;
 using Crm.Hub.Ui;
 using Crm.Hub.WebChat;
 
@@ -21,6 +22,8 @@ builder.Services.AddConversations();
 builder.Services.AddAttachments();
 builder.Services.AddWebChat();
 builder.Services.AddSms();
+builder.Services.AddTelegram();
+builder.Services.AddContacts();
 builder.Services.AddHubHealth();
 
 var app = builder.Build();
@@ -54,6 +57,7 @@ app.MapTeamsApi();
 app.MapSyncApi();
 app.MapWebChat();
 app.MapSmsWebhooks();
+app.MapTelegramWebhook();
 app.MapHubHealth();
 app.MapUi();
 

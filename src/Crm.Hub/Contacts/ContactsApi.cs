@@ -16,6 +16,13 @@ public sealed record ContactView(Guid Id, string? DisplayName, string? Email, st
 
 internal static class ContactsApi
 {
+    public static IServiceCollection AddContacts(this IServiceCollection services)
+    {
+        services.AddScoped<ContactMerger>();
+        services.AddScoped<ContactLinker>();
+        return services;
+    }
+
     public static RouteGroupBuilder MapContactsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/contacts").WithTags("Contacts").RequireAuthorization(Policies.Staff);

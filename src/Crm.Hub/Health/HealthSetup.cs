@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Crm.Channels;
 using Crm.Channels.Sms;
+using Crm.Channels.Telegram;
 using Crm.Channels.WebChat;
 using Crm.Hub.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -52,17 +53,20 @@ internal sealed class DatabaseHealthCheck(HubDbContext db) : IHealthCheck
 }
 
 /// <summary>Which channels are on; a channel that is off is not a fault.</summary>
-internal sealed class ChannelsHealthCheck(IOptions<WebChatOptions> webChat, IOptions<SmsOptions> sms) : IHealthCheck
+internal sealed class ChannelsHealthCheck(IOptions<WebChatOptions> webChat, IOptionsMonitor<SmsOptions> sms,
+    IOptionsMonitor<TelegramOptions> telegram, IOptions<Hosting.HubOptions> hub) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var states = new Dictionary<string, object>
         {
             [ChannelNames.WebChat] = webChat.Value.Enabled ? "on" : "off",
-            [ChannelNames.Sms] = sms.Value.IsConfigured ? "on" : "off: not configured",
+            [ChannelNames.Sms] = sms.CurrentValue.IsConfigured ? "on" : "off: not configured",
             [ChannelNames.Email] = "off: not configured",
             [ChannelNames.Fax] = "off: not configured",
-            [ChannelNames.Telegram] = "off: not configured",
+            [ChannelNames.Telegram] = telegram.CurrentValue.IsConfigured
+                ? $"on: {telegram.CurrentValue.EffectiveMode(hub.Value.PublicBaseUrl).ToString().ToLowerInvariant()}"
+                : "off: not configured",
         };
         return Task.FromResult(HealthCheckResult.Healthy("Channel states.", states));
     }

@@ -60,6 +60,7 @@ internal sealed partial class StaffBroadcaster(IHubContext<AgentHub, IAgentClien
                 StaffEvents.ConversationUpdated => clients.ConversationUpdated(e),
                 StaffEvents.MessageAdded => clients.MessageAdded(e),
                 StaffEvents.MessageStatusChanged => clients.MessageStatusChanged(e),
+                StaffEvents.MessageUpdated => clients.MessageUpdated(e),
                 StaffEvents.OfferReceived => clients.OfferReceived(e),
                 StaffEvents.OfferWithdrawn => clients.OfferWithdrawn(e),
                 StaffEvents.VisitorTyping => clients.VisitorTyping(e),

@@ -98,7 +98,7 @@ public class HubServer : IAsyncLifetime
 
     /// <summary>Creates an agent through the admin API and returns its id and a bearer token.</summary>
     public async Task<(Guid Id, string Token)> CreateAgentAsync(string name, int webchatCapacity = 3, bool autoAccept = false, string role = "agent",
-        IReadOnlyList<Guid>? teamIds = null, int smsCapacity = 0)
+        IReadOnlyList<Guid>? teamIds = null, int smsCapacity = 0, Dictionary<string, int>? extraCapacity = null)
     {
         using var admin = Client(await TokenAsync());
         var email = $"{name.ToLowerInvariant()}-{Guid.NewGuid():N}@test.local";
@@ -110,7 +110,7 @@ public class HubServer : IAsyncLifetime
             role,
             autoAccept,
             teamIds = teamIds ?? [],
-            capacity = new Dictionary<string, int> { ["webchat"] = webchatCapacity, ["sms"] = smsCapacity },
+            capacity = new Dictionary<string, int>(extraCapacity ?? []) { ["webchat"] = webchatCapacity, ["sms"] = smsCapacity },
         });
         response.EnsureSuccessStatusCode();
         var agent = await response.Content.ReadFromJsonAsync<JsonElement>();

@@ -48,3 +48,25 @@ public sealed class Inbox<T>
         return _seen;
     }
 }
+
+/// <summary>Polls a condition with a deadline, for state that is not pushed (rows committed by a background writer).</summary>
+public static class Wait
+{
+    public static async Task<T> UntilAsync<T>(Func<Task<T?>> probe, TimeSpan? timeout = null) where T : struct
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(10);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+            if (clock.Elapsed > limit)
+            {
+                throw new TimeoutException($"The condition did not hold within {limit}.");
+            }
+            await Task.Delay(50);
+        }
+    }
+}
