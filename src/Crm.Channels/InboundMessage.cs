@@ -13,4 +13,5 @@ public sealed record InboundMessage(
     string? SenderEmail = null,
     IReadOnlyList<InboundAttachment>? Attachments = null);
 
-public sealed record InboundAttachment(string FileName, string ContentType, long Size, string Sha256, string StoragePath);
+/// <summary>A file stored with an inbound message; <c>Pages</c> is a PDF's page count when known.</summary>
+public sealed record InboundAttachment(string FileName, string ContentType, long Size, string Sha256, string StoragePath, int? Pages = null);

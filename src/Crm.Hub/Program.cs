@@ -2,6 +2,7 @@ using Crm.Hub.Agents;
 using Crm.Hub.Attachments;
 using Crm.Hub.Auth;
 using Crm.Hub.Contacts;
+using Crm.Hub.Fax;
 using Crm.Hub.Conversations;
 using Crm.Hub.Health;
 using Crm.Hub.Realtime;
@@ -23,6 +24,7 @@ builder.Services.AddAttachments();
 builder.Services.AddWebChat();
 builder.Services.AddSms();
 builder.Services.AddTelegram();
+builder.Services.AddFax();
 builder.Services.AddContacts();
 builder.Services.AddHubHealth();
 
@@ -58,6 +60,7 @@ app.MapSyncApi();
 app.MapWebChat();
 app.MapSmsWebhooks();
 app.MapTelegramWebhook();
+app.MapFaxWebhooks();
 app.MapHubHealth();
 app.MapUi();
 

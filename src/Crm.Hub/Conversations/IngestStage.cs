@@ -82,6 +82,7 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now)
                 Size = a.Size,
                 Sha256 = a.Sha256,
                 StoragePath = a.StoragePath,
+                Pages = a.Pages,
             }).ToList(),
         };
         db.Messages.Add(message);
@@ -128,6 +129,36 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now)
         return conversation;
     }
 
+    private static readonly string[] PhoneChannels = [ChannelNames.Sms, ChannelNames.Fax];
+
+    /// <summary>For a first message from a phone number on SMS or fax: the contact who already uses that number on the other one.</summary>
+    private async Task<Contact?> SamePhoneContactAsync(ChannelAddress from)
+    {
+        if (!PhoneChannels.Contains(from.Channel) || !from.Address.StartsWith('+'))
+        {
+            return null;
+        }
+        var inBatch = _contacts.FirstOrDefault(c => c.Key.Address == from.Address && PhoneChannels.Contains(c.Key.Channel)).Value;
+        if (inBatch is not null)
+        {
+            return inBatch;
+        }
+        var owner = await db.ChannelIdentities.Where(i => i.Address == from.Address && PhoneChannels.Contains(i.Channel))
+            .Select(i => i.Contact).FirstOrDefaultAsync();
+        // A merged-away contact hands its numbers on to the contact it was merged into.
+        for (var hops = 0; owner?.MergedIntoId is { } next && hops < 8; hops++)
+        {
+            owner = await db.Contacts.FirstOrDefaultAsync(c => c.Id == next);
+        }
+        if (owner is not null && !_openConversations.ContainsKey(owner.Id))
+        {
+            _openConversations[owner.Id] = await db.Conversations
+                .Where(c => c.ContactId == owner.Id && c.Status != ConversationStatus.Resolved)
+                .OrderByDescending(c => c.LastMessageAt).FirstOrDefaultAsync();
+        }
+        return owner;
+    }
+
     private async Task<Contact> ResolveContactAsync(InboundMessage inbound)
     {
         var from = inbound.From;
@@ -172,9 +203,33 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now)
             known.Email ??= inbound.SenderEmail;
             contact = known;
         }
+        else if (await SamePhoneContactAsync(from) is { } samePhone)
+        {
+            // Strong evidence (PROTOCOLS §8, issue: "same phone number on SMS and fax"): the number's owner is the same person.
+            db.ChannelIdentities.Add(new ChannelIdentity
+            {
+                Id = Guid.CreateVersion7(now),
+                ContactId = samePhone.Id,
+                Channel = from.Channel,
+                AccountId = from.AccountId,
+                Address = from.Address,
+                CreatedAt = now,
+                LastSeenAt = now,
+            });
+            samePhone.DisplayName ??= inbound.SenderName;
+            samePhone.Phone ??= from.Address;
+            contact = samePhone;
+        }
         else
         {
-            contact = new Contact { Id = Guid.CreateVersion7(now), DisplayName = inbound.SenderName, Email = inbound.SenderEmail, CreatedAt = now };
+            contact = new Contact
+            {
+                Id = Guid.CreateVersion7(now),
+                DisplayName = inbound.SenderName,
+                Email = inbound.SenderEmail,
+                Phone = PhoneChannels.Contains(from.Channel) && from.Address.StartsWith('+') ? from.Address : null,
+                CreatedAt = now,
+            };
             contact.Identities.Add(new ChannelIdentity
             {
                 Id = Guid.CreateVersion7(now),

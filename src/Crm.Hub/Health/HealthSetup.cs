@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Crm.Channels;
+using Crm.Channels.Fax;
 using Crm.Channels.Sms;
 using Crm.Channels.Telegram;
 using Crm.Channels.WebChat;
@@ -54,7 +55,7 @@ internal sealed class DatabaseHealthCheck(HubDbContext db) : IHealthCheck
 
 /// <summary>Which channels are on; a channel that is off is not a fault.</summary>
 internal sealed class ChannelsHealthCheck(IOptions<WebChatOptions> webChat, IOptionsMonitor<SmsOptions> sms,
-    IOptionsMonitor<TelegramOptions> telegram, IOptions<Hosting.HubOptions> hub) : IHealthCheck
+    IOptionsMonitor<TelegramOptions> telegram, IOptionsMonitor<FaxOptions> fax, IOptions<Hosting.HubOptions> hub) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -63,7 +64,7 @@ internal sealed class ChannelsHealthCheck(IOptions<WebChatOptions> webChat, IOpt
             [ChannelNames.WebChat] = webChat.Value.Enabled ? "on" : "off",
             [ChannelNames.Sms] = sms.CurrentValue.IsConfigured ? "on" : "off: not configured",
             [ChannelNames.Email] = "off: not configured",
-            [ChannelNames.Fax] = "off: not configured",
+            [ChannelNames.Fax] = fax.CurrentValue.IsConfigured ? $"on: {fax.CurrentValue.Provider}" : "off: not configured",
             [ChannelNames.Telegram] = telegram.CurrentValue.IsConfigured
                 ? $"on: {telegram.CurrentValue.EffectiveMode(hub.Value.PublicBaseUrl).ToString().ToLowerInvariant()}"
                 : "off: not configured",
