@@ -11,7 +11,11 @@ public sealed record InboundMessage(
     DateTimeOffset ReceivedAt,
     string? SenderName = null,
     string? SenderEmail = null,
-    IReadOnlyList<InboundAttachment>? Attachments = null);
+    IReadOnlyList<InboundAttachment>? Attachments = null)
+{
+    /// <summary>The sender's address as the provider wrote it, when normalizing changed it (a national phone number).</summary>
+    public string? RawFromAddress { get; init; }
+}
 
 /// <summary>A file stored with an inbound message; <c>Pages</c> is a PDF's page count when known.</summary>
 public sealed record InboundAttachment(string FileName, string ContentType, long Size, string Sha256, string StoragePath, int? Pages = null);

@@ -1,6 +1,8 @@
 using Crm.Channels;
+using Crm.Channels.Phones;
 using Crm.Hub.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Crm.Hub.Contacts;
 
@@ -8,12 +10,13 @@ namespace Crm.Hub.Contacts;
 /// Links contacts on strong evidence only (PROTOCOLS §8): a customer who proves a phone number is theirs
 /// (shares their own contact card on Telegram) is the same person as the contact texting or faxing from it.
 /// </summary>
-internal sealed class ContactLinker(HubDbContext db, ContactMerger merger, TimeProvider time)
+internal sealed class ContactLinker(HubDbContext db, ContactMerger merger, IOptionsMonitor<PhoneOptions> phones, TimeProvider time)
 {
     private static readonly string[] PhoneChannels = [ChannelNames.Sms, ChannelNames.Fax];
 
     public async Task LinkVerifiedPhoneAsync(Guid contactId, ChannelAddress provenBy, string phone, string reason, CancellationToken ct)
     {
+        phone = PhoneNumberNormalizer.Key(phone, phones.CurrentValue.DefaultRegion);
         var contact = await db.Contacts.FirstOrDefaultAsync(c => c.Id == contactId && c.MergedIntoId == null, ct);
         if (contact is null)
         {

@@ -1,10 +1,12 @@
 using System.Threading.Channels;
 using Crm.Channels;
+using Crm.Channels.Phones;
 using Crm.Hub.Realtime;
 using Crm.Hub.Routing;
 using Crm.Hub.Storage;
 using Crm.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Crm.Hub.Conversations;
 
@@ -22,7 +24,8 @@ internal sealed record IngestResult(bool Duplicate, Guid MessageId, Guid Convers
 /// that hits it is redone message by message with an explicit look-up.
 /// </remarks>
 internal sealed partial class IngestPipeline(
-    IServiceScopeFactory scopes, RoutingLoop routing, StaffBroadcaster broadcaster, TimeProvider time, ILogger<IngestPipeline> logger)
+    IServiceScopeFactory scopes, RoutingLoop routing, StaffBroadcaster broadcaster, IOptionsMonitor<PhoneOptions> phones, TimeProvider time,
+    ILogger<IngestPipeline> logger)
     : BackgroundService
 {
     public const int MaxBatch = 256;
@@ -31,10 +34,27 @@ internal sealed partial class IngestPipeline(
 
     private sealed record Pending(InboundMessage Inbound, TaskCompletionSource<IngestResult> Result);
 
+    /// <summary>
+    /// Phone senders are keyed by E.164 (PROTOCOLS §8), so "0912 123 4567" by SMS and "+989121234567" by fax are one
+    /// identity's number; what the provider wrote is kept as the raw address. Short codes and names stay as they are.
+    /// </summary>
+    private InboundMessage NormalizeSender(InboundMessage inbound)
+    {
+        if (inbound.From.Channel is not (ChannelNames.Sms or ChannelNames.Fax))
+        {
+            return inbound;
+        }
+        var key = PhoneNumberNormalizer.Key(inbound.From.Address, phones.CurrentValue.DefaultRegion);
+        return key == inbound.From.Address
+            ? inbound
+            : inbound with { From = inbound.From with { Address = key }, RawFromAddress = inbound.From.Address };
+    }
+
     /// <summary>Returns once the message is committed (or found to be a duplicate of a committed one).</summary>
     public async Task<IngestResult> IngestAsync(InboundMessage inbound, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(inbound);
+        inbound = NormalizeSender(inbound);
         var pending = new Pending(inbound, new TaskCompletionSource<IngestResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending))
         {

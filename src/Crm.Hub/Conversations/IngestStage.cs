@@ -213,6 +213,7 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now)
                 Channel = from.Channel,
                 AccountId = from.AccountId,
                 Address = from.Address,
+                RawAddress = inbound.RawFromAddress,
                 CreatedAt = now,
                 LastSeenAt = now,
             });
@@ -237,6 +238,7 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now)
                 Channel = from.Channel,
                 AccountId = from.AccountId,
                 Address = from.Address,
+                RawAddress = inbound.RawFromAddress,
                 CreatedAt = now,
                 LastSeenAt = now,
             });
