@@ -10,7 +10,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Hub.Conversations;
 
-public sealed record ReplyRequest(string? Body, bool Internal = false);
+/// <summary>A reply or note. <c>Channel</c> picks one of the contact's channels; by default the one the customer last wrote on.</summary>
+public sealed record ReplyRequest(string? Body, bool Internal = false, string? Channel = null);
 
 public sealed record TransferRequest(Guid? AgentId, Guid? TeamId, string? Note);
 
@@ -37,7 +38,7 @@ internal sealed class ConversationActions(
 
         var now = time.GetUtcNow();
         var agentId = user.AgentId();
-        var channel = await ReplyChannelAsync(conversation, ct);
+        var channel = request.Internal || string.IsNullOrEmpty(request.Channel) ? await ReplyChannelAsync(conversation, ct) : request.Channel;
         var to = await db.ChannelIdentities.Where(i => i.ContactId == conversation.ContactId && i.Channel == channel)
             .OrderByDescending(i => i.LastSeenAt).FirstOrDefaultAsync(ct);
         if (!request.Internal && to is null)

@@ -97,6 +97,13 @@ internal static class ConversationsApi
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["The message body is empty."] });
         }
+        if (request.Channel is { Length: > 0 } channel && !Crm.Channels.ChannelNames.IsKnown(channel))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["channel"] = [$"'{channel}' is not a channel; use one of {string.Join(", ", Crm.Channels.ChannelNames.All)}."],
+            });
+        }
         if (request.Body.Length > ConversationActions.MaxBodyLength)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
