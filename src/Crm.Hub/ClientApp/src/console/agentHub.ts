@@ -10,6 +10,7 @@ export const AGENT_EVENTS = [
   "ConversationUpdated",
   "MessageAdded",
   "MessageStatusChanged",
+  "MessageUpdated",
   "OfferReceived",
   "OfferWithdrawn",
   "VisitorTyping",

@@ -2,7 +2,10 @@
 import type {
   AgentInput,
   AgentView,
+  ContactSummary,
   ContactView,
+  MergeSuggestion,
+  MergeView,
   ConversationStatus,
   ConversationView,
   MessageView,
@@ -70,8 +73,8 @@ export const api = {
     request<ConversationView[]>("GET", `/conversations${q(filter)}`),
   conversation: (id: string) => request<ConversationView>("GET", `/conversations/${id}`),
   messages: (id: string) => request<MessageView[]>("GET", `/conversations/${id}/messages`),
-  send: (id: string, body: string, internal: boolean) =>
-    request<MessageView>("POST", `/conversations/${id}/messages`, internal ? { body, internal: true } : { body }),
+  send: (id: string, body: string, internal: boolean, channel?: string) =>
+    request<MessageView>("POST", `/conversations/${id}/messages`, { body, internal, channel: channel || null }),
   accept: (id: string) => request<ConversationView>("POST", `/conversations/${id}/offer/accept`),
   decline: (id: string) => request<void>("POST", `/conversations/${id}/offer/decline`),
   transfer: (id: string, target: { agentId?: string; teamId?: string; note?: string }) =>
@@ -80,6 +83,10 @@ export const api = {
   reopen: (id: string) => request<ConversationView>("POST", `/conversations/${id}/reopen`),
   decisions: (id: string) => request<RoutingDecision[]>("GET", `/conversations/${id}/decisions`),
   contact: (id: string) => request<ContactView>("GET", `/contacts/${id}`),
+  searchContacts: (search: string) => request<ContactSummary[]>("GET", `/contacts${q({ search })}`),
+  mergeSuggestions: (id: string) => request<MergeSuggestion[]>("GET", `/contacts/${id}/merge-suggestions`),
+  mergeContacts: (survivorId: string, otherContactId: string) => request<MergeView>("POST", `/contacts/${survivorId}/merge`, { otherContactId }),
+  undoMerge: (mergeId: string) => request<MergeView>("POST", `/contacts/merges/${mergeId}/undo`),
   sync: (since: number) => request<SyncResponse>("GET", `/sync${q({ since })}`),
 
   agents: () => request<AgentView[]>("GET", "/agents"),

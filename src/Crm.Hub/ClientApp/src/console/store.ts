@@ -6,6 +6,7 @@ import type {
   ConversationView,
   HubEvent,
   MessageStatusChanged,
+  MessageUpdated,
   MessageView,
   OfferReceived,
   OfferWithdrawn,
@@ -193,8 +194,25 @@ class Store {
         const i = thread?.findIndex((m) => m.id === d.messageId) ?? -1;
         if (thread && i >= 0) {
           const old = thread[i]!;
-          thread[i] = { ...old, deliveryStatus: forward(old.deliveryStatus, d.deliveryStatus) };
+          const status = forward(old.deliveryStatus, d.deliveryStatus);
+          thread[i] = {
+            ...old,
+            deliveryStatus: status,
+            retry: d.retrying ? { attempt: d.attempt ?? 1, error: d.error ?? "" } : null,
+            deliveryError: status === "failed" ? (d.error ?? old.deliveryError ?? null) : old.deliveryError,
+          };
           this.emit("messages", d.conversationId);
+        }
+        break;
+      }
+      case "MessageUpdated": {
+        const m = (ev.data as MessageUpdated).message;
+        const thread = this.messages.get(m.conversationId);
+        const i = thread?.findIndex((x) => x.id === m.id) ?? -1;
+        if (thread && i >= 0) {
+          const old = thread[i]!;
+          thread[i] = { ...m, deliveryStatus: forward(old.deliveryStatus, m.deliveryStatus), retry: old.retry };
+          this.emit("messages", m.conversationId);
         }
         break;
       }

@@ -43,6 +43,7 @@ export interface Attachment {
   fileName: string;
   contentType: string;
   size: number;
+  pages?: number | null;
 }
 
 export interface MessageView {
@@ -56,6 +57,10 @@ export interface MessageView {
   createdAt: string;
   deliveryStatus: DeliveryStatus | null;
   attachments: Attachment[];
+  deliveryError?: string | null;
+  editedAt?: string | null;
+  /** Client-side: the outbox is retrying a transient provider failure. */
+  retry?: { attempt: number; error: string } | null;
 }
 
 export interface RoutingDecision {
@@ -72,7 +77,9 @@ export interface ContactView {
   email: string | null;
   phone: string | null;
   createdAt: string;
-  identities: { channel: Channel; address: string; optedOut: boolean }[];
+  identities: { channel: Channel; address: string; optedOut: boolean; rawAddress?: string | null; verified?: boolean }[];
+  merges?: MergeView[];
+  mergedFrom?: string | null;
   timeline: {
     conversationId: string;
     number: number;
@@ -122,6 +129,38 @@ export interface MessageStatusChanged {
   messageId: string;
   conversationId: string;
   deliveryStatus: DeliveryStatus;
+  error?: string | null;
+  retrying?: boolean;
+  attempt?: number;
+}
+
+export interface MessageUpdated {
+  message: MessageView;
+  previousBody?: string;
+}
+
+export interface ContactSummary {
+  id: string;
+  displayName: string | null;
+  email: string | null;
+  phone: string | null;
+  channels: Channel[];
+}
+
+export interface MergeSuggestion {
+  contact: ContactSummary;
+  evidence: string;
+  strength: "strong" | "weak";
+}
+
+export interface MergeView {
+  id: string;
+  survivorContactId: string;
+  mergedContactId: string;
+  otherContactName: string | null;
+  reason: string;
+  mergedAt: string;
+  undoneAt: string | null;
 }
 
 export interface Problem {

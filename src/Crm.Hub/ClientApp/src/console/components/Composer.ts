@@ -2,7 +2,8 @@
 // when the conversation isn't assigned to me (supervisors and admins may always write).
 import { api, problemText } from "../api";
 import { agentHub } from "../agentHub";
-import { t } from "../i18n";
+import { num, t, type Key } from "../i18n";
+import { countSegments } from "../smsSegments";
 import type { Scope } from "../scope";
 import { store } from "../store";
 import { h } from "../../shared/h";
@@ -39,6 +40,9 @@ export function Composer(scope: Scope, conversationId: string): HTMLElement {
     },
     t("composer.note"),
   );
+  const channelSelect = h("select", { class: "reply-channel", "data-testid": "reply-channel", "aria-label": t("composer.channel") },
+    h("option", { value: "" }, t("composer.channelAuto")));
+  const segments = h("span", { class: "muted segment-counter", "data-testid": "segment-counter", "aria-live": "polite", hidden: true });
   const send = h("button", { type: "button", class: "btn btn-primary", "data-testid": "send", onclick: () => void submit() }, t("composer.send"));
   const hint = h("div", { class: "composer-hint", id: "composer-hint", "data-testid": "composer-hint", role: "status" });
   const keys = h("span", { class: "muted composer-keys", id: "composer-keys" }, t("composer.keys"));
@@ -48,7 +52,7 @@ export function Composer(scope: Scope, conversationId: string): HTMLElement {
     hint,
     label,
     textarea,
-    h("div", { class: "composer-bar" }, noteToggle, keys, h("div", { class: "spacer" }), send),
+    h("div", { class: "composer-bar" }, noteToggle, keys, h("div", { class: "spacer" }), segments, channelSelect, send),
   );
 
   const save = () => store.drafts.set(conversationId, { ...draft });
@@ -62,7 +66,60 @@ export function Composer(scope: Scope, conversationId: string): HTMLElement {
     return { ok: false, reason: t("composer.notAssigned") };
   };
 
+  /** The channel the reply will go out on: the agent's pick, else the conversation's latest inbound channel. */
+  const replyChannel = (): string => {
+    if (channelSelect.value) return channelSelect.value;
+    const thread = store.messages.get(conversationId) ?? [];
+    const lastInbound = [...thread].reverse().find((m) => m.direction === "inbound");
+    return lastInbound?.channel ?? store.conversations.get(conversationId)?.channel ?? "";
+  };
+
+  function renderSegments(): void {
+    const sms = !draft.note && replyChannel() === "sms" && textarea.value.length > 0;
+    segments.hidden = !sms;
+    if (!sms) return;
+    const count = countSegments(textarea.value);
+    segments.textContent = t("composer.segments", {
+      chars: num(count.units),
+      segments: num(count.segments),
+      encoding: count.encoding === "gsm7" ? "GSM-7" : t("composer.unicode"),
+    });
+    segments.dataset.segments = String(count.segments);
+    segments.dataset.encoding = count.encoding;
+  }
+
+  // The contact's other channels, to answer a fax by SMS or a chat by Telegram; opted-out ones are not offered.
+  // Loaded again when a message arrives on a channel the list doesn't have yet (the contact just gained it).
+  const offered = new Set<string>();
+  const loadChannels = () => {
+    const contactId = store.conversations.get(conversationId)?.contactId;
+    if (!contactId) return;
+    api
+      .contact(contactId)
+      .then((contact) => {
+        for (const channel of new Set(contact.identities.filter((i) => !i.optedOut).map((i) => i.channel))) {
+          if (offered.has(channel)) continue;
+          offered.add(channel);
+          channelSelect.append(h("option", { value: channel }, t(`channel.${channel}` as Key)));
+        }
+        channelSelect.hidden = offered.size < 2;
+      })
+      .catch(() => undefined);
+  };
+  channelSelect.hidden = true;
+  loadChannels();
+  scope.add(
+    store.on("messages", (id) => {
+      if (id !== conversationId) return;
+      if ((store.messages.get(conversationId) ?? []).some((m) => m.direction === "inbound" && !offered.has(m.channel))) loadChannels();
+      renderSegments();
+    }),
+  );
+  channelSelect.addEventListener("change", renderSegments);
+
   function render(): void {
+    renderSegments();
+    channelSelect.disabled = draft.note;
     const { ok, reason } = canWrite();
     textarea.disabled = !ok || sending;
     send.disabled = !ok || sending;
@@ -91,7 +148,7 @@ export function Composer(scope: Scope, conversationId: string): HTMLElement {
     stopTyping();
     render();
     try {
-      const m = await api.send(conversationId, body, draft.note);
+      const m = await api.send(conversationId, body, draft.note, draft.note ? undefined : channelSelect.value);
       store.addMessage(m);
       textarea.value = "";
       draft.text = "";
@@ -114,6 +171,7 @@ export function Composer(scope: Scope, conversationId: string): HTMLElement {
   textarea.addEventListener("input", () => {
     draft.text = textarea.value;
     save();
+    renderSegments();
     if (draft.note) return; // notes are private: don't tell the customer
     window.clearTimeout(typingTimer);
     if (!typingSent && textarea.value) {

@@ -7,6 +7,7 @@ import type { Scope } from "../scope";
 import { h, replace } from "../../shared/h";
 import type { ContactView } from "../types";
 import { ChannelBadge, StatusBadge } from "./ChannelBadge";
+import { MergePanel } from "./MergePanel";
 import { initials } from "./TopBar";
 
 export function ContactCard(scope: Scope, contactId: string, currentConversationId: string): HTMLElement {
@@ -14,10 +15,12 @@ export function ContactCard(scope: Scope, contactId: string, currentConversation
   let alive = true;
   scope.add(() => (alive = false));
 
-  api
-    .contact(contactId)
-    .then((contact) => alive && replace(root, ...render(contact, currentConversationId)))
-    .catch((err) => alive && replace(root, h("div", { class: "form-error" }, problemText(err))));
+  const load = () =>
+    api
+      .contact(contactId)
+      .then((contact) => alive && replace(root, ...render(contact, currentConversationId), MergePanel(contact, load)))
+      .catch((err) => alive && replace(root, h("div", { class: "form-error" }, problemText(err))));
+  void load();
   return root;
 }
 
@@ -54,6 +57,7 @@ function render(c: ContactView, currentId: string): HTMLElement[] {
           ChannelBadge(i.channel),
           h("span", { dir: "ltr", class: "address" }, text("span", i.address)),
           i.optedOut ? h("span", { class: "badge badge-warn" }, t("contact.optedOut")) : null,
+          i.verified ? h("span", { class: "badge" }, t("contact.verified")) : null,
         ),
       ),
     ),

@@ -4,7 +4,8 @@ import { fullTime, t, when } from "../i18n";
 import type { Scope } from "../scope";
 import { store } from "../store";
 import { h, replace, tickGlyph } from "../../shared/h";
-import type { MessageView } from "../types";
+import type { Attachment, MessageView } from "../types";
+import { PdfPreview } from "./PdfPreview";
 
 export function Thread(scope: Scope, conversationId: string): HTMLElement {
   const list = h("div", { class: "thread-list", role: "log", "aria-live": "polite", "aria-label": t("thread.label"), "data-testid": "thread" });
@@ -88,17 +89,8 @@ function messageRow(m: MessageView): HTMLElement {
       h("time", { datetime: m.createdAt, title: fullTime(m.createdAt) }, when(m.createdAt)),
     ),
     body,
-    m.attachments?.length
-      ? h(
-          "ul",
-          { class: "attachments" },
-          m.attachments.map((a) => {
-            const li = h("li", { class: "attachment", "data-testid": "attachment" });
-            li.textContent = `📎 ${a.fileName} (${formatSize(a.size)})`;
-            return li;
-          }),
-        )
-      : null,
+    h("ul", { class: "attachments" }),
+    h("div", { class: "delivery-note", "data-testid": "delivery-error", role: "status", hidden: true }),
     h("span", { class: "ticks", "data-testid": "message-status" }),
   );
   updateRow(row, m);
@@ -121,6 +113,44 @@ function updateRow(row: HTMLElement, m: MessageView): void {
   }
   const body = row.querySelector<HTMLElement>(".message-body")!;
   if (body.textContent !== m.body) body.textContent = m.body;
+
+  const meta = row.querySelector<HTMLElement>(".message-meta")!;
+  if (m.editedAt && !meta.querySelector(".edited")) {
+    meta.append(h("span", { class: "edited muted", "data-testid": "message-edited", title: fullTime(m.editedAt) }, t("thread.edited")));
+  }
+
+  const note = row.querySelector<HTMLElement>(".delivery-note")!;
+  const why = status === "failed" && m.deliveryError
+    ? t("delivery.failedWhy", { reason: m.deliveryError })
+    : m.retry && status !== "failed" && status !== "sent" && status !== "delivered" && status !== "read"
+      ? t("delivery.retrying", { n: m.retry.attempt, reason: m.retry.error })
+      : "";
+  note.textContent = why;
+  note.hidden = !why;
+  note.dataset.kind = status === "failed" ? "failed" : "retrying";
+
+  const list = row.querySelector<HTMLElement>(".attachments")!;
+  const shown = new Set([...list.children].map((li) => (li as HTMLElement).dataset.id));
+  for (const a of m.attachments ?? []) {
+    if (!shown.has(a.id)) list.append(attachmentItem(a));
+  }
+  list.hidden = list.children.length === 0;
+}
+
+/** Images as thumbnails, PDFs (faxes) previewed, anything else a download link. Files come from the authenticated API. */
+function attachmentItem(a: Attachment): HTMLElement {
+  const url = `/api/v1/attachments/${encodeURIComponent(a.id)}`;
+  const inline = `${url}?inline=true`;
+  const li = h("li", { class: "attachment", "data-testid": "attachment", "data-id": a.id, "data-content-type": a.contentType });
+  const label = h("a", { href: url, download: a.fileName, class: "attachment-link", "aria-label": t("thread.download", { name: a.fileName }) });
+  label.textContent = `📎 ${a.fileName} (${formatSize(a.size)})`;
+  if (a.contentType.startsWith("image/")) {
+    li.append(h("a", { href: inline, target: "_blank", rel: "noopener" }, h("img", { src: inline, alt: a.fileName, class: "attachment-thumb", loading: "lazy" })));
+  } else if (a.contentType === "application/pdf") {
+    li.append(PdfPreview(a, inline));
+  }
+  li.append(label);
+  return li;
 }
 
 function formatSize(bytes: number): string {

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Crm.Channels.Fax;
+using Crm.Hub.Tests.Fax;
+using Crm.Hub.Tests.Sms;
+using Crm.Hub.Tests.Support;
+using Microsoft.Playwright;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace Crm.Hub.Tests.Browser;
+
+/// <summary>An SMS and a fax from the same customer in the console: one conversation, the fax previewed by pdf.js, the SMS counter.</summary>
+public sealed class SmsAndFaxConsoleTests(FaxHub hub) : IClassFixture<FaxHub>, IAsyncLifetime
+{
+    private readonly Chromium _chromium = new();
+
+    public Task InitializeAsync() => _chromium.InitializeAsync();
+
+    public Task DisposeAsync() => _chromium.DisposeAsync();
+
+    [Fact]
+    public async Task SmsAndFaxShowInOneConversationWithThePdfPreviewAndSegmentCounter()
+    {
+        hub.Phaxio.Given(Request.Create().WithPath($"/2010-04-01/Accounts/{SmsHub.AccountSid}/Messages.json").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"sid":"SM99999999999999999999999999999999","status":"queued"}"""));
+        var context = await _chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = hub.BaseAddress.ToString() });
+        var console = await context.NewPageAsync();
+        var errors = new List<string>();
+        console.PageError += (_, e) => errors.Add(e);
+        await console.GotoAsync("/app/");
+        await console.Locator("#login-email").FillAsync(HubServer.AdminEmail);
+        await console.Locator("#login-password").FillAsync(HubServer.AdminPassword);
+        await console.GetByTestId("login-submit").ClickAsync();
+        await Assertions.Expect(console.GetByTestId("presence")).ToBeVisibleAsync();
+
+        const string phone = "+15557770001";
+        var sms = new Dictionary<string, string>
+        {
+            ["MessageSid"] = $"SM{Guid.NewGuid():N}", ["AccountSid"] = SmsHub.AccountSid, ["From"] = phone,
+            ["To"] = SmsHub.BusinessNumber, ["Body"] = "Faxing you the signed form now", ["NumMedia"] = "0",
+        };
+        using (var client = hub.Client())
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/sms/twilio") { Content = new FormUrlEncodedContent(sms) })
+        {
+            request.Headers.Add("X-Twilio-Signature", SmsHub.Sign("/webhooks/sms/twilio", sms));
+            (await client.SendAsync(request)).EnsureSuccessStatusCode();
+        }
+        var offer = console.GetByTestId("offer");
+        await Assertions.Expect(offer).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await offer.GetByTestId("offer-accept").ClickAsync();
+        await console.GetByTestId("mine-item").Filter(new() { HasText = "Faxing you the signed form" }).First.ClickAsync();
+
+        var form = FaxDocumentRenderer.Render(new FaxCover("Customer", phone, FaxHub.FaxNumber, DateTimeOffset.UnixEpoch, null),
+            string.Join("\n", Enumerable.Range(1, 70).Select(i => $"Clause {i}: the customer agrees to the terms.")));
+        var pages = PdfPages.Count(form)!.Value;
+        Assert.True(pages >= 3);
+        (await hub.PostCallbackAsync(FaxHub.Received("4449001", phone, pages), form)).EnsureSuccessStatusCode();
+
+        // The fax joined the same conversation and renders in the browser.
+        var preview = console.GetByTestId("pdf-preview");
+        await Assertions.Expect(preview).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(preview).ToHaveAttributeAsync("data-rendered", "1", new() { Timeout = 15_000 });
+        await Assertions.Expect(preview.GetByTestId("pdf-page-count")).ToContainTextAsync($"{pages} pages");
+        var canvas = await preview.GetByTestId("pdf-canvas").BoundingBoxAsync();
+        Assert.True(canvas is { Width: > 100, Height: > 100 }, "the first page is drawn");
+        await Assertions.Expect(console.GetByTestId("message-body").Filter(new() { HasText = "Faxing you the signed form now" })).ToBeVisibleAsync();
+
+        // Replying by SMS in Persian: the counter switches to Unicode and counts 70-character parts.
+        await console.GetByTestId("reply-channel").SelectOptionAsync("sms");
+        var composer = console.GetByTestId("composer");
+        await composer.FillAsync("فرم امضاشده رسید، ممنون!");
+        var counter = console.GetByTestId("segment-counter");
+        await Assertions.Expect(counter).ToHaveAttributeAsync("data-encoding", "ucs2");
+        await Assertions.Expect(counter).ToHaveAttributeAsync("data-segments", "1");
+        await composer.FillAsync(new string('س', 71));
+        await Assertions.Expect(counter).ToHaveAttributeAsync("data-segments", "2");
+        await composer.FillAsync("Form received, thank you!");
+        await Assertions.Expect(counter).ToHaveAttributeAsync("data-encoding", "gsm7");
+        await console.GetByTestId("send").ClickAsync();
+
+        var reply = console.GetByTestId("message").Filter(new() { HasText = "Form received, thank you!" });
+        await Assertions.Expect(reply.GetByTestId("message-status")).ToHaveAttributeAsync("data-status", "sent", new() { Timeout = 15_000 });
+        Assert.Contains(hub.Phaxio.LogEntries, l => l.RequestMessage?.Path?.EndsWith("/Messages.json", StringComparison.Ordinal) == true
+            && l.RequestMessage.Body?.Contains("Form+received", StringComparison.Ordinal) == true);
+        Assert.Empty(errors);
+
+        await console.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "sms-fax-console.png"), FullPage = true });
+        _ = JsonSerializer.Serialize(pages);
+    }
+}
