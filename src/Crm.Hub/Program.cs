@@ -1,6 +1,7 @@
 using Crm.Hub.Agents;
 using Crm.Hub.Attachments;
 using Crm.Hub.Auth;
+using Crm.Hub.Channels;
 using Crm.Hub.Contacts;
 using Crm.Hub.Fax;
 using Crm.Hub.Conversations;
@@ -14,6 +15,7 @@ using Crm.Hub.WebChat;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddChannelSettings();
 builder.Services.AddProblemDetails();
 builder.Services.ConfigureHttpJsonOptions(o => WireJson.Configure(o.SerializerOptions));
 builder.Services.AddOpenApi();
@@ -31,6 +33,7 @@ builder.Services.AddHubHealth();
 var app = builder.Build();
 
 await app.MigrateDatabaseAsync();
+await app.LoadChannelSettingsAsync();
 await app.EnsureFirstAdminAsync();
 
 app.UseExceptionHandler();
@@ -61,6 +64,7 @@ app.MapWebChat();
 app.MapSmsWebhooks();
 app.MapTelegramWebhook();
 app.MapFaxWebhooks();
+app.MapChannelAdminApi();
 app.MapHubHealth();
 app.MapUi();
 

@@ -67,7 +67,11 @@ internal sealed class FaxChannelSender(
             StoragePath = saved.StoragePath,
             Pages = PdfPages.Count(pdf),
         };
-        var reply = await db.Messages.Include(m => m.Attachments).FirstAsync(m => m.Id == message.MessageId, ct);
+        var reply = await db.Messages.Include(m => m.Attachments).FirstOrDefaultAsync(m => m.Id == message.MessageId, ct);
+        if (reply is null)
+        {
+            return pdf; // a test send from the admin page: no conversation to attach it to
+        }
         // Added through the set: a client-set key in a navigation would be taken for an existing row.
         db.Attachments.Add(attachment);
         // Consoles show the rendered PDF on the reply before the fax machine has even answered.

@@ -1,0 +1,180 @@
+using System.Security.Claims;
+using Crm.Channels;
+using Crm.Channels.Phones;
+using Crm.Hub.Auth;
+using Crm.Hub.Conversations;
+using Crm.Hub.Hosting;
+using Crm.Hub.Outbox;
+using Crm.Hub.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Hub.Channels;
+
+public sealed record ChannelSettingValue(string Key, string Label, bool Secret, bool Required, string? Hint, string? Value, bool IsSet, string Source);
+
+public sealed record ChannelStatusView(
+    string Channel, bool Configured, IReadOnlyList<string> WebhookUrls, IReadOnlyList<ChannelSettingValue> Settings,
+    DateTimeOffset? LastInboundAt, string? LastError, DateTimeOffset? LastErrorAt, int PendingSends, int FailedSends);
+
+public sealed record ChannelSettingsRequest(Dictionary<string, string?>? Values);
+
+public sealed record ChannelTestRequest(string? To, string? Body);
+
+public sealed record ChannelTestResult(string Outcome, string? ProviderMessageId, string? Error);
+
+internal static class ChannelAdminApi
+{
+    public static RouteGroupBuilder MapChannelAdminApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/admin/channels").WithTags("Admin").RequireAuthorization(Policies.Admin);
+        group.MapGet("/", ListAsync).WithSummary("Every channel: configured or not, webhook URLs, settings (secrets never returned), last inbound, last error.");
+        group.MapPut("/{channel}/settings", SaveAsync).WithSummary("Saves channel settings; validated as at start-up, effective without a restart. null removes an override; an empty secret keeps it.");
+        group.MapPost("/{channel}/test", TestAsync).WithSummary("Sends one test message through the channel now and reports the provider's answer.");
+        return group;
+    }
+
+    private static async Task<Ok<List<ChannelStatusView>>> ListAsync(HubDbContext db, IConfiguration configuration, ChannelSettingsConfiguration saved,
+        IOptions<HubOptions> hub, IServiceProvider services, CancellationToken ct)
+    {
+        var lastInbound = await db.Messages.AsNoTracking().Where(m => m.Direction == MessageDirection.Inbound)
+            .GroupBy(m => m.Channel).Select(g => new { Channel = g.Key, At = g.Max(m => m.CreatedAt) }).ToListAsync(ct);
+        var outbox = await db.Outbox.AsNoTracking().Where(o => o.State == OutboxState.Pending || o.State == OutboxState.Failed || o.LastError != null)
+            .GroupBy(o => o.Channel)
+            .Select(g => new
+            {
+                Channel = g.Key,
+                Pending = g.Count(o => o.State == OutboxState.Pending),
+                Failed = g.Count(o => o.State == OutboxState.Failed),
+            }).ToListAsync(ct);
+        var views = new List<ChannelStatusView>();
+        foreach (var d in ChannelCatalog.All)
+        {
+            var error = await db.Outbox.AsNoTracking().Where(o => o.Channel == d.Channel && o.LastError != null)
+                .OrderByDescending(o => o.CreatedAt).Select(o => new { o.LastError, At = o.CompletedAt ?? o.NextAttemptAt }).FirstOrDefaultAsync(ct);
+            var counts = outbox.FirstOrDefault(o => o.Channel == d.Channel);
+            views.Add(new ChannelStatusView(d.Channel, d.IsConfigured(services), [.. d.WebhookPaths.Select(hub.Value.Url)],
+                [.. d.Fields.Select(f => Setting(d, f, configuration, saved))],
+                lastInbound.FirstOrDefault(x => x.Channel == d.Channel)?.At, error?.LastError, error?.At, counts?.Pending ?? 0, counts?.Failed ?? 0));
+        }
+        return TypedResults.Ok(views);
+    }
+
+    private static ChannelSettingValue Setting(ChannelDescriptor d, ChannelSettingField f, IConfiguration configuration, ChannelSettingsConfiguration saved)
+    {
+        var key = $"{d.Section}:{f.Key}";
+        var value = configuration[key];
+        var isSet = !string.IsNullOrEmpty(value);
+        return new ChannelSettingValue(f.Key, f.Label, f.Secret, f.Required, f.Hint, f.Secret ? null : value, isSet,
+            saved.Overrides(key) ? "admin" : isSet ? "configuration" : "default");
+    }
+
+    private static async Task<IResult> SaveAsync(string channel, ChannelSettingsRequest request, HubDbContext db, IConfiguration configuration,
+        ChannelSettingsConfiguration saved, IServiceProvider services, TimeProvider time, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (ChannelCatalog.Find(channel) is not { } d)
+        {
+            return TypedResults.Problem(title: "Unknown channel", detail: $"'{channel}' has no settings here; use one of {string.Join(", ", ChannelCatalog.All.Select(c => c.Channel))}.",
+                statusCode: StatusCodes.Status404NotFound);
+        }
+        var values = request.Values ?? [];
+        var unknown = values.Keys.Where(k => d.Fields.All(f => !string.Equals(f.Key, k, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (unknown.Count > 0)
+        {
+            return TypedResults.ValidationProblem(unknown.ToDictionary(k => k, k => new[] { $"{channel} has no setting '{k}'." }));
+        }
+        var changes = new Dictionary<string, string?>();
+        foreach (var (name, value) in values)
+        {
+            var field = d.Fields.First(f => string.Equals(f.Key, name, StringComparison.OrdinalIgnoreCase));
+            if (field.Secret && value == "")
+            {
+                continue; // an empty secret box means "keep what is there"
+            }
+            changes[$"{d.Section}:{field.Key}"] = value?.Trim();
+        }
+
+        // Validate the settings as they will be: current configuration without the removed overrides, plus the new values.
+        var candidate = new ConfigurationBuilder().AddConfiguration(configuration)
+            .AddInMemoryCollection(changes.Where(c => c.Value is not null).Select(c => new KeyValuePair<string, string?>(c.Key, c.Value)))
+            .Build();
+        var removed = changes.Where(c => c.Value is null).Select(c => c.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var failures = d.Validate(services, removed.Count == 0 ? candidate : Without(candidate, saved, removed));
+        if (failures.Count > 0)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [channel] = [.. failures] },
+                title: $"The {channel} settings were not saved");
+        }
+
+        var now = time.GetUtcNow();
+        var rows = await db.ChannelSettings.Where(s => changes.Keys.Contains(s.Key)).ToListAsync(ct);
+        foreach (var (key, value) in changes)
+        {
+            var row = rows.FirstOrDefault(r => string.Equals(r.Key, key, StringComparison.OrdinalIgnoreCase));
+            if (value is null)
+            {
+                if (row is not null)
+                {
+                    db.ChannelSettings.Remove(row);
+                }
+            }
+            else if (row is null)
+            {
+                db.ChannelSettings.Add(new ChannelSetting { Key = key, Value = value, UpdatedAt = now, UpdatedByAgentId = user.AgentId() });
+            }
+            else
+            {
+                row.Value = value;
+                row.UpdatedAt = now;
+                row.UpdatedByAgentId = user.AgentId();
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        saved.Replace(await db.ChannelSettings.AsNoTracking().ToListAsync(ct));
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>The candidate with admin overrides removed, so what shows through is appsettings or the environment.</summary>
+    private static IConfiguration Without(IConfiguration candidate, ChannelSettingsConfiguration saved, HashSet<string> removed)
+    {
+        var masked = candidate.AsEnumerable().Where(kv => !removed.Contains(kv.Key) || !saved.Overrides(kv.Key))
+            .Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
+        return new ConfigurationBuilder().AddInMemoryCollection(masked).Build();
+    }
+
+    private static async Task<IResult> TestAsync(string channel, ChannelTestRequest request, IEnumerable<IChannelSender> senders, IServiceProvider services,
+        IOptionsMonitor<PhoneOptions> phones, TimeProvider time, CancellationToken ct)
+    {
+        if (ChannelCatalog.Find(channel) is not { } d || channel == ChannelNames.WebChat)
+        {
+            return TypedResults.Problem(title: "No test send", detail: $"'{channel}' cannot send a test message from here.", statusCode: StatusCodes.Status404NotFound);
+        }
+        if (!d.IsConfigured(services))
+        {
+            return TypedResults.Problem(title: $"{channel} is off", detail: $"Save the {channel} settings first.", statusCode: StatusCodes.Status400BadRequest);
+        }
+        var to = request.To?.Trim() ?? "";
+        if (channel is ChannelNames.Sms or ChannelNames.Fax)
+        {
+            to = PhoneNumberNormalizer.Normalize(to, phones.CurrentValue.DefaultRegion) is { E164: { } e164 } ? e164 : "";
+        }
+        if (to.Length == 0)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["to"] = [channel == ChannelNames.Telegram ? "A Telegram chat id (the customer's user id) is required." : "A valid phone number is required."],
+            });
+        }
+        var sender = senders.First(s => s.Channel == channel);
+        var body = string.IsNullOrWhiteSpace(request.Body) ? "Test message from Crm.Hub" : request.Body.Trim();
+        var now = time.GetUtcNow();
+        var result = await sender.SendAsync(new OutboundMessage(Guid.CreateVersion7(now), new ChannelAddress(channel, "default", to), body, "Crm.Hub", now), ct);
+        return TypedResults.Ok(new ChannelTestResult(result.Outcome switch
+        {
+            SendOutcome.Sent => "sent",
+            SendOutcome.TransientFailure => "transient",
+            _ => "permanent",
+        }, result.ProviderMessageId, result.Error));
+    }
+}

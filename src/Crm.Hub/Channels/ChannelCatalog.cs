@@ -1,0 +1,66 @@
+using Crm.Channels;
+using Crm.Channels.Fax;
+using Crm.Channels.Sms;
+using Crm.Channels.Telegram;
+using Crm.Channels.WebChat;
+using Microsoft.Extensions.Options;
+
+namespace Crm.Hub.Channels;
+
+/// <summary>One setting an admin can enter for a channel.</summary>
+public sealed record ChannelSettingField(string Key, string Label, bool Secret, bool Required, string? Hint = null);
+
+/// <summary>What the admin page knows about each channel: its settings, where providers call, and how to validate a change.</summary>
+internal sealed record ChannelDescriptor(
+    string Channel, string Section, IReadOnlyList<ChannelSettingField> Fields, IReadOnlyList<string> WebhookPaths,
+    Func<IServiceProvider, bool> IsConfigured, Func<IServiceProvider, IConfiguration, IReadOnlyList<string>> Validate);
+
+internal static class ChannelCatalog
+{
+    public static IReadOnlyList<ChannelDescriptor> All { get; } =
+    [
+        Describe<WebChatOptions>(ChannelNames.WebChat, WebChatOptions.Section, [],
+            [new("Enabled", "Enabled (true/false)", false, false), new("MaxMessageLength", "Longest visitor message", false, false),
+             new("SessionsPerMinute", "Widget sessions per client address per minute", false, false)],
+            o => o.Enabled),
+        Describe<SmsOptions>(ChannelNames.Sms, SmsOptions.Section, ["/webhooks/sms/twilio", "/webhooks/sms/twilio/status"],
+            [new("AccountSid", "Account SID", false, true, "AC…"), new("AuthToken", "Auth token", true, true),
+             new("From", "Business number (E.164)", false, false, "+15550001111"), new("MessagingServiceSid", "Messaging service SID", false, false, "MG…"),
+             new("ApiBaseUrl", "API base URL", false, false, "https://api.twilio.com")],
+            o => o.IsConfigured),
+        Describe<TelegramOptions>(ChannelNames.Telegram, TelegramOptions.Section, ["/webhooks/telegram"],
+            [new("BotToken", "Bot token", true, true, "123456789:AA…"), new("Mode", "Mode (Auto, Webhook, Polling)", false, false),
+             new("WebhookSecret", "Webhook secret token", true, false), new("ApiBaseUrl", "Bot API base URL", false, false, "https://api.telegram.org")],
+            o => o.IsConfigured),
+        Describe<FaxOptions>(ChannelNames.Fax, FaxOptions.Section, ["/webhooks/fax/phaxio"],
+            [new("ApiKey", "API key", false, true), new("ApiSecret", "API secret", true, true), new("CallbackToken", "Callback token", true, true),
+             new("From", "Fax number (E.164)", false, true), new("ApiBaseUrl", "API base URL", false, false, "https://api.phaxio.com"),
+             new("BusinessName", "Name on the cover page", false, false), new("HeaderText", "Page header (50 characters)", false, false),
+             new("PaperSize", "Paper (A4 or Letter)", false, false)],
+            o => o.IsConfigured),
+    ];
+
+    public static ChannelDescriptor? Find(string channel) => All.FirstOrDefault(d => d.Channel == channel);
+
+    private static ChannelDescriptor Describe<T>(string channel, string section, string[] webhooks, ChannelSettingField[] fields, Func<T, bool> configured)
+        where T : class, new() =>
+        new(channel, section, fields, webhooks,
+            sp => configured(sp.GetRequiredService<IOptionsMonitor<T>>().CurrentValue),
+            (sp, candidate) =>
+            {
+                // The same rules the hub checks at start-up, run against the settings as they would be after the save.
+                var options = new T();
+                try
+                {
+                    candidate.GetSection(section).Bind(options);
+                }
+                catch (InvalidOperationException ex)
+                {
+                    return [ex.InnerException?.Message ?? ex.Message];
+                }
+                return [.. sp.GetServices<IValidateOptions<T>>()
+                    .Select(v => v.Validate(Options.DefaultName, options))
+                    .Where(r => r.Failed)
+                    .SelectMany(r => r.Failures ?? [])];
+            });
+}
