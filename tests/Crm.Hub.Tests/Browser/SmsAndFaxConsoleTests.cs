@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Crm.Channels.Fax;
 using Crm.Hub.Tests.Fax;
 using Crm.Hub.Tests.Sms;
@@ -86,6 +85,5 @@ public sealed class SmsAndFaxConsoleTests(FaxHub hub) : IClassFixture<FaxHub>, I
         Assert.Empty(errors);
 
         await console.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "sms-fax-console.png"), FullPage = true });
-        _ = JsonSerializer.Serialize(pages);
     }
 }

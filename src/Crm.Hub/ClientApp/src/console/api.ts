@@ -16,6 +16,8 @@ import type {
   TeamView,
 } from "./types";
 
+import type { ChannelStatus } from "./components/ChannelsAdmin";
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -86,6 +88,11 @@ export const api = {
   searchContacts: (search: string) => request<ContactSummary[]>("GET", `/contacts${q({ search })}`),
   mergeSuggestions: (id: string) => request<MergeSuggestion[]>("GET", `/contacts/${id}/merge-suggestions`),
   mergeContacts: (survivorId: string, otherContactId: string) => request<MergeView>("POST", `/contacts/${survivorId}/merge`, { otherContactId }),
+  channels: () => request<ChannelStatus[]>("GET", "/admin/channels"),
+  saveChannelSettings: (channel: string, values: Record<string, string | null>) =>
+    request<void>("PUT", `/admin/channels/${channel}/settings`, { values }),
+  testChannel: (channel: string, to: string, body: string) =>
+    request<{ outcome: string; providerMessageId: string | null; error: string | null }>("POST", `/admin/channels/${channel}/test`, { to, body: body || null }),
   undoMerge: (mergeId: string) => request<MergeView>("POST", `/contacts/merges/${mergeId}/undo`),
   sync: (since: number) => request<SyncResponse>("GET", `/sync${q({ since })}`),
 

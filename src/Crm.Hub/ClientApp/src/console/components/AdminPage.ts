@@ -7,6 +7,7 @@ import { store } from "../store";
 import { h, replace } from "../../shared/h";
 import { CHANNELS, type AgentInput, type Role } from "../types";
 import { ChannelBadge } from "./ChannelBadge";
+import { ChannelsAdmin } from "./ChannelsAdmin";
 import { loadDirectory } from "./TransferDialog";
 
 const ROLES: Role[] = ["agent", "supervisor", "marketer", "admin"];
@@ -106,6 +107,7 @@ export function AdminPage(scope: Scope): HTMLElement {
       h("section", { class: "panel" }, h("h2", null, t("admin.createAgent")), createAgentForm(scope, status)),
       h("section", { class: "panel" }, h("h2", null, t("admin.teams")), teamsBox, createTeamForm(status)),
     ),
+    ChannelsAdmin(scope),
   );
 }
 

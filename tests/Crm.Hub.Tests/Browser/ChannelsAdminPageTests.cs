@@ -1,0 +1,45 @@
+using Crm.Hub.Tests.Fax;
+using Crm.Hub.Tests.Sms;
+using Crm.Hub.Tests.Support;
+using Microsoft.Playwright;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace Crm.Hub.Tests.Browser;
+
+/// <summary>Admin → Channels in real Chromium: state, webhook URLs to paste, secrets never on the page, a test send.</summary>
+public sealed class ChannelsAdminPageTests(FaxHub hub) : IClassFixture<FaxHub>, IAsyncLifetime
+{
+    private readonly Chromium _chromium = new();
+
+    public Task InitializeAsync() => _chromium.InitializeAsync();
+
+    public Task DisposeAsync() => _chromium.DisposeAsync();
+
+    [Fact]
+    public async Task AdminSeesChannelStateWebhookUrlsAndSendsATestMessage()
+    {
+        hub.Phaxio.Given(Request.Create().WithPath($"/2010-04-01/Accounts/{SmsHub.AccountSid}/Messages.json").UsingPost()
+                .WithBody(b => b?.Contains("To=%2B14155550177", StringComparison.Ordinal) == true))
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("""{"sid":"SMadmintest","status":"queued"}"""));
+        var context = await _chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = hub.BaseAddress.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/app/");
+        await page.Locator("#login-email").FillAsync(HubServer.AdminEmail);
+        await page.Locator("#login-password").FillAsync(HubServer.AdminPassword);
+        await page.GetByTestId("login-submit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("presence")).ToBeVisibleAsync();
+        await page.GotoAsync("/app/admin");
+
+        var fax = page.GetByTestId("channel-card-fax");
+        await Assertions.Expect(fax).ToHaveAttributeAsync("data-configured", "true");
+        await Assertions.Expect(fax).ToContainTextAsync("https://crm.example.test/webhooks/fax/phaxio");
+        await Assertions.Expect(page.GetByTestId("channel-card-telegram")).ToHaveAttributeAsync("data-configured", "false");
+        Assert.DoesNotContain(FaxHub.CallbackToken, await page.ContentAsync(), StringComparison.Ordinal);
+
+        var sms = page.GetByTestId("channel-card-sms");
+        await sms.GetByLabel("Send to").FillAsync("+1 415 555 0177");
+        await page.GetByTestId("channel-test-sms").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("channel-test-result-sms")).ToContainTextAsync("SMadmintest");
+    }
+}
