@@ -14,7 +14,10 @@ public sealed record AttachmentView(Guid Id, string FileName, string ContentType
 public sealed record MessageView(
     Guid Id, Guid ConversationId, string Direction, string Channel, string Body, Guid? AuthorAgentId, string? AuthorName,
     DateTimeOffset CreatedAt, string? DeliveryStatus, IReadOnlyList<AttachmentView> Attachments, string? DeliveryError = null,
-    DateTimeOffset? EditedAt = null);
+    DateTimeOffset? EditedAt = null, RetryView? Retry = null);
+
+/// <summary>The outbox is retrying a send after a transient provider failure.</summary>
+public sealed record RetryView(int Attempt, string Error, DateTimeOffset NextAttemptAt);
 
 internal static class ConversationViews
 {

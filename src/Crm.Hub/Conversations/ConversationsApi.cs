@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Crm.Channels;
 using Crm.Hub.Auth;
+using Crm.Hub.Outbox;
 using Crm.Hub.Routing;
 using Crm.Hub.Storage;
 using Crm.Hub.WebChat;
@@ -88,7 +90,14 @@ internal static class ConversationsApi
         {
             await visitors.InboundReadAsync(id, ct);
         }
-        return TypedResults.Ok(messages.Select(m => ConversationViews.From(m, m.AuthorAgentId is { } a ? names.GetValueOrDefault(a) : null)).ToList());
+        // Replies the outbox is retrying show why after a reload too, not only when the push arrives.
+        var pendingIds = messages.Where(m => m.DeliveryStatus == DeliveryStatus.Pending).Select(m => m.Id).ToList();
+        var retries = pendingIds.Count == 0
+            ? []
+            : await db.Outbox.AsNoTracking().Where(o => pendingIds.Contains(o.MessageId) && o.State == OutboxState.Pending && o.LastError != null)
+                .ToDictionaryAsync(o => o.MessageId, o => new RetryView(o.Attempts, o.LastError!, o.NextAttemptAt), ct);
+        return TypedResults.Ok(messages.Select(m => ConversationViews.From(m, m.AuthorAgentId is { } a ? names.GetValueOrDefault(a) : null)
+            with { Retry = retries.GetValueOrDefault(m.Id) }).ToList());
     }
 
     private static async Task<IResult> ReplyAsync(Guid id, ReplyRequest request, ClaimsPrincipal user, ConversationActions actions, CancellationToken ct)

@@ -64,6 +64,8 @@ public sealed class SmsAndFaxConsoleTests(FaxHub hub) : IClassFixture<FaxHub>, I
         var canvas = await preview.GetByTestId("pdf-canvas").BoundingBoxAsync();
         Assert.True(canvas is { Width: > 100, Height: > 100 }, "the first page is drawn");
         await Assertions.Expect(console.GetByTestId("message-body").Filter(new() { HasText = "Faxing you the signed form now" })).ToBeVisibleAsync();
+        // The contact card picks up the fax number the customer just used.
+        await Assertions.Expect(console.Locator("[data-testid=identity][data-channel=fax]")).ToBeVisibleAsync();
 
         // Replying by SMS in Persian: the counter switches to Unicode and counts 70-character parts.
         await console.GetByTestId("reply-channel").SelectOptionAsync("sms");

@@ -69,7 +69,8 @@ public sealed class SmsMediaAndRetryTests(SmsHub hub) : IClassFixture<SmsHub>
     public async Task ProviderOutageShowsRetryingThenTheMessageIsSent()
     {
         const string scenario = "twilio-outage";
-        var messages = Request.Create().WithPath($"/2010-04-01/Accounts/{SmsHub.AccountSid}/Messages.json").UsingPost();
+        var messages = Request.Create().WithPath($"/2010-04-01/Accounts/{SmsHub.AccountSid}/Messages.json").UsingPost()
+            .WithBody(b => b?.Contains("To=%2B15550003333", StringComparison.Ordinal) == true);
         hub.Twilio.Given(messages).InScenario(scenario).WillSetStateTo("recovered")
             .RespondWith(Response.Create().WithStatusCode(503).WithHeader("Content-Type", "application/json")
                 .WithBody("""{"code":20500,"message":"Internal Server Error","more_info":"https://www.twilio.com/docs/errors/20500","status":503}"""));
@@ -103,5 +104,38 @@ public sealed class SmsMediaAndRetryTests(SmsHub hub) : IClassFixture<SmsHub>
 
         await inbox.WaitForAsync(e => e.Type == "MessageStatusChanged" && e.Data.GetProperty("messageId").GetGuid() == replyId
             && e.Data.GetProperty("deliveryStatus").GetString() == "sent");
+    }
+
+    [Fact]
+    public async Task ARetryingReplyShowsWhyAfterAReload()
+    {
+        hub.Twilio.Given(Request.Create().WithPath($"/2010-04-01/Accounts/{SmsHub.AccountSid}/Messages.json").UsingPost()
+                .WithBody(b => b?.Contains("To=%2B15550002929", StringComparison.Ordinal) == true))
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "600").WithHeader("Content-Type", "application/json")
+                .WithBody("""{"code":20429,"message":"Too Many Requests","status":429}"""));
+        var (agentId, token) = await hub.CreateAgentAsync("Reloader", autoAccept: true, smsCapacity: 5);
+        await using var agent = hub.AgentConnection(token);
+        var inbox = new Inbox<PushedEvent>();
+        agent.On<PushedEvent>("ConversationUpdated", inbox.Add);
+        agent.On<PushedEvent>("MessageStatusChanged", inbox.Add);
+        await agent.StartAsync();
+        (await hub.PostSignedAsync("/webhooks/sms/twilio", new Dictionary<string, string>
+        {
+            ["MessageSid"] = $"SM{Guid.NewGuid():N}", ["AccountSid"] = SmsHub.AccountSid, ["From"] = "+15550002929",
+            ["To"] = SmsHub.BusinessNumber, ["Body"] = "reload me", ["NumMedia"] = "0",
+        })).EnsureSuccessStatusCode();
+        var assigned = await inbox.WaitForAsync(e => e.Type == "ConversationUpdated" && e.Data.GetProperty("status").GetString() == "assigned"
+            && e.Data.GetProperty("assigneeId").GetGuid() == agentId);
+        using var api = hub.Client(token);
+        var reply = await api.PostAsJsonAsync($"/api/v1/conversations/{assigned.ConversationId}/messages", new { body = "Hold on." });
+        var replyId = (await reply.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await inbox.WaitForAsync(e => e.Type == "MessageStatusChanged" && e.Data.GetProperty("messageId").GetGuid() == replyId
+            && e.Data.TryGetProperty("retrying", out var r) && r.GetBoolean());
+
+        var thread = await api.GetFromJsonAsync<JsonElement>($"/api/v1/conversations/{assigned.ConversationId}/messages");
+        var pending = thread.EnumerateArray().Single(m => m.GetProperty("id").GetGuid() == replyId);
+        Assert.Equal("pending", pending.GetProperty("deliveryStatus").GetString());
+        Assert.Equal(1, pending.GetProperty("retry").GetProperty("attempt").GetInt32());
+        Assert.Contains("20429", pending.GetProperty("retry").GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 }

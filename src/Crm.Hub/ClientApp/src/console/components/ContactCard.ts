@@ -4,6 +4,7 @@ import { api, problemText } from "../api";
 import { day, t, when } from "../i18n";
 import { href, navigate } from "../router";
 import type { Scope } from "../scope";
+import { store } from "../store";
 import { h, replace } from "../../shared/h";
 import type { ContactView } from "../types";
 import { ChannelBadge, StatusBadge } from "./ChannelBadge";
@@ -15,12 +16,27 @@ export function ContactCard(scope: Scope, contactId: string, currentConversation
   let alive = true;
   scope.add(() => (alive = false));
 
+  let channels = new Set<string>();
   const load = () =>
     api
       .contact(contactId)
-      .then((contact) => alive && replace(root, ...render(contact, currentConversationId), MergePanel(contact, load)))
+      .then((contact) => {
+        if (!alive) return;
+        channels = new Set(contact.identities.map((i) => i.channel));
+        replace(root, ...render(contact, currentConversationId), MergePanel(contact, load));
+      })
       .catch((err) => alive && replace(root, h("div", { class: "form-error" }, problemText(err))));
   void load();
+  // A message on a channel the card doesn't list means the contact just gained an identity (a fax from their number).
+  scope.add(
+    store.on("messages", (id) => {
+      if (id !== currentConversationId || channels.size === 0) return;
+      if ((store.messages.get(id) ?? []).some((m) => m.direction === "inbound" && !channels.has(m.channel))) {
+        channels = new Set(); // one reload at a time
+        void load();
+      }
+    }),
+  );
   return root;
 }
 
