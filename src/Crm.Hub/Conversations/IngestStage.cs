@@ -129,6 +129,18 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now)
         return conversation;
     }
 
+    private ChannelIdentity NewIdentity(Guid contactId, InboundMessage inbound) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        ContactId = contactId,
+        Channel = inbound.From.Channel,
+        AccountId = inbound.From.AccountId,
+        Address = inbound.From.Address,
+        RawAddress = inbound.RawFromAddress,
+        CreatedAt = now,
+        LastSeenAt = now,
+    };
+
     private static readonly string[] PhoneChannels = [ChannelNames.Sms, ChannelNames.Fax];
 
     /// <summary>For a first message from a phone number on SMS or fax: the contact who already uses that number on the other one.</summary>
@@ -206,17 +218,7 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now)
         else if (await SamePhoneContactAsync(from) is { } samePhone)
         {
             // Strong evidence (PROTOCOLS §8, issue: "same phone number on SMS and fax"): the number's owner is the same person.
-            db.ChannelIdentities.Add(new ChannelIdentity
-            {
-                Id = Guid.CreateVersion7(now),
-                ContactId = samePhone.Id,
-                Channel = from.Channel,
-                AccountId = from.AccountId,
-                Address = from.Address,
-                RawAddress = inbound.RawFromAddress,
-                CreatedAt = now,
-                LastSeenAt = now,
-            });
+            db.ChannelIdentities.Add(NewIdentity(samePhone.Id, inbound));
             samePhone.DisplayName ??= inbound.SenderName;
             samePhone.Phone ??= from.Address;
             contact = samePhone;
@@ -231,17 +233,7 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now)
                 Phone = PhoneChannels.Contains(from.Channel) && from.Address.StartsWith('+') ? from.Address : null,
                 CreatedAt = now,
             };
-            contact.Identities.Add(new ChannelIdentity
-            {
-                Id = Guid.CreateVersion7(now),
-                ContactId = contact.Id,
-                Channel = from.Channel,
-                AccountId = from.AccountId,
-                Address = from.Address,
-                RawAddress = inbound.RawFromAddress,
-                CreatedAt = now,
-                LastSeenAt = now,
-            });
+            contact.Identities.Add(NewIdentity(contact.Id, inbound));
             db.Contacts.Add(contact);
             _openConversations[contact.Id] = null;
         }

@@ -106,26 +106,7 @@ internal static class FaxWebhooks
     private static async Task<IResult> StatusAsync(FaxStatusChanged changed, HubDbContext db, StaffBroadcaster broadcaster, TimeProvider time,
         CancellationToken ct)
     {
-        var message = await db.Messages.FirstOrDefaultAsync(m => m.Channel == ChannelNames.Fax && m.ProviderMessageId == changed.ProviderFaxId, ct);
-        // Callbacks come again and out of order: only a forward move is recorded.
-        if (message is not null && (message.DeliveryStatus ?? DeliveryStatus.Pending).CanMoveTo(changed.Status))
-        {
-            message.DeliveryStatus = changed.Status;
-            if (changed.Status == DeliveryStatus.Failed)
-            {
-                message.DeliveryError = changed.Error;
-            }
-            var e = db.Append(EventKinds.DeliveryChanged, StaffEvents.MessageStatusChanged, message.ConversationId, null,
-                new
-                {
-                    messageId = message.Id,
-                    conversationId = message.ConversationId,
-                    deliveryStatus = ConversationViews.Wire(changed.Status),
-                    error = message.DeliveryError,
-                }, time.GetUtcNow());
-            await db.SaveChangesAsync(ct);
-            broadcaster.Publish([e]);
-        }
+        await DeliveryUpdates.ApplyAsync(db, broadcaster, ChannelNames.Fax, changed.ProviderFaxId, changed.Status, changed.Error, time.GetUtcNow(), ct);
         return TypedResults.Ok();
     }
 }

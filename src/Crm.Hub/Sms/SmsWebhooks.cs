@@ -74,26 +74,8 @@ internal static class SmsWebhooks
         {
             return TypedResults.Problem(title: "Not a Twilio status callback", detail: parsed.Error, statusCode: StatusCodes.Status400BadRequest);
         }
-        var message = await db.Messages.FirstOrDefaultAsync(m => m.Channel == ChannelNames.Sms && m.ProviderMessageId == status.MessageSid, ct);
-        // Callbacks arrive out of order and for messages we no longer track: only a forward move is recorded.
-        if (message is not null && (message.DeliveryStatus ?? DeliveryStatus.Pending).CanMoveTo(status.Status))
-        {
-            message.DeliveryStatus = status.Status;
-            if (status.Status == DeliveryStatus.Failed)
-            {
-                message.DeliveryError = $"{status.ErrorCode}: {status.ErrorMessage}".Trim(' ', ':');
-            }
-            var e = db.Append(EventKinds.DeliveryChanged, StaffEvents.MessageStatusChanged, message.ConversationId, null,
-                new
-                {
-                    messageId = message.Id,
-                    conversationId = message.ConversationId,
-                    deliveryStatus = ConversationViews.Wire(status.Status),
-                    error = message.DeliveryError,
-                }, time.GetUtcNow());
-            await db.SaveChangesAsync(ct);
-            broadcaster.Publish([e]);
-        }
+        await DeliveryUpdates.ApplyAsync(db, broadcaster, ChannelNames.Sms, status.MessageSid, status.Status,
+            $"{status.ErrorCode}: {status.ErrorMessage}".Trim(' ', ':'), time.GetUtcNow(), ct);
         return TypedResults.Ok();
     }
 

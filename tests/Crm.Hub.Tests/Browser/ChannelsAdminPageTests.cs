@@ -1,6 +1,5 @@
 using Crm.Hub.Tests.Fax;
 using Crm.Hub.Tests.Sms;
-using Crm.Hub.Tests.Support;
 using Microsoft.Playwright;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -22,13 +21,7 @@ public sealed class ChannelsAdminPageTests(FaxHub hub) : IClassFixture<FaxHub>, 
         hub.Phaxio.Given(Request.Create().WithPath($"/2010-04-01/Accounts/{SmsHub.AccountSid}/Messages.json").UsingPost()
                 .WithBody(b => b?.Contains("To=%2B14155550177", StringComparison.Ordinal) == true))
             .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("""{"sid":"SMadmintest","status":"queued"}"""));
-        var context = await _chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = hub.BaseAddress.ToString() });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/app/");
-        await page.Locator("#login-email").FillAsync(HubServer.AdminEmail);
-        await page.Locator("#login-password").FillAsync(HubServer.AdminPassword);
-        await page.GetByTestId("login-submit").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("presence")).ToBeVisibleAsync();
+        var page = await _chromium.SignedInConsoleAsync(hub.BaseAddress);
         await page.GotoAsync("/app/admin");
 
         var fax = page.GetByTestId("channel-card-fax");

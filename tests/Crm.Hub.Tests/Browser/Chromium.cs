@@ -27,6 +27,19 @@ public sealed class Chromium : IAsyncLifetime
         });
     }
 
+    /// <summary>A fresh browser context on the hub with the console open and the admin signed in.</summary>
+    public async Task<IPage> SignedInConsoleAsync(Uri hub)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = hub.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/app/");
+        await page.Locator("#login-email").FillAsync(Support.HubServer.AdminEmail);
+        await page.Locator("#login-password").FillAsync(Support.HubServer.AdminPassword);
+        await page.GetByTestId("login-submit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("presence")).ToBeVisibleAsync();
+        return page;
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)

@@ -1,7 +1,6 @@
 using Crm.Channels.Fax;
 using Crm.Hub.Tests.Fax;
 using Crm.Hub.Tests.Sms;
-using Crm.Hub.Tests.Support;
 using Microsoft.Playwright;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -23,28 +22,12 @@ public sealed class SmsAndFaxConsoleTests(FaxHub hub) : IClassFixture<FaxHub>, I
         hub.Phaxio.Given(Request.Create().WithPath($"/2010-04-01/Accounts/{SmsHub.AccountSid}/Messages.json").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
                 .WithBody("""{"sid":"SM99999999999999999999999999999999","status":"queued"}"""));
-        var context = await _chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = hub.BaseAddress.ToString() });
-        var console = await context.NewPageAsync();
+        var console = await _chromium.SignedInConsoleAsync(hub.BaseAddress);
         var errors = new List<string>();
         console.PageError += (_, e) => errors.Add(e);
-        await console.GotoAsync("/app/");
-        await console.Locator("#login-email").FillAsync(HubServer.AdminEmail);
-        await console.Locator("#login-password").FillAsync(HubServer.AdminPassword);
-        await console.GetByTestId("login-submit").ClickAsync();
-        await Assertions.Expect(console.GetByTestId("presence")).ToBeVisibleAsync();
 
         const string phone = "+15557770001";
-        var sms = new Dictionary<string, string>
-        {
-            ["MessageSid"] = $"SM{Guid.NewGuid():N}", ["AccountSid"] = SmsHub.AccountSid, ["From"] = phone,
-            ["To"] = SmsHub.BusinessNumber, ["Body"] = "Faxing you the signed form now", ["NumMedia"] = "0",
-        };
-        using (var client = hub.Client())
-        using (var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/sms/twilio") { Content = new FormUrlEncodedContent(sms) })
-        {
-            request.Headers.Add("X-Twilio-Signature", SmsHub.Sign("/webhooks/sms/twilio", sms));
-            (await client.SendAsync(request)).EnsureSuccessStatusCode();
-        }
+        await SmsHub.TextAsync(hub, phone, "Faxing you the signed form now");
         var offer = console.GetByTestId("offer");
         await Assertions.Expect(offer).ToBeVisibleAsync(new() { Timeout = 15_000 });
         await offer.GetByTestId("offer-accept").ClickAsync();

@@ -99,17 +99,7 @@ public sealed class FaxChannelTests(FaxHub hub) : IClassFixture<FaxHub>
     public async Task FaxFromANumberThatTextsJoinsTheSameContact()
     {
         const string phone = "+15551237777";
-        var sms = new Dictionary<string, string>
-        {
-            ["MessageSid"] = $"SM{Guid.NewGuid():N}", ["AccountSid"] = SmsHub.AccountSid, ["From"] = phone,
-            ["To"] = SmsHub.BusinessNumber, ["Body"] = "I will fax the form", ["NumMedia"] = "0",
-        };
-        using (var client = hub.Client())
-        using (var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/sms/twilio") { Content = new FormUrlEncodedContent(sms) })
-        {
-            request.Headers.Add("X-Twilio-Signature", SmsHub.Sign("/webhooks/sms/twilio", sms));
-            (await client.SendAsync(request)).EnsureSuccessStatusCode();
-        }
+        await SmsHub.TextAsync(hub, phone, "I will fax the form");
         Assert.Equal(HttpStatusCode.OK, (await hub.PostCallbackAsync(FaxHub.Received("4440003", phone, 2), InboundPdf)).StatusCode);
 
         using var admin = hub.Client(await hub.TokenAsync());

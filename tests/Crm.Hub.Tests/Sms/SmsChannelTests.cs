@@ -37,6 +37,17 @@ public sealed class SmsHub : HubServer
         Twilio.Stop();
     }
 
+    /// <summary>A customer's text from <paramref name="from"/>, signed and posted to the inbound webhook of <paramref name="hub"/>.</summary>
+    public static async Task TextAsync(HubServer hub, string from, string body)
+    {
+        using var response = await PostSignedAsync(hub, "/webhooks/sms/twilio", new Dictionary<string, string>
+        {
+            ["MessageSid"] = $"SM{Guid.NewGuid():N}", ["AccountSid"] = AccountSid, ["From"] = from,
+            ["To"] = BusinessNumber, ["Body"] = body, ["NumMedia"] = "0",
+        });
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Signs a webhook exactly as Twilio does: public URL + sorted key/value pairs, HMAC-SHA1 with the auth token.</summary>
     public static string Sign(string path, IReadOnlyDictionary<string, string> form)
     {
@@ -50,9 +61,13 @@ public sealed class SmsHub : HubServer
 #pragma warning restore CA5350
     }
 
-    public async Task<HttpResponseMessage> PostSignedAsync(string path, Dictionary<string, string> form, string? signature = null)
+    public Task<HttpResponseMessage> PostSignedAsync(string path, Dictionary<string, string> form, string? signature = null) =>
+        PostSignedAsync(this, path, form, signature);
+
+    /// <summary>Posts a form to <paramref name="hub"/> signed as Twilio signs it, for any hub configured with this fixture's SMS settings.</summary>
+    public static async Task<HttpResponseMessage> PostSignedAsync(HubServer hub, string path, Dictionary<string, string> form, string? signature = null)
     {
-        using var client = Client();
+        using var client = hub.Client();
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(form) };
         request.Headers.Add("X-Twilio-Signature", signature ?? Sign(path, form));
         return await client.SendAsync(request);

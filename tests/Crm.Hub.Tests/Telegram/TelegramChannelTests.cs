@@ -182,17 +182,7 @@ public sealed class TelegramChannelTests(TelegramHub hub) : IClassFixture<Telegr
     public async Task SharingOwnNumberJoinsTheContactWhoTextsFromIt()
     {
         const string phone = "+15556660001";
-        var sms = new Dictionary<string, string>
-        {
-            ["MessageSid"] = $"SM{Guid.NewGuid():N}", ["AccountSid"] = SmsHub.AccountSid, ["From"] = phone,
-            ["To"] = SmsHub.BusinessNumber, ["Body"] = "texting first", ["NumMedia"] = "0",
-        };
-        using (var client = hub.Client())
-        using (var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/sms/twilio") { Content = new FormUrlEncodedContent(sms) })
-        {
-            request.Headers.Add("X-Twilio-Signature", SmsHub.Sign("/webhooks/sms/twilio", sms));
-            (await client.SendAsync(request)).EnsureSuccessStatusCode();
-        }
+        await SmsHub.TextAsync(hub, phone, "texting first");
         var shared = """
             {"update_id":1999301,"message":{"message_id":4,"date":1763900000,"from":{"id":666000666,"is_bot":false,"first_name":"Mina"},
              "chat":{"id":666000666,"type":"private"},"contact":{"phone_number":"15556660001","first_name":"Mina","user_id":666000666}}}
