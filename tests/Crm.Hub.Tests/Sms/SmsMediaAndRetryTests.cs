@@ -77,24 +77,8 @@ public sealed class SmsMediaAndRetryTests(SmsHub hub) : IClassFixture<SmsHub>
         hub.Twilio.Given(messages).InScenario(scenario).WhenStateIs("recovered")
             .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
                 .WithBody("""{"sid":"SM22222222222222222222222222222222","status":"queued"}"""));
-        var (agentId, token) = await hub.CreateAgentAsync("Patient", autoAccept: true, smsCapacity: 5);
-        await using var agent = hub.AgentConnection(token);
-        var inbox = new Inbox<PushedEvent>();
-        agent.On<PushedEvent>("ConversationUpdated", inbox.Add);
-        agent.On<PushedEvent>("MessageStatusChanged", inbox.Add);
-        await agent.StartAsync();
-
-        (await hub.PostSignedAsync("/webhooks/sms/twilio", new Dictionary<string, string>
-        {
-            ["MessageSid"] = $"SM{Guid.NewGuid():N}", ["AccountSid"] = SmsHub.AccountSid, ["From"] = "+15550003333",
-            ["To"] = SmsHub.BusinessNumber, ["Body"] = "Anyone there?", ["NumMedia"] = "0",
-        })).EnsureSuccessStatusCode();
-        var assigned = await inbox.WaitForAsync(e => e.Type == "ConversationUpdated" && e.Data.GetProperty("status").GetString() == "assigned"
-            && e.Data.GetProperty("assigneeId").GetGuid() == agentId);
-
-        using var api = hub.Client(token);
-        var reply = await api.PostAsJsonAsync($"/api/v1/conversations/{assigned.ConversationId}/messages", new { body = "Yes, one moment." });
-        var replyId = (await reply.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await using var reply = await AgentRepliesToATextAsync("Patient", "+15550003333", "Anyone there?", "Yes, one moment.");
+        var (inbox, replyId) = (reply.Inbox, reply.ReplyId);
 
         var retrying = await inbox.WaitForAsync(e => e.Type == "MessageStatusChanged" && e.Data.GetProperty("messageId").GetGuid() == replyId
             && e.Data.TryGetProperty("retrying", out var r) && r.GetBoolean());
@@ -113,29 +97,42 @@ public sealed class SmsMediaAndRetryTests(SmsHub hub) : IClassFixture<SmsHub>
                 .WithBody(b => b?.Contains("To=%2B15550002929", StringComparison.Ordinal) == true))
             .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "600").WithHeader("Content-Type", "application/json")
                 .WithBody("""{"code":20429,"message":"Too Many Requests","status":429}"""));
-        var (agentId, token) = await hub.CreateAgentAsync("Reloader", autoAccept: true, smsCapacity: 5);
-        await using var agent = hub.AgentConnection(token);
-        var inbox = new Inbox<PushedEvent>();
-        agent.On<PushedEvent>("ConversationUpdated", inbox.Add);
-        agent.On<PushedEvent>("MessageStatusChanged", inbox.Add);
-        await agent.StartAsync();
-        (await hub.PostSignedAsync("/webhooks/sms/twilio", new Dictionary<string, string>
-        {
-            ["MessageSid"] = $"SM{Guid.NewGuid():N}", ["AccountSid"] = SmsHub.AccountSid, ["From"] = "+15550002929",
-            ["To"] = SmsHub.BusinessNumber, ["Body"] = "reload me", ["NumMedia"] = "0",
-        })).EnsureSuccessStatusCode();
-        var assigned = await inbox.WaitForAsync(e => e.Type == "ConversationUpdated" && e.Data.GetProperty("status").GetString() == "assigned"
-            && e.Data.GetProperty("assigneeId").GetGuid() == agentId);
-        using var api = hub.Client(token);
-        var reply = await api.PostAsJsonAsync($"/api/v1/conversations/{assigned.ConversationId}/messages", new { body = "Hold on." });
-        var replyId = (await reply.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await using var reply = await AgentRepliesToATextAsync("Reloader", "+15550002929", "reload me", "Hold on.");
+        var (inbox, replyId, api) = (reply.Inbox, reply.ReplyId, reply.Api);
         await inbox.WaitForAsync(e => e.Type == "MessageStatusChanged" && e.Data.GetProperty("messageId").GetGuid() == replyId
             && e.Data.TryGetProperty("retrying", out var r) && r.GetBoolean());
 
-        var thread = await api.GetFromJsonAsync<JsonElement>($"/api/v1/conversations/{assigned.ConversationId}/messages");
+        var thread = await api.GetFromJsonAsync<JsonElement>($"/api/v1/conversations/{reply.ConversationId}/messages");
         var pending = thread.EnumerateArray().Single(m => m.GetProperty("id").GetGuid() == replyId);
         Assert.Equal("pending", pending.GetProperty("deliveryStatus").GetString());
         Assert.Equal(1, pending.GetProperty("retry").GetProperty("attempt").GetInt32());
         Assert.Contains("20429", pending.GetProperty("retry").GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>An auto-accepting agent with SMS capacity, a customer's text from <paramref name="from"/>, and the agent's reply to it.</summary>
+    private async Task<AgentReply> AgentRepliesToATextAsync(string agentName, string from, string text, string replyText)
+    {
+        var (agentId, token) = await hub.CreateAgentAsync(agentName, autoAccept: true, smsCapacity: 5);
+        var agent = hub.AgentConnection(token);
+        var inbox = new Inbox<PushedEvent>();
+        agent.On<PushedEvent>("ConversationUpdated", inbox.Add);
+        agent.On<PushedEvent>("MessageStatusChanged", inbox.Add);
+        await agent.StartAsync();
+        await SmsHub.TextAsync(hub, from, text);
+        var assigned = await inbox.WaitForAsync(e => e.Type == "ConversationUpdated" && e.Data.GetProperty("status").GetString() == "assigned"
+            && e.Data.GetProperty("assigneeId").GetGuid() == agentId);
+        var api = hub.Client(token);
+        var reply = await api.PostAsJsonAsync($"/api/v1/conversations/{assigned.ConversationId}/messages", new { body = replyText });
+        var replyId = (await reply.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        return new AgentReply(agent, api, inbox, assigned.ConversationId!.Value, replyId);
+    }
+
+    private sealed record AgentReply(HubConnection Agent, HttpClient Api, Inbox<PushedEvent> Inbox, Guid ConversationId, Guid ReplyId) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Api.Dispose();
+            await Agent.DisposeAsync();
+        }
     }
 }
