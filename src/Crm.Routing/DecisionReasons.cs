@@ -29,6 +29,10 @@ internal static class DecisionReasons
             + InTeam(pool.TeamId) + Excluded(excluded) + "; " + tieBreak;
     }
 
+    public static string RoundRobin(AgentRank picked, int free, AgentPool pool, int excluded) =>
+        Invariant($"round robin: next in turn of {free} online agent(s) with free {pool.Channel} capacity ({picked.Load} active)")
+        + InTeam(pool.TeamId) + Excluded(excluded);
+
     public static string NoEligibleAgent(AgentPool pool, int online, int excluded, int waiting)
     {
         var who = online == 0

@@ -168,6 +168,9 @@ public sealed partial class RoutingEngine
     {
         _freeAgents.Remove(agent);
         agent.Free(conversation.Id, conversation.Channel);
+        // Idle is counted from the agent's last change of work, taking or finishing: an agent who just finished a
+        // long conversation has not been waiting for work, so agents free for longer go first (fair idle time).
+        agent.IdleSince = _now;
         _freeAgents.Add(agent);
         conversation.HolderId = null;
     }

@@ -65,6 +65,18 @@ public sealed partial class RoutingEngine
     private bool TryOfferToLeastLoaded(TrackedConversation conversation, string note)
     {
         var pool = new AgentPool(conversation.Channel, conversation.TeamId);
+        if (_options.Selection == AgentSelection.RoundRobin)
+        {
+            if (!_freeAgents.TryPickRoundRobin(pool, conversation.ExcludedAgents, _roundRobinCursor.GetValueOrDefault(pool), out var next))
+            {
+                return false;
+            }
+
+            _roundRobinCursor[pool] = next.AgentId;
+            Offer(_agents[next.AgentId], conversation, note + DecisionReasons.RoundRobin(next, _freeAgents.CountIn(pool), pool, conversation.ExcludedCount));
+            return true;
+        }
+
         if (!_freeAgents.TryPickBest(pool, conversation.ExcludedAgents, out var best, out var tiedOnLoad))
         {
             return false;

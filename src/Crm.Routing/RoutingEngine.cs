@@ -20,6 +20,7 @@ public sealed partial class RoutingEngine
     private readonly WaitingLanes _waiting = new();
     private readonly DeadlineSet _offerDeadlines = new();
     private readonly DeadlineSet _stickyDeadlines = new();
+    private readonly Dictionary<AgentPool, Guid?> _roundRobinCursor = [];
     private List<RoutingDecision> _decisions = [];
     private DateTimeOffset _now;
     private long _arrivals;

@@ -10,4 +10,16 @@ public sealed record RoutingOptions
     /// <see cref="ConversationWaiting.WaitingSince"/>, before any eligible agent may take it.
     /// </summary>
     public TimeSpan StickyWait { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How a free agent is picked when the responsible agent doesn't apply.</summary>
+    public AgentSelection Selection { get; init; } = AgentSelection.LeastLoadedLongestIdle;
+}
+
+public enum AgentSelection
+{
+    /// <summary>Lowest load, then the agent idle longest: spreads work evenly over time (the default).</summary>
+    LeastLoadedLongestIdle,
+
+    /// <summary>The next free agent after the last one picked, in a fixed order. Kept for comparison and for sites used to it.</summary>
+    RoundRobin,
 }

@@ -45,11 +45,31 @@ public sealed partial class RoutingEngineTests
         Assert.Contains("tie on load broken by longest idle, since 10:00:00Z", first.Reason, StringComparison.Ordinal);
         h.Time.Advance(TimeSpan.FromSeconds(1));
         h.Wait(2).Single(DecisionKind.Offered, newcomer);
-        h.Close(1);
-        h.Close(2);
 
-        // Both are empty again; the one whose last offer is older has been idle longer.
-        h.Wait(3).Single(DecisionKind.Offered, longestOnline);
+        // Both are empty again; idle counts from when each finished, so the one who finished first goes first —
+        // not the one whose last offer is older (a long conversation is not idle time).
+        h.Close(2);
+        h.Time.Advance(TimeSpan.FromSeconds(3));
+        h.Close(1);
+        h.Wait(3).Single(DecisionKind.Offered, newcomer);
+    }
+
+    [Fact]
+    public void RoundRobinTakesFreeAgentsInTurnWhateverTheirLoad()
+    {
+        var h = new RoutingHarness(new RoutingOptions { Selection = AgentSelection.RoundRobin });
+        var a = h.Agent(1, autoAccept: true);
+        var b = h.Agent(2, autoAccept: true);
+        var c = h.Agent(3, autoAccept: true);
+
+        h.Wait(1).Single(DecisionKind.Assigned, a);
+        h.Wait(2).Single(DecisionKind.Assigned, b);
+        var third = h.Wait(3).Single(DecisionKind.Assigned, c);
+        Assert.StartsWith("round robin: next in turn", third.Reason, StringComparison.Ordinal);
+        h.Close(2);
+        // Least-loaded would pick b (now empty); round robin wraps around to a.
+        h.Wait(4).Single(DecisionKind.Assigned, a);
+        h.Wait(5).Single(DecisionKind.Assigned, b);
     }
 
     [Fact]

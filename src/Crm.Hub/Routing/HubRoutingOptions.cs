@@ -15,4 +15,8 @@ internal sealed class HubRoutingOptions
 
     [Range(0, 3600, ErrorMessage = "Crm:Routing:DisconnectGraceSeconds must be between 0 and 3600.")]
     public int DisconnectGraceSeconds { get; set; } = 5;
+
+    /// <summary>LeastLoadedLongestIdle (fair idle time, the default) or RoundRobin.</summary>
+    [EnumDataType(typeof(Crm.Routing.AgentSelection), ErrorMessage = "Crm:Routing:Selection must be LeastLoadedLongestIdle or RoundRobin.")]
+    public Crm.Routing.AgentSelection Selection { get; set; } = Crm.Routing.AgentSelection.LeastLoadedLongestIdle;
 }

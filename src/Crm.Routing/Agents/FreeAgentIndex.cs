@@ -49,6 +49,45 @@ internal sealed class FreeAgentIndex
         return found;
     }
 
+    /// <summary>The first free agent after <paramref name="after"/> in id order, wrapping around; O(free agents in the pool).</summary>
+    public bool TryPickRoundRobin(AgentPool pool, ICollection<Guid>? excluded, Guid? after, out AgentRank picked)
+    {
+        picked = default;
+        if (!_pools.TryGetValue(pool, out var ranks))
+        {
+            return false;
+        }
+
+        AgentRank? first = null;
+        AgentRank? next = null;
+        foreach (var rank in ranks)
+        {
+            if (excluded?.Contains(rank.AgentId) == true)
+            {
+                continue;
+            }
+
+            if (first is null || rank.AgentId.CompareTo(first.Value.AgentId) < 0)
+            {
+                first = rank;
+            }
+
+            if (after is Guid cursor && rank.AgentId.CompareTo(cursor) > 0 && (next is null || rank.AgentId.CompareTo(next.Value.AgentId) < 0))
+            {
+                next = rank;
+            }
+        }
+
+        var choice = next ?? first;
+        if (choice is null)
+        {
+            return false;
+        }
+
+        picked = choice.Value;
+        return true;
+    }
+
     private void Visit(TrackedAgent agent, bool add)
     {
         if (!agent.IsOnline)
