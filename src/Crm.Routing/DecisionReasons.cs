@@ -81,6 +81,7 @@ internal static class DecisionReasons
             : conversation.HeldForResponsibleUntil is not null ? "; was waiting for this responsible agent"
             : string.Empty;
         return Invariant($"{channel} slot free ({InUse(agent, channel)}); next eligible in queue: priority {conversation.Priority}, ")
+            + (conversation.SlaDueAt is { } due ? Invariant($"SLA due {Time(due)}, ") : string.Empty)
             + Invariant($"waiting since {Time(conversation.WaitingSince)}") + whose;
     }
 

@@ -20,6 +20,7 @@ public sealed record AgentRemoved(Guid AgentId) : RoutingEvent;
 /// from its current state first (transfer = wait again). Only members of <paramref name="TeamId"/> are
 /// eligible when it is set; <paramref name="ResponsibleAgentId"/> is the preferred (sticky) owner;
 /// <paramref name="TargetAgentId"/> is the only agent who may take it, and it waits for their capacity.
+/// Within a priority, the conversation whose <paramref name="SlaDueAt"/> comes first is served first.
 /// </summary>
 public sealed record ConversationWaiting(
     Guid ConversationId,
@@ -28,7 +29,8 @@ public sealed record ConversationWaiting(
     DateTimeOffset WaitingSince,
     Guid? TeamId = null,
     Guid? ResponsibleAgentId = null,
-    Guid? TargetAgentId = null) : RoutingEvent;
+    Guid? TargetAgentId = null,
+    DateTimeOffset? SlaDueAt = null) : RoutingEvent;
 
 /// <summary>Restores an existing assignment at start-up: counts toward the agent's load, no decision.</summary>
 public sealed record ConversationAssigned(Guid ConversationId, string Channel, Guid AgentId) : RoutingEvent;

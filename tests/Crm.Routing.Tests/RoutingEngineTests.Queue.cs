@@ -57,6 +57,26 @@ public sealed partial class RoutingEngineTests
     }
 
     [Fact]
+    public void WithinAPriorityTheEarliestSlaBreachGoesFirst()
+    {
+        var h = new RoutingHarness();
+        var agent = h.Agent(1, webchat: 0);
+        var early = h.Now - TimeSpan.FromMinutes(10);
+        h.Wait(1, priority: 0, since: early);
+        h.Apply(new ConversationWaiting(ConversationId(2), RoutingHarness.WebChat, 0, h.Now, SlaDueAt: h.Now + TimeSpan.FromMinutes(10)));
+        h.Apply(new ConversationWaiting(ConversationId(3), RoutingHarness.WebChat, 0, h.Now, SlaDueAt: h.Now + TimeSpan.FromMinutes(2)));
+        h.Apply(new ConversationWaiting(ConversationId(4), RoutingHarness.WebChat, 1, h.Now));
+
+        // Priority first; then earliest breach; a conversation without an SLA after those with one, however long it waited.
+        Assert.Equal([ConversationId(4), ConversationId(3), ConversationId(2), ConversationId(1)], h.Engine.WaitingInOrder());
+
+        var pulled = h.Upsert(1, webchat: 2);
+        Assert.Equal([ConversationId(4), ConversationId(3)], pulled.Select(d => d.ConversationId));
+        Assert.Contains("SLA due 10:02:00Z", pulled[1].Reason, StringComparison.Ordinal);
+        Assert.All(pulled, d => d.Is(DecisionKind.Offered, agent));
+    }
+
+    [Fact]
     public void ConversationClosedFreesCapacityAndPullsNextQueuedConversation()
     {
         var h = new RoutingHarness();

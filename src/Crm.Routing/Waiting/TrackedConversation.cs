@@ -31,7 +31,10 @@ internal sealed class TrackedConversation
     /// <summary>Set while the conversation waits in its busy responsible agent's reserved lane.</summary>
     public DateTimeOffset? HeldForResponsibleUntil { get; set; }
 
-    public QueuePosition Position => new(Priority, WaitingSince.UtcTicks, Arrival, Id);
+    /// <summary>When the conversation breaches its SLA (first response due); null when it has none.</summary>
+    public DateTimeOffset? SlaDueAt { get; init; }
+
+    public QueuePosition Position => new(Priority, SlaDueAt?.UtcTicks ?? long.MaxValue, WaitingSince.UtcTicks, Arrival, Id);
 
     /// <summary>Agents never to be offered this conversation again; null while there are none.</summary>
     public ICollection<Guid>? ExcludedAgents => _exclusions?.Keys;
@@ -48,6 +51,7 @@ internal sealed class TrackedConversation
         TeamId = waiting.TeamId,
         ResponsibleAgentId = waiting.ResponsibleAgentId,
         TargetAgentId = waiting.TargetAgentId,
+        SlaDueAt = waiting.SlaDueAt,
     };
 
     public bool Excludes(Guid agentId) => _exclusions?.ContainsKey(agentId) == true;
