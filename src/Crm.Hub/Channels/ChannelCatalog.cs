@@ -19,10 +19,8 @@ internal static class ChannelCatalog
 {
     public static IReadOnlyList<ChannelDescriptor> All { get; } =
     [
-        Describe<WebChatOptions>(ChannelNames.WebChat, WebChatOptions.Section, [],
-            [new("Enabled", "Enabled (true/false)", false, false), new("MaxMessageLength", "Longest visitor message", false, false),
-             new("SessionsPerMinute", "Widget sessions per client address per minute", false, false)],
-            o => o.Enabled),
+        // Web chat's settings shape CORS and rate limiting when the hub starts, so they stay in configuration.
+        Describe<WebChatOptions>(ChannelNames.WebChat, WebChatOptions.Section, [], [], o => o.Enabled),
         Describe<SmsOptions>(ChannelNames.Sms, SmsOptions.Section, ["/webhooks/sms/twilio", "/webhooks/sms/twilio/status"],
             [new("AccountSid", "Account SID", false, true, "AC…"), new("AuthToken", "Auth token", true, true),
              new("From", "Business number (E.164)", false, false, "+15550001111"), new("MessagingServiceSid", "Messaging service SID", false, false, "MG…"),

@@ -72,7 +72,7 @@ function card(c: ChannelStatus, reload: () => void): HTMLElement {
     facts,
     h("h3", null, t("channels.webhooks")),
     webhooks,
-    settingsForm(c, reload),
+    c.settings.length ? settingsForm(c, reload) : h("p", { class: "muted" }, t("channels.configOnly")),
     c.channel === "webchat" ? null : testForm(c),
   );
 }
