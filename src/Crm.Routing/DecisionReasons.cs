@@ -80,7 +80,8 @@ internal static class DecisionReasons
         var whose = conversation.TargetAgentId == agent.Id ? "; explicit transfer to this agent"
             : conversation.HeldForResponsibleUntil is not null ? "; was waiting for this responsible agent"
             : string.Empty;
-        return Invariant($"{channel} slot free ({InUse(agent, channel)}); next eligible in queue: priority {conversation.Priority}, ")
+        var aged = conversation.AgedBy > 0 ? Invariant($" (+{conversation.AgedBy} for waiting)") : string.Empty;
+        return Invariant($"{channel} slot free ({InUse(agent, channel)}); next eligible in queue: priority {conversation.Priority}{aged}, ")
             + (conversation.SlaDueAt is { } due ? Invariant($"SLA due {Time(due)}, ") : string.Empty)
             + Invariant($"waiting since {Time(conversation.WaitingSince)}") + whose;
     }

@@ -93,6 +93,12 @@ public sealed partial class RoutingEngine
         {
             case ConversationStatus.Queued:
                 _waiting.Remove(conversation.Lane!.Value, conversation.Position);
+                if (conversation.AgesAt is { } agesAt)
+                {
+                    _agingDeadlines.Remove(agesAt, conversation.Id);
+                    conversation.AgesAt = null;
+                }
+
                 EndStickyHold(conversation);
                 break;
             case ConversationStatus.Offered:
@@ -135,7 +141,43 @@ public sealed partial class RoutingEngine
     {
         conversation.Status = ConversationStatus.Queued;
         conversation.Lane = lane;
+        CatchUpAging(conversation);
         _waiting.Add(lane, conversation.Position);
+        ScheduleAging(conversation);
         Emit(DecisionKind.Queued, conversation.Id, null, reason);
+    }
+
+    private const int MaxAging = 1000;
+
+    /// <summary>Every full step waited since <see cref="TrackedConversation.WaitingSince"/> is one level; never lowers it.</summary>
+    private void CatchUpAging(TrackedConversation conversation)
+    {
+        if (_options.AgingStep > TimeSpan.Zero && _now > conversation.WaitingSince)
+        {
+            var steps = (_now - conversation.WaitingSince).Ticks / _options.AgingStep.Ticks;
+            conversation.AgedBy = (int)Math.Min(MaxAging, Math.Max(conversation.AgedBy, steps));
+        }
+    }
+
+    private void ScheduleAging(TrackedConversation conversation)
+    {
+        if (_options.AgingStep <= TimeSpan.Zero || conversation.AgedBy >= MaxAging)
+        {
+            return;
+        }
+
+        conversation.AgesAt = conversation.WaitingSince + (_options.AgingStep * (conversation.AgedBy + 1));
+        _agingDeadlines.Add(conversation.AgesAt.Value, conversation.Id);
+    }
+
+    /// <summary>One more aging level: the conversation moves up its lane; no decision, nobody new became eligible.</summary>
+    private void Age(TrackedConversation conversation)
+    {
+        var lane = conversation.Lane!.Value;
+        _agingDeadlines.Remove(conversation.AgesAt!.Value, conversation.Id);
+        _waiting.Remove(lane, conversation.Position);
+        CatchUpAging(conversation);
+        _waiting.Add(lane, conversation.Position);
+        ScheduleAging(conversation);
     }
 }

@@ -84,6 +84,10 @@ public sealed partial class RoutingEngine
             {
                 EndWaitForResponsible(_conversations[sticky!.Value.ConversationId]);
             }
+            else if (_agingDeadlines.Earliest is { } aging && aging.At <= _now)
+            {
+                Age(_conversations[aging.ConversationId]);
+            }
             else
             {
                 return;

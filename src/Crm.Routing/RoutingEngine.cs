@@ -20,6 +20,7 @@ public sealed partial class RoutingEngine
     private readonly WaitingLanes _waiting = new();
     private readonly DeadlineSet _offerDeadlines = new();
     private readonly DeadlineSet _stickyDeadlines = new();
+    private readonly DeadlineSet _agingDeadlines = new();
     private readonly Dictionary<AgentPool, Guid?> _roundRobinCursor = [];
     private List<RoutingDecision> _decisions = [];
     private DateTimeOffset _now;
@@ -38,9 +39,15 @@ public sealed partial class RoutingEngine
     {
         get
         {
-            var offer = _offerDeadlines.Earliest?.At;
-            var sticky = _stickyDeadlines.Earliest?.At;
-            return offer is null ? sticky : sticky is null || offer <= sticky ? offer : sticky;
+            DateTimeOffset? earliest = null;
+            foreach (var at in new[] { _offerDeadlines.Earliest?.At, _stickyDeadlines.Earliest?.At, _agingDeadlines.Earliest?.At })
+            {
+                if (at is { } due && (earliest is null || due < earliest))
+                {
+                    earliest = due;
+                }
+            }
+            return earliest;
         }
     }
 

@@ -11,6 +11,12 @@ public sealed record RoutingOptions
     /// </summary>
     public TimeSpan StickyWait { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Aging, so nobody starves behind a stream of higher priorities: every full step a conversation has waited
+    /// counts as one more priority level. <see cref="TimeSpan.Zero"/> turns it off.
+    /// </summary>
+    public TimeSpan AgingStep { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How a free agent is picked when the responsible agent doesn't apply.</summary>
     public AgentSelection Selection { get; init; } = AgentSelection.LeastLoadedLongestIdle;
 }

@@ -38,7 +38,8 @@ public sealed partial class RoutingEngineTests
 
         decisions.Kinds(DecisionKind.Requeued, DecisionKind.Queued);
         Assert.Contains("nobody online handles webchat", decisions[1].Reason, StringComparison.Ordinal);
-        Assert.Null(h.Engine.NextDeadline);
+        // No offer deadline is left; the only one is the queued conversation's next aging step.
+        Assert.Equal(h.Now + h.Options.AgingStep, h.Engine.NextDeadline);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed partial class RoutingEngineTests
     [Fact]
     public void QueueOrderIsPriorityThenWaitingSinceThenArrival()
     {
-        var h = new RoutingHarness();
+        var h = new RoutingHarness(new RoutingOptions { AgingStep = TimeSpan.Zero });
         var agent = h.Agent(1, webchat: 0);
         var early = h.Now - TimeSpan.FromMinutes(5);
         h.Wait(1, priority: 0, since: early);
@@ -59,7 +59,7 @@ public sealed partial class RoutingEngineTests
     [Fact]
     public void WithinAPriorityTheEarliestSlaBreachGoesFirst()
     {
-        var h = new RoutingHarness();
+        var h = new RoutingHarness(new RoutingOptions { AgingStep = TimeSpan.Zero });
         var agent = h.Agent(1, webchat: 0);
         var early = h.Now - TimeSpan.FromMinutes(10);
         h.Wait(1, priority: 0, since: early);
@@ -74,6 +74,42 @@ public sealed partial class RoutingEngineTests
         Assert.Equal([ConversationId(4), ConversationId(3)], pulled.Select(d => d.ConversationId));
         Assert.Contains("SLA due 10:02:00Z", pulled[1].Reason, StringComparison.Ordinal);
         Assert.All(pulled, d => d.Is(DecisionKind.Offered, agent));
+    }
+
+    [Fact]
+    public void WaitingLongEnoughOvertakesHigherPriorities()
+    {
+        var h = new RoutingHarness(new RoutingOptions { AgingStep = TimeSpan.FromMinutes(5) });
+        var agent = h.Agent(1, webchat: 0);
+        h.Wait(1, priority: 0);
+        Assert.Equal(RoutingHarness.Start + TimeSpan.FromMinutes(5), h.Engine.NextDeadline);
+
+        // Nine minutes in, a fresh priority-2 conversation goes ahead (conversation 1 counts as priority 1 by now).
+        h.Time.Advance(TimeSpan.FromMinutes(9));
+        h.Wait(2, priority: 2);
+        Assert.Equal([ConversationId(2), ConversationId(1)], h.Engine.WaitingInOrder());
+        Assert.Equal(RoutingHarness.Start + TimeSpan.FromMinutes(10), h.Engine.NextDeadline);
+
+        // At ten minutes conversation 1 counts as priority 2 and has waited longer: it is next. The aging tick decides nothing.
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Empty(h.Apply(new Tick()));
+        Assert.Equal([ConversationId(1), ConversationId(2)], h.Engine.WaitingInOrder());
+
+        var pulled = h.Upsert(1, webchat: 1).Single(DecisionKind.Offered, agent);
+        Assert.Equal(ConversationId(1), pulled.ConversationId);
+        Assert.Contains("priority 0 (+2 for waiting)", pulled.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AConversationQueuedAfterALongWaitStartsAgedAndNothingIsOverdue()
+    {
+        var h = new RoutingHarness(new RoutingOptions { AgingStep = TimeSpan.FromMinutes(5) });
+        h.Agent(1, webchat: 0);
+        h.Wait(1, priority: 1);
+        h.Wait(2, priority: 0, since: h.Now - TimeSpan.FromMinutes(12));
+
+        Assert.Equal([ConversationId(2), ConversationId(1)], h.Engine.WaitingInOrder());
+        Assert.Equal(h.Now + TimeSpan.FromMinutes(3), h.Engine.NextDeadline);
     }
 
     [Fact]

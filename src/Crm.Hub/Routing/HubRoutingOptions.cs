@@ -16,6 +16,10 @@ internal sealed class HubRoutingOptions
     [Range(0, 3600, ErrorMessage = "Crm:Routing:DisconnectGraceSeconds must be between 0 and 3600.")]
     public int DisconnectGraceSeconds { get; set; } = 5;
 
+    /// <summary>Every this many seconds waited counts as one more priority level (no starvation); 0 turns aging off.</summary>
+    [Range(0, 86400, ErrorMessage = "Crm:Routing:AgingStepSeconds must be between 0 and 86400.")]
+    public int AgingStepSeconds { get; set; } = 300;
+
     /// <summary>LeastLoadedLongestIdle (fair idle time, the default) or RoundRobin.</summary>
     [EnumDataType(typeof(Crm.Routing.AgentSelection), ErrorMessage = "Crm:Routing:Selection must be LeastLoadedLongestIdle or RoundRobin.")]
     public Crm.Routing.AgentSelection Selection { get; set; } = Crm.Routing.AgentSelection.LeastLoadedLongestIdle;

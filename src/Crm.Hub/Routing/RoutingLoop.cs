@@ -56,6 +56,7 @@ internal sealed partial class RoutingLoop(
         OfferTimeout = TimeSpan.FromSeconds(options.Value.OfferTimeoutSeconds),
         StickyWait = TimeSpan.FromSeconds(options.Value.StickyWaitSeconds),
         Selection = options.Value.Selection,
+        AgingStep = TimeSpan.FromSeconds(options.Value.AgingStepSeconds),
     }, time);
 
     /// <summary>A fresh engine fed from the database: at start-up, and whenever engine and database may disagree.</summary>

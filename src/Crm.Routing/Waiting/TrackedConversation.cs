@@ -34,7 +34,13 @@ internal sealed class TrackedConversation
     /// <summary>When the conversation breaches its SLA (first response due); null when it has none.</summary>
     public DateTimeOffset? SlaDueAt { get; init; }
 
-    public QueuePosition Position => new(Priority, SlaDueAt?.UtcTicks ?? long.MaxValue, WaitingSince.UtcTicks, Arrival, Id);
+    /// <summary>Priority levels gained by waiting (aging); part of the queue key, so change it only outside the queue.</summary>
+    public int AgedBy { get; set; }
+
+    /// <summary>When the queued conversation gains its next aging level.</summary>
+    public DateTimeOffset? AgesAt { get; set; }
+
+    public QueuePosition Position => new(Priority + AgedBy, SlaDueAt?.UtcTicks ?? long.MaxValue, WaitingSince.UtcTicks, Arrival, Id);
 
     /// <summary>Agents never to be offered this conversation again; null while there are none.</summary>
     public ICollection<Guid>? ExcludedAgents => _exclusions?.Keys;
