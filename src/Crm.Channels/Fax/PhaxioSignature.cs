@@ -27,15 +27,26 @@ public static class PhaxioSignature
 #pragma warning restore CA5350
     }
 
+    /// <summary>
+    /// True when <paramref name="signature"/> signs the callback, compared in constant time; the URL is tried with and
+    /// without its default port, as for Twilio, since what the provider was given may spell it either way.
+    /// </summary>
     public static bool IsValid(string url, IEnumerable<KeyValuePair<string, string>> fields, IEnumerable<KeyValuePair<string, byte[]>> files,
         string? signature, string token)
     {
+        ArgumentNullException.ThrowIfNull(url);
         if (string.IsNullOrWhiteSpace(signature))
         {
             return false;
         }
-        var expected = Encoding.ASCII.GetBytes(Compute(url, fields, files, token));
         var given = Encoding.ASCII.GetBytes(signature.Trim().ToLowerInvariant());
-        return CryptographicOperations.FixedTimeEquals(expected, given);
+        var fieldList = fields.ToList();
+        var fileList = files.ToList();
+        var valid = false;
+        foreach (var candidate in Sms.TwilioSignature.PortVariants(url))
+        {
+            valid |= CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Compute(candidate, fieldList, fileList, token)), given);
+        }
+        return valid;
     }
 }

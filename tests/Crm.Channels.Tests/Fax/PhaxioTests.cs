@@ -31,6 +31,8 @@ public sealed class PhaxioTests
         Assert.False(PhaxioSignature.IsValid(url, VectorFields, [new("file", Encoding.ASCII.GetBytes("%PDF-1.4\n%tost\n"))], good, "phaxio-test-token"));
         Assert.False(PhaxioSignature.IsValid(url, new Dictionary<string, string>(VectorFields) { ["success"] = "false" }, VectorFile, good, "phaxio-test-token"));
         Assert.False(PhaxioSignature.IsValid(url, VectorFields, VectorFile, null, "phaxio-test-token"));
+        // The provider may have been given the URL with the default port spelled out.
+        Assert.True(PhaxioSignature.IsValid("https://crm.example.test:443/webhooks/fax/phaxio", VectorFields, VectorFile, good, "phaxio-test-token"));
     }
 
     [Fact]
