@@ -24,7 +24,8 @@ internal sealed class ConversationActions(
 {
     public const int MaxBodyLength = 20_000;
 
-    public async Task<(MessageView? Message, ActionRefused? Refused)> ReplyAsync(Guid conversationId, ReplyRequest request, ClaimsPrincipal user, CancellationToken ct)
+    public async Task<(MessageView? Message, ActionRefused? Refused)> ReplyAsync(Guid conversationId, ReplyRequest request, ClaimsPrincipal user,
+        CancellationToken ct, IReadOnlyList<InboundAttachment>? files = null)
     {
         var (conversation, refused) = await LoadOwnAsync(conversationId, user, ct);
         if (conversation is null)
@@ -50,6 +51,14 @@ internal sealed class ConversationActions(
             return (null, new ActionRefused(StatusCodes.Status409Conflict, "Opted out", $"The contact opted out of {channel} messages."));
         }
 
+        foreach (var file in files ?? [])
+        {
+            if (OutboundFiles.Refusal(channel, file.ContentType) is { } why)
+            {
+                return (null, new ActionRefused(StatusCodes.Status409Conflict, "File not sendable", $"{file.FileName}: {why}"));
+            }
+        }
+
         var message = new Message
         {
             Id = Guid.CreateVersion7(now),
@@ -60,6 +69,11 @@ internal sealed class ConversationActions(
             AuthorAgentId = agentId,
             DeliveryStatus = request.Internal ? null : DeliveryStatus.Pending,
             CreatedAt = now,
+            Attachments = [.. (files ?? []).Select(f => new Attachment
+            {
+                Id = Guid.CreateVersion7(now), FileName = f.FileName, ContentType = f.ContentType, Size = f.Size, Sha256 = f.Sha256,
+                StoragePath = f.StoragePath, Pages = f.Pages,
+            })],
         };
         db.Messages.Add(message);
         if (!request.Internal)

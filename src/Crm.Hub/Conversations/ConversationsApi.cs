@@ -23,6 +23,8 @@ internal static class ConversationsApi
             .WithSummary("One conversation.");
         group.MapGet("/{id:guid}/messages", MessagesAsync).WithSummary("The thread, oldest first, notes included.");
         group.MapPost("/{id:guid}/messages", ReplyAsync).WithSummary("An agent's reply (sent through the outbox) or, with internal=true, a note.");
+        group.MapPost("/{id:guid}/messages/files", ReplyWithFilesAsync).DisableAntiforgery()
+            .WithSummary("A reply with files (multipart: body, channel, file...): documents on Telegram, PDFs appended to a fax.");
         group.MapPost("/{id:guid}/offer/accept", (Guid id, ClaimsPrincipal user, ConversationActions actions, CancellationToken ct) =>
             Respond(actions.AnswerOfferAsync(id, accept: true, user, ct))).WithSummary("Accepts the routing offer made to the caller.");
         group.MapPost("/{id:guid}/offer/decline", async Task<IResult> (Guid id, ClaimsPrincipal user, ConversationActions actions, CancellationToken ct) =>
@@ -121,6 +123,60 @@ internal static class ConversationsApi
             });
         }
         var (message, refused) = await actions.ReplyAsync(id, request, user, ct);
+        return refused is null ? TypedResults.Created($"/api/v1/conversations/{id}/messages/{message!.Id}", message) : Problem(refused);
+    }
+
+    public const int MaxFilesPerReply = 10;
+
+    private static async Task<IResult> ReplyWithFilesAsync(Guid id, HttpContext http, ClaimsPrincipal user, ConversationActions actions,
+        Attachments.AttachmentStore store, CancellationToken ct)
+    {
+        if (!http.Request.HasFormContentType)
+        {
+            return TypedResults.Problem(title: "Form expected", detail: "Send the reply as multipart/form-data with one or more 'file' parts.",
+                statusCode: StatusCodes.Status400BadRequest);
+        }
+        IFormCollection form;
+        try
+        {
+            form = await http.Request.ReadFormAsync(ct);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return TypedResults.Problem(title: "Malformed form", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+        var body = form["body"].ToString();
+        if (form.Files.Count is 0 or > MaxFilesPerReply || body.Length > ConversationActions.MaxBodyLength)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                [form.Files.Count == 0 || form.Files.Count > MaxFilesPerReply ? "file" : "body"] =
+                [form.Files.Count == 0 ? "Attach at least one file." : form.Files.Count > MaxFilesPerReply
+                    ? $"At most {MaxFilesPerReply} files per reply." : $"The message is longer than {ConversationActions.MaxBodyLength} characters."],
+            });
+        }
+        var saved = new List<InboundAttachment>();
+        foreach (var file in form.Files)
+        {
+            try
+            {
+                await using var stream = file.OpenReadStream();
+                saved.Add(await store.SaveAsync(stream, file.FileName, file.ContentType, ct));
+            }
+            catch (Attachments.AttachmentTooLargeException ex)
+            {
+                return TypedResults.Problem(title: "File too large", detail: ex.Message, statusCode: StatusCodes.Status413PayloadTooLarge);
+            }
+        }
+        var channel = form["channel"].ToString();
+        if (channel.Length > 0 && !ChannelNames.IsKnown(channel))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["channel"] = [$"'{channel}' is not a channel; use one of {string.Join(", ", ChannelNames.All)}."],
+            });
+        }
+        var (message, refused) = await actions.ReplyAsync(id, new ReplyRequest(body, Internal: false, Channel: channel.Length > 0 ? channel : null), user, ct, saved);
         return refused is null ? TypedResults.Created($"/api/v1/conversations/{id}/messages/{message!.Id}", message) : Problem(refused);
     }
 

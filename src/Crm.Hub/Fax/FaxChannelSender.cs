@@ -18,6 +18,9 @@ internal sealed class FaxChannelSender(
     IServiceScopeFactory scopes, IOptionsMonitor<FaxOptions> options, IOptions<HubOptions> hub, StaffBroadcaster broadcaster, TimeProvider time)
     : IChannelSender
 {
+    /// <summary>The file name of the PDF rendered from the agent's text, to tell it from PDFs the agent attached.</summary>
+    private const string RenderedPrefix = "fax-reply-";
+
     public string Channel => ChannelNames.Fax;
 
     // A resent request would dial and print again: after a crash mid-send the outcome is unknown.
@@ -35,15 +38,31 @@ internal sealed class FaxChannelSender(
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
         var store = scope.ServiceProvider.GetRequiredService<AttachmentStore>();
         var pdf = await DocumentAsync(message, fax, db, store, cancellationToken);
+        var documents = new List<FaxDocument> { new($"fax-{message.MessageId:N}.pdf", pdf) };
+        // PDFs the agent attached follow the typed reply, in the order they were attached.
+        foreach (var file in message.Files.Where(f => f.ContentType == "application/pdf" && !f.FileName.StartsWith(RenderedPrefix, StringComparison.Ordinal)))
+        {
+            if (store.OpenRead(file.StoragePath) is not { } stream)
+            {
+                return SendResult.Permanent($"The attached file {file.FileName} is no longer in the attachment store.");
+            }
+            await using (stream)
+            {
+                using var copy = new MemoryStream();
+                await stream.CopyToAsync(copy, cancellationToken);
+                documents.Add(new FaxDocument(file.FileName, copy.ToArray()));
+            }
+        }
         var gateway = scope.ServiceProvider.GetRequiredService<IFaxGateway>();
-        return await gateway.SendAsync(new FaxSendRequest(message.To.Address, fax.From, [new FaxDocument($"fax-{message.MessageId:N}.pdf", pdf)],
+        return await gateway.SendAsync(new FaxSendRequest(message.To.Address, fax.From, documents,
             fax.HeaderText, message.MessageId.ToString(), new Uri(hub.Value.Url(FaxWebhooks.Path))), cancellationToken);
     }
 
     /// <summary>The reply's PDF: rendered and attached on the first attempt, the same file on every retry.</summary>
     private async Task<byte[]> DocumentAsync(OutboundMessage message, FaxOptions fax, HubDbContext db, AttachmentStore store, CancellationToken ct)
     {
-        var existing = await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.MessageId == message.MessageId && a.ContentType == "application/pdf", ct);
+        var existing = await db.Attachments.AsNoTracking()
+            .FirstOrDefaultAsync(a => a.MessageId == message.MessageId && a.FileName.StartsWith(RenderedPrefix), ct);
         if (existing is not null && store.OpenRead(existing.StoragePath) is { } file)
         {
             await using (file)
@@ -55,7 +74,7 @@ internal sealed class FaxChannelSender(
         }
         var pdf = FaxDocumentRenderer.Render(new FaxCover(fax.BusinessName, fax.From, message.To.Address, message.CreatedAt, message.SenderName),
             message.Body, fax.PaperSize);
-        var saved = await store.SaveAsync(pdf, $"fax-reply-{message.CreatedAt:yyyyMMdd-HHmm}.pdf", "application/pdf", ct);
+        var saved = await store.SaveAsync(pdf, $"{RenderedPrefix}{message.CreatedAt:yyyyMMdd-HHmm}.pdf", "application/pdf", ct);
         var attachment = new Attachment
         {
             Id = Guid.CreateVersion7(message.CreatedAt),

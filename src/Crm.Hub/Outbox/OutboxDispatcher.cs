@@ -77,7 +77,7 @@ internal sealed partial class OutboxDispatcher(
 
     private async Task SendOneAsync(HubDbContext db, OutboxMessage row, CancellationToken ct)
     {
-        var message = await db.Messages.FirstAsync(m => m.Id == row.MessageId, ct);
+        var message = await db.Messages.Include(m => m.Attachments).FirstAsync(m => m.Id == row.MessageId, ct);
         var conversation = await db.Conversations.AsNoTracking().FirstAsync(c => c.Id == message.ConversationId, ct);
         var to = await db.ChannelIdentities.AsNoTracking()
             .Where(i => i.ContactId == conversation.ContactId && i.Channel == row.Channel)
@@ -101,7 +101,10 @@ internal sealed partial class OutboxDispatcher(
             try
             {
                 result = await sender.SendAsync(new OutboundMessage(message.Id, new ChannelAddress(to.Channel, to.AccountId, to.Address),
-                    message.Body, author, message.CreatedAt), ct);
+                    message.Body, author, message.CreatedAt)
+                {
+                    Files = [.. message.Attachments.Select(a => new OutboundFile(a.FileName, a.ContentType, a.Size, a.StoragePath))],
+                }, ct);
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {

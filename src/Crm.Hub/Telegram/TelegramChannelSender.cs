@@ -1,6 +1,7 @@
 using System.Globalization;
 using Crm.Channels;
 using Crm.Channels.Telegram;
+using Crm.Hub.Attachments;
 using Crm.Hub.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -28,7 +29,7 @@ internal sealed class TelegramChannelSender(IServiceScopeFactory scopes, IOption
         }
         await using var scope = scopes.CreateAsyncScope();
         var gateway = scope.ServiceProvider.GetRequiredService<TelegramBotGateway>();
-        var result = await gateway.SendTextAsync(chatId, message.Body, cancellationToken);
+        var result = await SendAllAsync(gateway, scope.ServiceProvider.GetRequiredService<AttachmentStore>(), chatId, message, cancellationToken);
         if (result is { Outcome: SendOutcome.PermanentFailure, Error: { } error } && error.StartsWith(TelegramBotGateway.BlockedPrefix, StringComparison.Ordinal))
         {
             // The customer blocked the bot: nothing reaches them until they start it again.
@@ -38,5 +39,45 @@ internal sealed class TelegramChannelSender(IServiceScopeFactory scopes, IOption
                 .ExecuteUpdateAsync(u => u.SetProperty(i => i.OptedOutAt, time.GetUtcNow()), cancellationToken);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Text alone as a message; with files, each as a document, the text as the first one's caption when it fits
+    /// Telegram's 1,024-character caption, otherwise as a message before them. Stops at the first failure.
+    /// </summary>
+    private static async Task<SendResult> SendAllAsync(TelegramBotGateway gateway, AttachmentStore store, long chatId, OutboundMessage message,
+        CancellationToken ct)
+    {
+        if (message.Files.Count == 0)
+        {
+            return await gateway.SendTextAsync(chatId, message.Body, ct);
+        }
+        var caption = message.Body.Length is > 0 and <= 1024 ? message.Body : null;
+        if (caption is null && message.Body.Length > 0)
+        {
+            var text = await gateway.SendTextAsync(chatId, message.Body, ct);
+            if (text.Outcome != SendOutcome.Sent)
+            {
+                return text;
+            }
+        }
+        SendResult last = SendResult.Permanent("Nothing to send.");
+        foreach (var file in message.Files)
+        {
+            if (store.OpenRead(file.StoragePath) is not { } stream)
+            {
+                return SendResult.Permanent($"The attached file {file.FileName} is no longer in the attachment store.");
+            }
+            await using (stream)
+            {
+                last = await gateway.SendDocumentAsync(chatId, stream, file.FileName, caption, ct);
+            }
+            if (last.Outcome != SendOutcome.Sent)
+            {
+                return last;
+            }
+            caption = null;
+        }
+        return last;
     }
 }

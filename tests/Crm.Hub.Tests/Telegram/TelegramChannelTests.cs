@@ -200,4 +200,58 @@ public sealed class TelegramChannelTests(TelegramHub hub) : IClassFixture<Telegr
         Assert.Equal(["sms", "telegram"], channels);
         Assert.Equal(phone, contact.GetProperty("phone").GetString());
     }
+
+    [Fact]
+    public async Task AgentSendsADocumentWithACaptionAndSmsRefusesFiles()
+    {
+        hub.Bot.Given(Request.Create().WithPath(TelegramHub.BotPath("sendDocument")).UsingPost())
+            .RespondWith(TelegramHub.Ok("""{"message_id":903,"date":1763900100,"chat":{"id":777000777,"type":"private"},"document":{"file_id":"d1","file_unique_id":"u"}}"""));
+        var (agentId, token) = await hub.CreateAgentAsync("Filer", autoAccept: true, webchatCapacity: 0, smsCapacity: 3,
+            extraCapacity: new() { ["telegram"] = 3 });
+        await using var agent = hub.AgentConnection(token);
+        var inbox = new Inbox<PushedEvent>();
+        agent.On<PushedEvent>("ConversationUpdated", inbox.Add);
+        agent.On<PushedEvent>("MessageStatusChanged", inbox.Add);
+        await agent.StartAsync();
+        Assert.Equal(HttpStatusCode.OK, (await hub.PostUpdateAsync(Text(777000777, 1, "Can you send the invoice?"))).StatusCode);
+        var assigned = await inbox.WaitForAsync(e => e.Type == "ConversationUpdated" && e.Data.GetProperty("status").GetString() == "assigned"
+            && e.Data.GetProperty("lastMessagePreview").GetString() == "Can you send the invoice?" && e.Data.GetProperty("assigneeId").GetGuid() == agentId);
+
+        using var api = hub.Client(token);
+        var pdf = "%PDF-1.4\n% invoice 42\n"u8.ToArray();
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("Here it is — فاکتور"), "body" },
+            { new ByteArrayContent(pdf) { Headers = { ContentType = new("application/pdf") } }, "file", "invoice-42.pdf" },
+        };
+        var reply = await api.PostAsync($"/api/v1/conversations/{assigned.ConversationId}/messages/files", form);
+        Assert.Equal(HttpStatusCode.Created, reply.StatusCode);
+        var message = await reply.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("invoice-42.pdf", message.GetProperty("attachments")[0].GetProperty("fileName").GetString());
+        var replyId = message.GetProperty("id").GetGuid();
+        await inbox.WaitForAsync(e => e.Type == "MessageStatusChanged" && e.Data.GetProperty("messageId").GetGuid() == replyId
+            && e.Data.GetProperty("deliveryStatus").GetString() == "sent");
+
+        var sent = System.Text.Encoding.UTF8.GetString(Assert.Single(hub.Bot.LogEntries, l => l.RequestMessage?.Path == TelegramHub.BotPath("sendDocument")).RequestMessage!.BodyAsBytes!);
+        Assert.Contains("777000777", sent, StringComparison.Ordinal);
+        Assert.Contains("invoice-42.pdf", sent, StringComparison.Ordinal);
+        Assert.Contains("% invoice 42", sent, StringComparison.Ordinal);
+        Assert.Contains("Here it is — فاکتور", sent, StringComparison.Ordinal);
+        Assert.DoesNotContain(hub.Bot.LogEntries, l => l.RequestMessage?.Path == TelegramHub.BotPath("sendMessage")
+            && l.RequestMessage.Body?.Contains("777000777", StringComparison.Ordinal) == true);
+
+        // SMS can't carry the file: refused before anything is stored or sent, with the reason.
+        await SmsHub.TextAsync(hub, "+15556660077", "and by text?");
+        var smsConversation = await inbox.WaitForAsync(e => e.Type == "ConversationUpdated" && e.Data.GetProperty("channel").GetString() == "sms"
+            && e.Data.GetProperty("status").GetString() == "assigned" && e.Data.GetProperty("assigneeId").GetGuid() == agentId);
+        using var smsForm = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(pdf) { Headers = { ContentType = new("application/pdf") } }, "file", "invoice-42.pdf" },
+        };
+        var refused = await api.PostAsync($"/api/v1/conversations/{smsConversation.ConversationId}/messages/files", smsForm);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("cannot be sent on sms", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var empty = new MultipartFormDataContent { { new StringContent("no file"), "body" } };
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.PostAsync($"/api/v1/conversations/{smsConversation.ConversationId}/messages/files", empty)).StatusCode);
+    }
 }
