@@ -81,6 +81,14 @@ export class App {
     // keep the open conversation, which may be in none of them.
     for (const id of [...store.conversations.keys()]) if (id !== store.selectedId) store.conversations.delete(id);
     store.upsertConversations(lists.flat());
+    // An offer made while this tab was connecting is in the lists, not necessarily in the live stream: events
+    // up to the seq the tab started from are not replayed. Rebuild my pending offers from the snapshot.
+    const now = Date.now();
+    for (const c of lists.flat()) {
+      if (c.offeredToAgentId && c.offeredToAgentId === store.me?.id && c.offerExpiresAt && new Date(c.offerExpiresAt).getTime() > now && c.status !== "assigned") {
+        store.addOffer({ conversationId: c.id, expiresAt: c.offerExpiresAt, offeredAt: new Date(now).toISOString(), conversation: c });
+      }
+    }
     if (store.selectedId && store.messages.has(store.selectedId)) {
       const id = store.selectedId;
       const [c, messages] = await Promise.all([api.conversation(id), api.messages(id)]);
