@@ -67,6 +67,25 @@ public sealed class SmsAndFaxConsoleTests(FaxHub hub) : IClassFixture<FaxHub>, I
         await Assertions.Expect(reply.GetByTestId("message-status")).ToHaveAttributeAsync("data-status", "sent", new() { Timeout = 15_000 });
         Assert.Contains(hub.Phaxio.LogEntries, l => l.RequestMessage?.Path?.EndsWith("/Messages.json", StringComparison.Ordinal) == true
             && l.RequestMessage.Body?.Contains("Form+received", StringComparison.Ordinal) == true);
+
+        // A PDF attached in the composer goes out by fax after the typed cover text.
+        hub.Phaxio.Given(Request.Create().WithPath("/v2.1/faxes").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"success":true,"message":"Fax queued for sending","data":{"id":7770001}}"""));
+        await console.GetByTestId("reply-channel").SelectOptionAsync("fax");
+        await console.GetByTestId("attach-input").SetInputFilesAsync(new FilePayload
+        {
+            Name = "countersigned.pdf", MimeType = "application/pdf", Buffer = form,
+        });
+        await Assertions.Expect(console.GetByTestId("attached-files")).ToContainTextAsync("countersigned.pdf");
+        await composer.FillAsync("Countersigned copy attached.");
+        await console.GetByTestId("send").ClickAsync();
+        var faxed = console.GetByTestId("message").Filter(new() { HasText = "Countersigned copy attached." });
+        await Assertions.Expect(faxed.GetByTestId("message-status")).ToHaveAttributeAsync("data-status", "sent", new() { Timeout = 15_000 });
+        await Assertions.Expect(faxed.GetByTestId("attachment")).ToHaveCountAsync(2);
+        var faxRequest = System.Text.Encoding.Latin1.GetString(Assert.Single(hub.Phaxio.LogEntries, l => l.RequestMessage?.Path == "/v2.1/faxes").RequestMessage!.BodyAsBytes!);
+        Assert.Contains("filename=countersigned.pdf", faxRequest, StringComparison.Ordinal);
+        Assert.Equal(2, faxRequest.Split("name=file", StringSplitOptions.None).Length - 1);
         Assert.Empty(errors);
 
         await console.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "sms-fax-console.png"), FullPage = true });

@@ -36,11 +36,13 @@ export function setUnauthorizedHandler(fn: () => void): void {
 }
 
 async function request<T>(method: string, path: string, body?: unknown, quiet401 = false): Promise<T> {
+  const form = body instanceof FormData;
   const res = await fetch(`/api/v1${path}`, {
     method,
     credentials: "same-origin",
-    headers: body === undefined ? { Accept: "application/json" } : { "Content-Type": "application/json", Accept: "application/json" },
-    body: body === undefined ? null : JSON.stringify(body),
+    // A FormData body sets its own multipart Content-Type (with the boundary).
+    headers: body === undefined || form ? { Accept: "application/json" } : { "Content-Type": "application/json", Accept: "application/json" },
+    body: body === undefined ? null : form ? body : JSON.stringify(body),
   });
   if (res.ok) {
     if (res.status === 204) return undefined as T;
@@ -77,6 +79,13 @@ export const api = {
   messages: (id: string) => request<MessageView[]>("GET", `/conversations/${id}/messages`),
   send: (id: string, body: string, internal: boolean, channel?: string) =>
     request<MessageView>("POST", `/conversations/${id}/messages`, { body, internal, channel: channel || null }),
+  sendFiles: (id: string, body: string, files: File[], channel?: string) => {
+    const form = new FormData();
+    form.set("body", body);
+    if (channel) form.set("channel", channel);
+    for (const file of files) form.append("file", file, file.name);
+    return request<MessageView>("POST", `/conversations/${id}/messages/files`, form);
+  },
   accept: (id: string) => request<ConversationView>("POST", `/conversations/${id}/offer/accept`),
   decline: (id: string) => request<void>("POST", `/conversations/${id}/offer/decline`),
   transfer: (id: string, target: { agentId?: string; teamId?: string; note?: string }) =>

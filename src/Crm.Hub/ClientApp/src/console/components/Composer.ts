@@ -42,6 +42,35 @@ export function Composer(scope: Scope, conversationId: string): HTMLElement {
   );
   const channelSelect = h("select", { class: "reply-channel", "data-testid": "reply-channel", "aria-label": t("composer.channel") },
     h("option", { value: "" }, t("composer.channelAuto")));
+  // Files to send with the reply (Telegram documents, PDFs for a fax); the server refuses channels that can't carry them.
+  let files: File[] = [];
+  const fileInput = h("input", { type: "file", multiple: true, class: "sr-only", id: `composer-files-${conversationId}`, "data-testid": "attach-input" });
+  const attach = h("label", { for: fileInput.id, class: "btn btn-toggle", "data-testid": "attach", tabindex: 0, role: "button" }, t("composer.attach"));
+  const chosen = h("ul", { class: "composer-files", "data-testid": "attached-files", hidden: true });
+  const renderFiles = () => {
+    chosen.replaceChildren(
+      ...files.map((f, i) =>
+        h(
+          "li",
+          null,
+          `📎 ${f.name}`,
+          h("button", { type: "button", class: "btn btn-small", "aria-label": t("composer.removeFile", { name: f.name }), onclick: () => { files = files.filter((_, j) => j !== i); renderFiles(); } }, "×"),
+        ),
+      ),
+    );
+    chosen.hidden = files.length === 0;
+  };
+  fileInput.addEventListener("change", () => {
+    files = [...files, ...Array.from(fileInput.files ?? [])].slice(0, 10);
+    fileInput.value = "";
+    renderFiles();
+  });
+  attach.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" || e.key === " ") {
+      e.preventDefault();
+      fileInput.click();
+    }
+  });
   const segments = h("span", { class: "muted segment-counter", "data-testid": "segment-counter", "aria-live": "polite", hidden: true });
   const send = h("button", { type: "button", class: "btn btn-primary", "data-testid": "send", onclick: () => void submit() }, t("composer.send"));
   const hint = h("div", { class: "composer-hint", id: "composer-hint", "data-testid": "composer-hint", role: "status" });
@@ -52,7 +81,8 @@ export function Composer(scope: Scope, conversationId: string): HTMLElement {
     hint,
     label,
     textarea,
-    h("div", { class: "composer-bar" }, noteToggle, keys, h("div", { class: "spacer" }), segments, channelSelect, send),
+    chosen,
+    h("div", { class: "composer-bar" }, noteToggle, attach, fileInput, keys, h("div", { class: "spacer" }), segments, channelSelect, send),
   );
 
   const save = () => store.drafts.set(conversationId, { ...draft });
@@ -124,6 +154,7 @@ export function Composer(scope: Scope, conversationId: string): HTMLElement {
     textarea.disabled = !ok || sending;
     send.disabled = !ok || sending;
     noteToggle.disabled = !ok;
+    attach.hidden = draft.note;
     noteToggle.setAttribute("aria-pressed", String(draft.note));
     root.classList.toggle("is-note", draft.note);
     textarea.placeholder = draft.note ? t("composer.notePlaceholder") : t("composer.placeholder");
@@ -143,12 +174,16 @@ export function Composer(scope: Scope, conversationId: string): HTMLElement {
 
   async function submit(): Promise<void> {
     const body = textarea.value.trim();
-    if (!body || sending || !canWrite().ok) return;
+    if ((!body && files.length === 0) || sending || !canWrite().ok) return;
     sending = true;
     stopTyping();
     render();
     try {
-      const m = await api.send(conversationId, body, draft.note, draft.note ? undefined : channelSelect.value);
+      const m = files.length && !draft.note
+        ? await api.sendFiles(conversationId, body, files, channelSelect.value)
+        : await api.send(conversationId, body, draft.note, draft.note ? undefined : channelSelect.value);
+      files = [];
+      renderFiles();
       store.addMessage(m);
       textarea.value = "";
       draft.text = "";
