@@ -7,6 +7,7 @@ using Crm.Hub.Fax;
 using Crm.Hub.Conversations;
 using Crm.Hub.Health;
 using Crm.Hub.Realtime;
+using Crm.Hub.Routing;
 using Crm.Hub.Sms;
 using Crm.Hub.Storage;
 using Crm.Hub.Telegram;
@@ -34,6 +35,7 @@ var app = builder.Build();
 
 await app.MigrateDatabaseAsync();
 await app.LoadChannelSettingsAsync();
+await app.LoadRoutingQueuesAsync();
 await app.EnsureFirstAdminAsync();
 
 app.UseExceptionHandler();
@@ -65,6 +67,7 @@ app.MapSmsWebhooks();
 app.MapTelegramWebhook();
 app.MapFaxWebhooks();
 app.MapChannelAdminApi();
+app.MapQueuesApi();
 app.MapHubHealth();
 app.MapUi();
 

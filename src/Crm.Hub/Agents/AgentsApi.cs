@@ -101,7 +101,7 @@ internal static class AgentsApi
             routing.Post(new AgentRemoved(agent.Id));
             foreach (var (c, _) in handedBack)
             {
-                routing.Post(new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId));
+                routing.Post(new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId, SlaDueAt: c.PendingSlaDueAt));
             }
         }
         return TypedResults.Ok(AgentViews.From(agent));

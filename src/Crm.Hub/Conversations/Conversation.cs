@@ -41,5 +41,14 @@ internal sealed class Conversation
     public DateTimeOffset? FirstResponseAt { get; set; }
     public DateTimeOffset? ResolvedAt { get; set; }
 
+    /// <summary>The routing queue the conversation was classified into when it opened.</summary>
+    public Guid? QueueId { get; set; }
+
+    /// <summary>When the first response is due under the queue's SLA.</summary>
+    public DateTimeOffset? SlaDueAt { get; set; }
+
+    /// <summary>The SLA deadline routing orders by: none once the customer has had a first response.</summary>
+    public DateTimeOffset? PendingSlaDueAt => FirstResponseAt is null ? SlaDueAt : null;
+
     public bool IsOpen => Status != ConversationStatus.Resolved;
 }

@@ -12,6 +12,7 @@ internal static class ConversationsSetup
     {
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<HubRoutingOptions>().BindConfiguration(HubRoutingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<QueueClassifier>();
         services.AddSingleton<RoutingLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<RoutingLoop>());
         services.AddScoped<RoutingDecisionApplier>();

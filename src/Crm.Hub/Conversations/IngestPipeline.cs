@@ -24,8 +24,8 @@ internal sealed record IngestResult(bool Duplicate, Guid MessageId, Guid Convers
 /// that hits it is redone message by message with an explicit look-up.
 /// </remarks>
 internal sealed partial class IngestPipeline(
-    IServiceScopeFactory scopes, RoutingLoop routing, StaffBroadcaster broadcaster, IOptionsMonitor<PhoneOptions> phones, TimeProvider time,
-    ILogger<IngestPipeline> logger)
+    IServiceScopeFactory scopes, RoutingLoop routing, StaffBroadcaster broadcaster, IOptionsMonitor<PhoneOptions> phones, QueueClassifier queues,
+    TimeProvider time, ILogger<IngestPipeline> logger)
     : BackgroundService
 {
     public const int MaxBatch = 256;
@@ -133,7 +133,7 @@ internal sealed partial class IngestPipeline(
         // Reads and writes under one write lock (SQLite begins it IMMEDIATE): a conversation an agent resolves
         // cannot slip between our "which conversation is open" and our commit.
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var stage = new IngestStage(db, time.GetUtcNow());
+        var stage = new IngestStage(db, time.GetUtcNow(), queues);
         await stage.PrefetchAsync(batch.Select(p => p.Inbound).ToList());
         var completed = new List<(Pending, IngestResult)>(batch.Count);
         var staged = new List<(Pending Pending, Message Message, Conversation Conversation)>(batch.Count);
@@ -167,7 +167,7 @@ internal sealed partial class IngestPipeline(
             // Another node stored the same provider message between our check and our commit.
             db.ChangeTracker.Clear();
             await transaction.RollbackAsync();
-            if (await new IngestStage(db, time.GetUtcNow()).FindDuplicateAsync(batch[0].Inbound) is not { } raced)
+            if (await new IngestStage(db, time.GetUtcNow(), queues).FindDuplicateAsync(batch[0].Inbound) is not { } raced)
             {
                 throw;
             }
@@ -187,7 +187,8 @@ internal sealed partial class IngestPipeline(
         broadcaster.Publish(outcome.Events);
         foreach (var c in outcome.Opened)
         {
-            routing.Post(new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId, c.ResponsibleAgentId));
+            routing.Post(new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId, c.ResponsibleAgentId,
+                SlaDueAt: c.PendingSlaDueAt));
         }
     }
 

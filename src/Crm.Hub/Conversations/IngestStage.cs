@@ -1,6 +1,7 @@
 using Crm.Channels;
 using Crm.Hub.Contacts;
 using Crm.Hub.Realtime;
+using Crm.Hub.Routing;
 using Crm.Hub.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,7 +11,7 @@ namespace Crm.Hub.Conversations;
 /// Stages a batch of inbound messages in one unit of work. It remembers what it added, because the
 /// database does not see a contact or conversation created earlier in the same batch until the commit.
 /// </summary>
-internal sealed class IngestStage(HubDbContext db, DateTimeOffset now)
+internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClassifier queues)
 {
     private readonly Dictionary<(string Channel, string Account, string Address), Contact> _contacts = [];
     private readonly Dictionary<Guid, Conversation?> _openConversations = [];
@@ -122,6 +123,13 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now)
                 CreatedAt = now,
                 WaitingSince = now,
             };
+            // The first message decides the queue: its priority and first-response SLA.
+            if (queues.Classify(inbound.From.Channel, inbound.Body) is { } queue)
+            {
+                conversation.QueueId = queue.Id;
+                conversation.Priority = queue.Priority;
+                conversation.SlaDueAt = queue.FirstResponseSla is { } sla ? now + sla : null;
+            }
             db.Conversations.Add(conversation);
             Opened.Add(conversation);
         }

@@ -111,7 +111,7 @@ internal sealed class RoutingDecisionApplier(HubDbContext db, StaffBroadcaster b
         broadcaster.Publish(events);
         foreach (var c in untargeted)
         {
-            routing.Post(new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId));
+            routing.Post(new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId, SlaDueAt: c.PendingSlaDueAt));
         }
         // The visitor's ticks are not the routing loop's business: a stalled widget must not hold routing up.
         foreach (var conversationId in assigned)

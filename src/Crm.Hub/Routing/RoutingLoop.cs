@@ -207,7 +207,7 @@ internal sealed partial class RoutingLoop(
                 ? new ConversationAssigned(c.Id, c.Channel, agentId)
                 : new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId,
                     c.ResponsibleAgentId is { } r && active.Contains(r) ? r : null,
-                    c.TargetAgentId is { } t && active.Contains(t) ? t : null));
+                    c.TargetAgentId is { } t && active.Contains(t) ? t : null, c.PendingSlaDueAt));
         }
         return events;
     }

@@ -28,6 +28,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
     public DbSet<ContactMerge> ContactMerges => Set<ContactMerge>();
     public DbSet<ChannelCursor> ChannelCursors => Set<ChannelCursor>();
     public DbSet<ChannelSetting> ChannelSettings => Set<ChannelSetting>();
+    public DbSet<Routing.RoutingQueue> RoutingQueues => Set<Routing.RoutingQueue>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -55,6 +56,14 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
             e.Property(m => m.Reason).HasMaxLength(200);
             e.HasIndex(m => m.SurvivorContactId);
             e.HasIndex(m => m.MergedContactId);
+        });
+
+        modelBuilder.Entity<Routing.RoutingQueue>(e =>
+        {
+            e.Property(q => q.Name).HasMaxLength(100);
+            e.HasIndex(q => q.Name).IsUnique();
+            e.Property(q => q.Channels).HasMaxLength(200);
+            e.Property(q => q.Keywords).HasMaxLength(2000);
         });
 
         modelBuilder.Entity<ChannelCursor>(e =>

@@ -383,11 +383,17 @@ namespace Crm.Hub.Storage.Migrations
                     b.Property<int>("Priority")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("QueueId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("ResolvedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("ResponsibleAgentId")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("SlaDueAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -548,6 +554,50 @@ namespace Crm.Hub.Storage.Migrations
                     b.HasIndex("State", "NextAttemptAt");
 
                     b.ToTable("Outbox");
+                });
+
+            modelBuilder.Entity("Crm.Hub.Routing.RoutingQueue", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channels")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("FirstResponseSlaSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Keywords")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("RoutingQueues");
                 });
 
             modelBuilder.Entity("Crm.Hub.Agents.AgentCapacity", b =>
