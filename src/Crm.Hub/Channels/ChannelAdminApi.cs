@@ -38,27 +38,27 @@ internal static class ChannelAdminApi
     private static async Task<Ok<List<ChannelStatusView>>> ListAsync(HubDbContext db, IConfiguration configuration, ChannelSettingsConfiguration saved,
         IOptions<HubOptions> hub, IServiceProvider services, CancellationToken ct)
     {
-        var lastInbound = await db.Messages.AsNoTracking().Where(m => m.Direction == MessageDirection.Inbound)
-            .GroupBy(m => m.Channel).Select(g => new { Channel = g.Key, At = g.Max(m => m.CreatedAt) }).ToListAsync(ct);
-        var outbox = await db.Outbox.AsNoTracking().Where(o => o.State == OutboxState.Pending || o.State == OutboxState.Failed || o.LastError != null)
-            .GroupBy(o => o.Channel)
-            .Select(g => new
-            {
-                Channel = g.Key,
-                Pending = g.Count(o => o.State == OutboxState.Pending),
-                Failed = g.Count(o => o.State == OutboxState.Failed),
-            }).ToListAsync(ct);
         var views = new List<ChannelStatusView>();
         foreach (var d in ChannelCatalog.All)
         {
-            var error = await db.Outbox.AsNoTracking().Where(o => o.Channel == d.Channel && o.LastError != null)
-                .OrderByDescending(o => o.CreatedAt).Select(o => new { o.LastError, At = o.CompletedAt ?? o.NextAttemptAt }).FirstOrDefaultAsync(ct);
-            var counts = outbox.FirstOrDefault(o => o.Channel == d.Channel);
-            views.Add(new ChannelStatusView(d.Channel, d.IsConfigured(services), [.. d.WebhookPaths.Select(hub.Value.Url)],
-                [.. d.Fields.Select(f => Setting(d, f, configuration, saved))],
-                lastInbound.FirstOrDefault(x => x.Channel == d.Channel)?.At, error?.LastError, error?.At, counts?.Pending ?? 0, counts?.Failed ?? 0));
+            views.Add(await ViewAsync(d, db, configuration, saved, hub.Value, services, ct));
         }
         return TypedResults.Ok(views);
+    }
+
+    /// <summary>One channel's card. A handful of small queries per channel, each narrowed to the channel by an index.</summary>
+    private static async Task<ChannelStatusView> ViewAsync(ChannelDescriptor d, HubDbContext db, IConfiguration configuration, ChannelSettingsConfiguration saved,
+        HubOptions hub, IServiceProvider services, CancellationToken ct)
+    {
+        var lastInbound = await db.Messages.AsNoTracking().Where(m => m.Channel == d.Channel && m.Direction == MessageDirection.Inbound)
+            .MaxAsync(m => (DateTimeOffset?)m.CreatedAt, ct);
+        var counts = await db.Outbox.AsNoTracking().Where(o => o.Channel == d.Channel && (o.State == OutboxState.Pending || o.State == OutboxState.Failed))
+            .GroupBy(o => o.State).Select(g => new { State = g.Key, Count = g.Count() }).ToListAsync(ct);
+        var error = await db.Outbox.AsNoTracking().Where(o => o.Channel == d.Channel && o.LastError != null)
+            .OrderByDescending(o => o.CreatedAt).Select(o => new { o.LastError, At = o.CompletedAt ?? o.NextAttemptAt }).FirstOrDefaultAsync(ct);
+        return new ChannelStatusView(d.Channel, d.IsConfigured(services), [.. d.WebhookPaths.Select(hub.Url)],
+            [.. d.Fields.Select(f => Setting(d, f, configuration, saved))], lastInbound, error?.LastError, error?.At,
+            counts.FirstOrDefault(c => c.State == OutboxState.Pending)?.Count ?? 0, counts.FirstOrDefault(c => c.State == OutboxState.Failed)?.Count ?? 0);
     }
 
     private static ChannelSettingValue Setting(ChannelDescriptor d, ChannelSettingField f, IConfiguration configuration, ChannelSettingsConfiguration saved)
@@ -71,11 +71,11 @@ internal static class ChannelAdminApi
     }
 
     private static async Task<IResult> SaveAsync(string channel, ChannelSettingsRequest request, HubDbContext db, IConfiguration configuration,
-        ChannelSettingsConfiguration saved, IServiceProvider services, TimeProvider time, ClaimsPrincipal user, CancellationToken ct)
+        ChannelSettingsConfiguration saved, IOptions<HubOptions> hub, IServiceProvider services, TimeProvider time, ClaimsPrincipal user, CancellationToken ct)
     {
-        if (ChannelCatalog.Find(channel) is not { } d)
+        if (ChannelCatalog.Find(channel) is not { Fields.Count: > 0 } d)
         {
-            return TypedResults.Problem(title: "Unknown channel", detail: $"'{channel}' has no settings here; use one of {string.Join(", ", ChannelCatalog.All.Select(c => c.Channel))}.",
+            return TypedResults.Problem(title: "Unknown channel", detail: $"'{channel}' has no settings here; use one of {string.Join(", ", ChannelCatalog.All.Where(c => c.Fields.Count > 0).Select(c => c.Channel))}.",
                 statusCode: StatusCodes.Status404NotFound);
         }
         var values = request.Values ?? [];
@@ -95,16 +95,12 @@ internal static class ChannelAdminApi
             changes[$"{d.Section}:{field.Key}"] = value?.Trim();
         }
 
-        // Validate the settings as they will be: current configuration without the removed overrides, plus the new values.
-        var candidate = new ConfigurationBuilder().AddConfiguration(configuration)
-            .AddInMemoryCollection(changes.Where(c => c.Value is not null).Select(c => new KeyValuePair<string, string?>(c.Key, c.Value)))
-            .Build();
-        var removed = changes.Where(c => c.Value is null).Select(c => c.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var failures = d.Validate(services, removed.Count == 0 ? candidate : Without(candidate, saved, removed));
+        // Validate the settings as they will be: what configuration shows below the admin overrides, the overrides kept, the new values.
+        var candidate = Candidate(configuration, saved, d.Section, changes);
+        var failures = d.Validate(services, candidate);
         if (failures.Count > 0)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [channel] = [.. failures] },
-                title: $"The {channel} settings were not saved");
+            return TypedResults.ValidationProblem(ChannelCatalog.KeyFailures(d, failures, candidate), title: $"The {channel} settings were not saved");
         }
 
         var now = time.GetUtcNow();
@@ -132,21 +128,44 @@ internal static class ChannelAdminApi
         }
         await db.SaveChangesAsync(ct);
         saved.Replace(await db.ChannelSettings.AsNoTracking().ToListAsync(ct));
-        return TypedResults.NoContent();
+        return TypedResults.Ok(await ViewAsync(d, db, configuration, saved, hub.Value, services, ct));
     }
 
-    /// <summary>The candidate with admin overrides removed, so what shows through is appsettings or the environment.</summary>
-    private static IConfiguration Without(IConfiguration candidate, ChannelSettingsConfiguration saved, HashSet<string> removed)
+    /// <summary>
+    /// The channel's section as it will read after the save: a removed override lets appsettings or the environment show
+    /// through again, a new value wins. Only the section is needed: the options bind from it alone.
+    /// </summary>
+    private static IConfiguration Candidate(IConfiguration configuration, ChannelSettingsConfiguration saved, string section, Dictionary<string, string?> changes)
     {
-        var masked = candidate.AsEnumerable().Where(kv => !removed.Contains(kv.Key) || !saved.Overrides(kv.Key))
-            .Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
-        return new ConfigurationBuilder().AddInMemoryCollection(masked).Build();
+        var values = configuration.GetSection(section).AsEnumerable().Where(kv => kv.Value is not null)
+            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
+        var below = configuration is IConfigurationRoot root ? root.Providers.Where(p => !ReferenceEquals(p, saved)).Reverse().ToList() : [];
+        foreach (var (key, value) in changes)
+        {
+            var shown = value;
+            foreach (var provider in value is null ? below : [])
+            {
+                if (provider.TryGet(key, out shown))
+                {
+                    break;
+                }
+            }
+            if (shown is null)
+            {
+                values.Remove(key);
+            }
+            else
+            {
+                values[key] = shown;
+            }
+        }
+        return new ConfigurationBuilder().AddInMemoryCollection(values).Build();
     }
 
     private static async Task<IResult> TestAsync(string channel, ChannelTestRequest request, IEnumerable<IChannelSender> senders, IServiceProvider services,
         IOptionsMonitor<PhoneOptions> phones, TimeProvider time, CancellationToken ct)
     {
-        if (ChannelCatalog.Find(channel) is not { } d || channel == ChannelNames.WebChat)
+        if (ChannelCatalog.Find(channel) is not { } d || channel is ChannelNames.WebChat or ChannelNames.Email)
         {
             return TypedResults.Problem(title: "No test send", detail: $"'{channel}' cannot send a test message from here.", statusCode: StatusCodes.Status404NotFound);
         }
@@ -166,10 +185,22 @@ internal static class ChannelAdminApi
                 ["to"] = [channel == ChannelNames.Telegram ? "A Telegram chat id (the customer's user id) is required." : "A valid phone number is required."],
             });
         }
-        var sender = senders.First(s => s.Channel == channel);
+        if (senders.FirstOrDefault(s => s.Channel == channel) is not { } sender)
+        {
+            return TypedResults.Problem(title: $"{channel} is off", detail: $"This hub has no sender for {channel}.", statusCode: StatusCodes.Status400BadRequest);
+        }
         var body = string.IsNullOrWhiteSpace(request.Body) ? "Test message from Crm.Hub" : request.Body.Trim();
         var now = time.GetUtcNow();
-        var result = await sender.SendAsync(new OutboundMessage(Guid.CreateVersion7(now), new ChannelAddress(channel, "default", to), body, "Crm.Hub", now), ct);
+        SendResult result;
+        try
+        {
+            result = await sender.SendAsync(new OutboundMessage(Guid.CreateVersion7(now), new ChannelAddress(channel, "default", to), body, "Crm.Hub", now), ct);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            // As the outbox treats it: a provider that cannot be reached (or times out) is a retryable failure, not our 500.
+            result = SendResult.Transient(ex.Message);
+        }
         return TypedResults.Ok(new ChannelTestResult(result.Outcome switch
         {
             SendOutcome.Sent => "sent",

@@ -36,9 +36,47 @@ internal static class ChannelCatalog
              new("BusinessName", "Name on the cover page", false, false), new("HeaderText", "Page header (50 characters)", false, false),
              new("PaperSize", "Paper (A4 or Letter)", false, false)],
             o => o.IsConfigured),
+        // No email provider in this hub yet: the card says so, with nothing to enter.
+        new(ChannelNames.Email, "Crm:Channels:Email", [], [], _ => false, (_, _) => []),
     ];
 
     public static ChannelDescriptor? Find(string channel) => All.FirstOrDefault(d => d.Channel == channel);
+
+    /// <summary>
+    /// Start-up failures keyed by the setting they name (<c>Crm:Channels:Sms:ApiBaseUrl must be…</c> goes to <c>ApiBaseUrl</c>);
+    /// a failure about the channel as a whole stays under the channel's name, and each required setting left empty is named.
+    /// </summary>
+    public static Dictionary<string, string[]> KeyFailures(ChannelDescriptor d, IReadOnlyList<string> failures, IConfiguration candidate)
+    {
+        var errors = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        void Add(string key, string message)
+        {
+            if (!errors.TryGetValue(key, out var list))
+            {
+                errors[key] = list = [];
+            }
+            list.Add(message);
+        }
+        foreach (var failure in failures)
+        {
+            var field = d.Fields.FirstOrDefault(f => Names(failure, $"{d.Section}:{f.Key}"));
+            Add(field?.Key ?? d.Channel, failure);
+        }
+        if (failures.Count > 0)
+        {
+            foreach (var f in d.Fields.Where(f => f.Required && string.IsNullOrWhiteSpace(candidate[$"{d.Section}:{f.Key}"])))
+            {
+                Add(f.Key, $"{f.Label} ({f.Key}) is required.");
+            }
+        }
+        return errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static bool Names(string failure, string path)
+    {
+        var at = failure.IndexOf(path, StringComparison.OrdinalIgnoreCase);
+        return at >= 0 && (at + path.Length == failure.Length || !char.IsLetterOrDigit(failure[at + path.Length]));
+    }
 
     private static ChannelDescriptor Describe<T>(string channel, string section, string[] webhooks, ChannelSettingField[] fields, Func<T, bool> configured)
         where T : class, new() =>

@@ -37,10 +37,16 @@ public sealed class ChannelAdminTests(UnconfiguredHub hub) : IClassFixture<Uncon
         var before = await admin.GetFromJsonAsync<JsonElement>("/api/v1/admin/channels");
         Assert.False(Channel(before, "sms").GetProperty("configured").GetBoolean());
         Assert.Contains("https://crm.example.test/webhooks/sms/twilio", Channel(before, "sms").GetProperty("webhookUrls").EnumerateArray().Select(u => u.GetString()));
+        Assert.Equal(["webchat", "sms", "telegram", "fax", "email"], before.EnumerateArray().Select(c => c.GetProperty("channel").GetString()));
+        Assert.Empty(Channel(before, "email").GetProperty("webhookUrls").EnumerateArray());
+        Assert.Contains("off", await Ready("sms"), StringComparison.Ordinal);
 
         var partial = await admin.PutAsJsonAsync("/api/v1/admin/channels/sms/settings", new { values = new Dictionary<string, string?> { ["AccountSid"] = SmsHub.AccountSid } });
         Assert.Equal(HttpStatusCode.BadRequest, partial.StatusCode);
-        Assert.Contains("AuthToken", await partial.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var missing = Errors(await partial.Content.ReadFromJsonAsync<JsonElement>());
+        Assert.Contains("AuthToken", missing.Keys);
+        Assert.DoesNotContain("AccountSid", missing.Keys);
+        Assert.False(Channel(await admin.GetFromJsonAsync<JsonElement>("/api/v1/admin/channels"), "sms").GetProperty("configured").GetBoolean());
 
         var unknown = await admin.PutAsJsonAsync("/api/v1/admin/channels/sms/settings", new { values = new Dictionary<string, string?> { ["Password"] = "x" } });
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
@@ -52,7 +58,9 @@ public sealed class ChannelAdminTests(UnconfiguredHub hub) : IClassFixture<Uncon
                 ["AccountSid"] = SmsHub.AccountSid, ["AuthToken"] = NewToken, ["From"] = SmsHub.BusinessNumber, ["ApiBaseUrl"] = hub.Twilio.Url,
             },
         });
-        Assert.Equal(HttpStatusCode.NoContent, saved.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.True((await saved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("configured").GetBoolean());
+        Assert.Equal("on", await Ready("sms"));
 
         var after = await admin.GetStringAsync("/api/v1/admin/channels");
         Assert.DoesNotContain(NewToken, after, StringComparison.Ordinal);
@@ -91,6 +99,28 @@ public sealed class ChannelAdminTests(UnconfiguredHub hub) : IClassFixture<Uncon
 
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync("/api/v1/admin/channels/sms/test", new { to = "not a number" })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync("/api/v1/admin/channels/fax/test", new { to = "+14155550100" })).StatusCode);
+
+        // Removing one override leaves a half-configured channel: refused, named; removing them all turns SMS off again.
+        var half = await admin.PutAsJsonAsync("/api/v1/admin/channels/sms/settings", new { values = new Dictionary<string, string?> { ["AuthToken"] = null } });
+        Assert.Equal(HttpStatusCode.BadRequest, half.StatusCode);
+        Assert.Contains("AuthToken", Errors(await half.Content.ReadFromJsonAsync<JsonElement>()).Keys);
+        var off = await admin.PutAsJsonAsync("/api/v1/admin/channels/sms/settings", new
+        {
+            values = new Dictionary<string, string?> { ["AccountSid"] = null, ["AuthToken"] = null, ["From"] = null, ["ApiBaseUrl"] = null },
+        });
+        Assert.Equal(HttpStatusCode.OK, off.StatusCode);
+        Assert.False((await off.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("configured").GetBoolean());
+    }
+
+    [Fact]
+    public async Task AnApiBaseUrlThatIsNotAUrlIsRefusedByName()
+    {
+        using var admin = hub.Client(await hub.TokenAsync());
+        var bad = await admin.PutAsJsonAsync("/api/v1/admin/channels/fax/settings", new { values = new Dictionary<string, string?> { ["ApiBaseUrl"] = "not a url" } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("ApiBaseUrl", Errors(await bad.Content.ReadFromJsonAsync<JsonElement>()).Keys);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PutAsJsonAsync("/api/v1/admin/channels/email/settings", new { values = new { } })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsJsonAsync("/api/v1/admin/channels/email/test", new { to = "a@example.test" })).StatusCode);
     }
 
     [Fact]
@@ -103,6 +133,16 @@ public sealed class ChannelAdminTests(UnconfiguredHub hub) : IClassFixture<Uncon
         using var anonymous = hub.Client();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/admin/channels")).StatusCode);
     }
+
+    private async Task<string?> Ready(string channel)
+    {
+        using var client = hub.Client();
+        var ready = await client.GetFromJsonAsync<JsonElement>("/health/ready");
+        return ready.GetProperty("checks").GetProperty("channels").GetProperty("data").GetProperty(channel).GetString();
+    }
+
+    private static Dictionary<string, string[]> Errors(JsonElement problem) =>
+        problem.GetProperty("errors").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.EnumerateArray().Select(e => e.GetString() ?? "").ToArray());
 
     private static string SignWith(string authToken, string path, Dictionary<string, string> form) =>
         Crm.Channels.Sms.TwilioSignature.Compute(SmsHub.PublicBaseUrl + path, form, authToken);

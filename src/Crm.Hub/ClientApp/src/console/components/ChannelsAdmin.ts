@@ -52,7 +52,7 @@ function card(c: ChannelStatus, reload: () => void): HTMLElement {
     h("dd", null, c.lastInboundAt ? h("time", { datetime: c.lastInboundAt, title: fullTime(c.lastInboundAt) }, when(c.lastInboundAt)) : t("channels.never")),
     h("dt", null, t("channels.outbox")),
     h("dd", null, t("channels.outboxCounts", { pending: num(c.pendingSends), failed: num(c.failedSends) })),
-    c.lastError ? [h("dt", null, t("channels.lastError")), h("dd", { class: "form-error", dir: "auto" }, text(c.lastError), c.lastErrorAt ? [" · ", when(c.lastErrorAt)] : null)] : null,
+    c.lastError ? [h("dt", null, t("channels.lastError")), h("dd", { class: "form-error", dir: "auto" }, text(c.lastError), c.lastErrorAt ? [" · ", h("time", { datetime: c.lastErrorAt, title: fullTime(c.lastErrorAt) }, when(c.lastErrorAt))] : null)] : null,
   );
   const webhooks = c.webhookUrls.length
     ? h(
@@ -72,8 +72,8 @@ function card(c: ChannelStatus, reload: () => void): HTMLElement {
     facts,
     h("h3", null, t("channels.webhooks")),
     webhooks,
-    c.settings.length ? settingsForm(c, reload) : h("p", { class: "muted" }, t("channels.configOnly")),
-    c.channel === "webchat" ? null : testForm(c),
+    c.settings.length ? settingsForm(c, reload) : h("p", { class: "muted" }, t(c.channel === "email" ? "channels.notAvailable" : "channels.configOnly")),
+    c.channel === "webchat" || c.channel === "email" ? null : testForm(c),
   );
 }
 
@@ -90,7 +90,9 @@ function settingsForm(c: ChannelStatus, reload: () => void): HTMLElement {
       value: s.secret ? "" : s.value ?? "",
     });
     const source = h("span", { class: "muted" }, t(`channels.source.${s.source}` as Key));
-    return { s, input, el: h("div", { class: "field" }, h("label", { for: id }, s.label, s.required ? " *" : "", " ", source), input) };
+    const fieldError = h("div", { class: "field-error", id: `${id}-error`, "data-testid": `channel-field-error-${c.channel}-${s.key}` });
+    input.setAttribute("aria-describedby", fieldError.id);
+    return { s, input, fieldError, el: h("div", { class: "field" }, h("label", { for: id }, s.label, s.required ? " *" : "", " ", source), input, fieldError) };
   });
   const error = h("div", { class: "form-error", role: "alert", hidden: true, "data-testid": `channel-error-${c.channel}` });
   const save = h("button", { type: "submit", class: "btn btn-primary", "data-testid": `channel-save-${c.channel}` }, t("channels.save"));
@@ -111,14 +113,31 @@ function settingsForm(c: ChannelStatus, reload: () => void): HTMLElement {
           }
         }
         save.disabled = true;
+        for (const { input, fieldError } of inputs) {
+          fieldError.textContent = "";
+          input.removeAttribute("aria-invalid");
+        }
         try {
           await api.saveChannelSettings(c.channel, values);
           error.hidden = true;
           reload();
         } catch (err) {
-          const errors = err instanceof ApiError ? Object.values(err.problem.errors ?? {}).flat() : [];
-          error.textContent = errors.length ? errors.join(" ") : problemText(err);
+          // The 400 names each failing setting by its key; what is about the channel as a whole goes above Save.
+          const rest: string[] = [];
+          let first: HTMLInputElement | null = null;
+          for (const [key, messages] of Object.entries(err instanceof ApiError ? (err.problem.errors ?? {}) : {})) {
+            const field = inputs.find((i) => i.s.key.toLowerCase() === key.toLowerCase());
+            if (!field) {
+              rest.push(...messages);
+              continue;
+            }
+            field.fieldError.textContent = messages.join(" ");
+            field.input.setAttribute("aria-invalid", "true");
+            first ??= field.input;
+          }
+          error.textContent = rest.length ? rest.join(" ") : first ? t("channels.fixFields") : problemText(err);
           error.hidden = false;
+          first?.focus();
         } finally {
           save.disabled = false;
         }
