@@ -39,7 +39,7 @@ internal sealed class ConversationActions(
 
         var now = time.GetUtcNow();
         var agentId = user.AgentId();
-        var channel = request.Internal || string.IsNullOrEmpty(request.Channel) ? await ReplyChannelAsync(conversation, ct) : request.Channel;
+        var channel = request.Internal || string.IsNullOrEmpty(request.Channel) ? await ConversationViews.DefaultReplyChannelAsync(db, conversation, ct) : request.Channel;
         var to = await db.ChannelIdentities.Where(i => i.ContactId == conversation.ContactId && i.Channel == channel)
             .OrderByDescending(i => i.LastSeenAt).FirstOrDefaultAsync(ct);
         if (!request.Internal && to is null)
@@ -253,11 +253,6 @@ internal sealed class ConversationActions(
         }
         return Refuse(conversation, user) is { } refused ? (null, refused) : (conversation, null);
     }
-
-    /// <summary>The agent answers on the channel the customer last wrote on.</summary>
-    private async Task<string> ReplyChannelAsync(Conversation conversation, CancellationToken ct) =>
-        await db.Messages.Where(m => m.ConversationId == conversation.Id && m.Direction == MessageDirection.Inbound)
-            .OrderByDescending(m => m.CreatedAt).Select(m => m.Channel).FirstOrDefaultAsync(ct) ?? conversation.Channel;
 
     private static ActionRefused? Refuse(Conversation conversation, ClaimsPrincipal user) =>
         user.CanActOnAnyConversation() || conversation.AssigneeId == user.AgentId()

@@ -19,6 +19,12 @@ public sealed record MessageView(
 /// <summary>The outbox is retrying a send after a transient provider failure.</summary>
 public sealed record RetryView(int Attempt, string Error, DateTimeOffset NextAttemptAt);
 
+/// <summary>Where an agent's reply can go: each of the contact's channels (its latest address there) and the default.</summary>
+public sealed record ReplyOptionsView(string Default, IReadOnlyList<ReplyChannelView> Channels);
+
+/// <summary>One channel a reply can be sent on; an opted-out one is refused when chosen.</summary>
+public sealed record ReplyChannelView(string Channel, string Address, bool OptedOut);
+
 internal static class ConversationViews
 {
     public const int PreviewLength = 140;
@@ -44,6 +50,25 @@ internal static class ConversationViews
             ? []
             : await db.Agents.AsNoTracking().Where(a => agentIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.DisplayName, ct);
         return rows.Select(r => From(r.Conversation, r.ContactName, r.Conversation.AssigneeId is { } a ? names.GetValueOrDefault(a) : null)).ToList();
+    }
+
+    /// <summary>The channel a reply goes out on unless the agent picks another: the one the customer last wrote on.</summary>
+    public static async Task<string> DefaultReplyChannelAsync(HubDbContext db, Conversation conversation, CancellationToken ct) =>
+        await db.Messages.Where(m => m.ConversationId == conversation.Id && m.Direction == MessageDirection.Inbound)
+            .OrderByDescending(m => m.CreatedAt).Select(m => m.Channel).FirstOrDefaultAsync(ct) ?? conversation.Channel;
+
+    /// <summary>The contact's channels, each with the address a reply there would use (the most recently seen one).</summary>
+    public static async Task<ReplyOptionsView> ReplyOptionsAsync(HubDbContext db, Conversation conversation, CancellationToken ct)
+    {
+        var identities = await db.ChannelIdentities.AsNoTracking().Where(i => i.ContactId == conversation.ContactId)
+            .Select(i => new { i.Channel, i.Address, i.OptedOutAt, i.LastSeenAt }).ToListAsync(ct);
+        var byDefault = await DefaultReplyChannelAsync(db, conversation, ct);
+        var channels = identities.GroupBy(i => i.Channel)
+            .Select(g => g.MaxBy(i => i.LastSeenAt)!)
+            .OrderBy(i => i.Channel == byDefault ? 0 : 1).ThenBy(i => i.Channel, StringComparer.Ordinal)
+            .Select(i => new ReplyChannelView(i.Channel, i.Address, i.OptedOutAt is not null))
+            .ToList();
+        return new ReplyOptionsView(byDefault, channels);
     }
 
     public static ConversationView From(Conversation c, string? contactName, string? assigneeName) => new(

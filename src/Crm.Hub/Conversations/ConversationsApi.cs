@@ -21,6 +21,11 @@ internal static class ConversationsApi
         group.MapGet("/{id:guid}", async Task<Results<Ok<ConversationView>, ProblemHttpResult>> (Guid id, HubDbContext db, CancellationToken ct) =>
             await ConversationViews.FindAsync(db, id, ct) is { } view ? TypedResults.Ok(view) : NotFound(id))
             .WithSummary("One conversation.");
+        group.MapGet("/{id:guid}/reply-options", async Task<Results<Ok<ReplyOptionsView>, ProblemHttpResult>> (Guid id, HubDbContext db, CancellationToken ct) =>
+            await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) is { } c
+                ? TypedResults.Ok(await ConversationViews.ReplyOptionsAsync(db, c, ct))
+                : NotFound(id))
+            .WithSummary("The channels a reply can go out on (the contact's addresses, opted-out ones flagged) and the default: the customer's last channel.");
         group.MapGet("/{id:guid}/messages", MessagesAsync).WithSummary("The thread, oldest first, notes included.");
         group.MapPost("/{id:guid}/messages", ReplyAsync).WithSummary("An agent's reply (sent through the outbox) or, with internal=true, a note.");
         group.MapPost("/{id:guid}/messages/files", ReplyWithFilesAsync).DisableAntiforgery()
@@ -155,6 +160,15 @@ internal static class ConversationsApi
                     ? $"At most {MaxFilesPerReply} files per reply." : $"The message is longer than {ConversationActions.MaxBodyLength} characters."],
             });
         }
+        // Checked before anything is stored, so a refused request leaves no files behind.
+        var channel = form["channel"].ToString();
+        if (channel.Length > 0 && !ChannelNames.IsKnown(channel))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["channel"] = [$"'{channel}' is not a channel; use one of {string.Join(", ", ChannelNames.All)}."],
+            });
+        }
         var saved = new List<InboundAttachment>();
         foreach (var file in form.Files)
         {
@@ -167,14 +181,6 @@ internal static class ConversationsApi
             {
                 return TypedResults.Problem(title: "File too large", detail: ex.Message, statusCode: StatusCodes.Status413PayloadTooLarge);
             }
-        }
-        var channel = form["channel"].ToString();
-        if (channel.Length > 0 && !ChannelNames.IsKnown(channel))
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["channel"] = [$"'{channel}' is not a channel; use one of {string.Join(", ", ChannelNames.All)}."],
-            });
         }
         var (message, refused) = await actions.ReplyAsync(id, new ReplyRequest(body, Internal: false, Channel: channel.Length > 0 ? channel : null), user, ct, saved);
         return refused is null ? TypedResults.Created($"/api/v1/conversations/{id}/messages/{message!.Id}", message) : Problem(refused);

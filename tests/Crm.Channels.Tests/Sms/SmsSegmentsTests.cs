@@ -1,41 +1,67 @@
+using System.Text.Json;
 using Crm.Channels.Sms;
 
 namespace Crm.Channels.Tests.Sms;
 
-/// <summary>The same vectors are checked in the browser against the console's counter (ConsoleChannelsTests).</summary>
+/// <summary>
+/// SMS segment counting, checked against the vectors the console's counter is checked against
+/// (src/Crm.Hub/ClientApp/src/console/smsSegments.vectors.json; <c>npm run test:segments</c> there).
+/// </summary>
 public sealed class SmsSegmentsTests
 {
-    [Theory]
-    [InlineData("", SmsEncoding.Gsm7, 0, 0)]
-    [InlineData("Hello!", SmsEncoding.Gsm7, 6, 1)]
-    [InlineData("Price: 10€", SmsEncoding.Gsm7, 11, 1)]
-    [InlineData("سلام", SmsEncoding.Ucs2, 4, 1)]
-    [InlineData("Hi 👋", SmsEncoding.Ucs2, 5, 1)]
-    public void ShortTexts(string text, SmsEncoding encoding, int units, int segments) =>
-        Assert.Equal(new SmsSegmentCount(encoding, units, segments, encoding == SmsEncoding.Gsm7 ? 160 : 70) with { PerSegment = SmsSegments.Count(text).PerSegment },
-            SmsSegments.Count(text));
+    private const string VectorsPath = "src/Crm.Hub/ClientApp/src/console/smsSegments.vectors.json";
+
+    public static TheoryData<string> Names() => [.. Vectors().Select(v => v.Name)];
 
     [Theory]
-    [InlineData(160, 1)]
-    [InlineData(161, 2)]
-    [InlineData(306, 2)]
-    [InlineData(307, 3)]
-    public void Gsm7Boundaries(int length, int segments) => Assert.Equal(segments, SmsSegments.Count(new string('a', length)).Segments);
-
-    [Theory]
-    [InlineData(70, 1)]
-    [InlineData(71, 2)]
-    [InlineData(134, 2)]
-    [InlineData(135, 3)]
-    public void Ucs2Boundaries(int length, int segments) => Assert.Equal(segments, SmsSegments.Count(new string('س', length)).Segments);
+    [MemberData(nameof(Names))]
+    public void SharedVector(string name)
+    {
+        var vector = Vectors().Single(v => v.Name == name);
+        var expected = new SmsSegmentCount(vector.Encoding == "gsm7" ? SmsEncoding.Gsm7 : SmsEncoding.Ucs2, vector.Units, vector.Segments, vector.PerSegment);
+        Assert.Equal(expected, SmsSegments.Count(vector.Text));
+    }
 
     [Fact]
-    public void ExtensionCharactersCountTwice()
+    public void TheVectorsCoverBothEncodingsAndEveryLimit()
     {
-        var count = SmsSegments.Count(new string('€', 80));
-        Assert.Equal(SmsEncoding.Gsm7, count.Encoding);
-        Assert.Equal(160, count.Units);
-        Assert.Equal(1, count.Segments);
-        Assert.Equal(2, SmsSegments.Count(new string('€', 80) + "a").Segments);
+        var vectors = Vectors();
+        Assert.True(vectors.Count >= 20);
+        Assert.Equal([67, 70, 153, 160], vectors.Select(v => v.PerSegment).Distinct().Order().ToArray());
+    }
+
+    [Fact]
+    public void ALoneSurrogateCountsOneUnit() =>
+        Assert.Equal(new SmsSegmentCount(SmsEncoding.Ucs2, 2, 1, 70), SmsSegments.Count("a\uD83D"));
+
+    [Fact]
+    public void NullIsRefused() => Assert.Throws<ArgumentNullException>(() => SmsSegments.Count(null!));
+
+    private sealed record Vector(string Name, string Text, string Encoding, int Units, int Segments, int PerSegment);
+
+    private static List<Vector> Vectors()
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(Find(VectorsPath)));
+        return json.RootElement.GetProperty("cases").EnumerateArray().Select(c => new Vector(
+            c.GetProperty("name").GetString()!,
+            string.Concat(c.GetProperty("parts").EnumerateArray().Select(p => string.Concat(Enumerable.Repeat(p[0].GetString()!, p[1].GetInt32())))),
+            c.GetProperty("encoding").GetString()!,
+            c.GetProperty("units").GetInt32(),
+            c.GetProperty("segments").GetInt32(),
+            c.GetProperty("perSegment").GetInt32())).ToList();
+    }
+
+    /// <summary>The vectors live with the console's code; the tests run from bin/, somewhere below the repository root.</summary>
+    private static string Find(string relative)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, relative);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        throw new FileNotFoundException($"{relative} was not found above {AppContext.BaseDirectory}.");
     }
 }

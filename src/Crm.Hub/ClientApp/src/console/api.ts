@@ -10,6 +10,7 @@ import type {
   ConversationView,
   MessageView,
   Presence,
+  ReplyOptions,
   Problem,
   RoutingDecision,
   SyncResponse,
@@ -77,6 +78,7 @@ export const api = {
     request<ConversationView[]>("GET", `/conversations${q(filter)}`),
   conversation: (id: string) => request<ConversationView>("GET", `/conversations/${id}`),
   messages: (id: string) => request<MessageView[]>("GET", `/conversations/${id}/messages`),
+  replyOptions: (id: string) => request<ReplyOptions>("GET", `/conversations/${id}/reply-options`),
   send: (id: string, body: string, internal: boolean, channel?: string) =>
     request<MessageView>("POST", `/conversations/${id}/messages`, { body, internal, channel: channel || null }),
   sendFiles: (id: string, body: string, files: File[], channel?: string) => {

@@ -198,7 +198,7 @@ class Store {
           thread[i] = {
             ...old,
             deliveryStatus: status,
-            retry: d.retrying ? { attempt: d.attempt ?? 1, error: d.error ?? "" } : null,
+            retry: d.retrying ? { attempt: d.attempt ?? 1, error: d.error ?? "", nextAttemptAt: d.nextAttemptAt ?? null } : null,
             deliveryError: status === "failed" ? (d.error ?? old.deliveryError ?? null) : old.deliveryError,
           };
           this.emit("messages", d.conversationId);
@@ -206,12 +206,17 @@ class Store {
         break;
       }
       case "MessageUpdated": {
-        const m = (ev.data as MessageUpdated).message;
+        const { message: m, previousBody } = ev.data as MessageUpdated;
         const thread = this.messages.get(m.conversationId);
         const i = thread?.findIndex((x) => x.id === m.id) ?? -1;
         if (thread && i >= 0) {
           const old = thread[i]!;
-          thread[i] = { ...m, deliveryStatus: forward(old.deliveryStatus, m.deliveryStatus), retry: old.retry };
+          thread[i] = {
+            ...m,
+            deliveryStatus: forward(old.deliveryStatus, m.deliveryStatus),
+            retry: old.retry,
+            previousBody: previousBody ?? old.previousBody ?? null,
+          };
           this.emit("messages", m.conversationId);
         }
         break;

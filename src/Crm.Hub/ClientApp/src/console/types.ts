@@ -59,8 +59,16 @@ export interface MessageView {
   attachments: Attachment[];
   deliveryError?: string | null;
   editedAt?: string | null;
-  /** Client-side: the outbox is retrying a transient provider failure. */
-  retry?: { attempt: number; error: string } | null;
+  /** The outbox is retrying a transient provider failure (pushed live, and in the thread after a reload). */
+  retry?: { attempt: number; error: string; nextAttemptAt?: string | null } | null;
+  /** Client-side: the text before the customer's last edit, when the edit was pushed. */
+  previousBody?: string | null;
+}
+
+/** GET /conversations/{id}/reply-options: the contact's channels and the one a reply goes out on by default. */
+export interface ReplyOptions {
+  default: Channel;
+  channels: { channel: Channel; address: string; optedOut: boolean }[];
 }
 
 export interface RoutingDecision {
@@ -132,6 +140,7 @@ export interface MessageStatusChanged {
   error?: string | null;
   retrying?: boolean;
   attempt?: number;
+  nextAttemptAt?: string | null;
 }
 
 export interface MessageUpdated {

@@ -7,6 +7,7 @@ import { countSegments } from "../smsSegments";
 import type { Scope } from "../scope";
 import { store } from "../store";
 import { h } from "../../shared/h";
+import type { Channel, ReplyOptions } from "../types";
 
 export function Composer(scope: Scope, conversationId: string): HTMLElement {
   const draft = store.drafts.get(conversationId) ?? { text: "", note: false };
@@ -40,8 +41,8 @@ export function Composer(scope: Scope, conversationId: string): HTMLElement {
     },
     t("composer.note"),
   );
-  const channelSelect = h("select", { class: "reply-channel", "data-testid": "reply-channel", "aria-label": t("composer.channel") },
-    h("option", { value: "" }, t("composer.channelAuto")));
+  // "" = the default (the customer's last channel, decided by the server); other values are channel names.
+  const channelSelect = h("select", { class: "reply-channel", "data-testid": "reply-channel", "aria-label": t("composer.channel") });
   // Files to send with the reply (Telegram documents, PDFs for a fax); the server refuses channels that can't carry them.
   let files: File[] = [];
   const fileInput = h("input", { type: "file", multiple: true, class: "sr-only", id: `composer-files-${conversationId}`, "data-testid": "attach-input" });
@@ -96,9 +97,12 @@ export function Composer(scope: Scope, conversationId: string): HTMLElement {
     return { ok: false, reason: t("composer.notAssigned") };
   };
 
-  /** The channel the reply will go out on: the agent's pick, else the conversation's latest inbound channel. */
+  let options: ReplyOptions | null = null;
+
+  /** The channel the reply will go out on: the agent's pick, else the default (the customer's latest inbound channel). */
   const replyChannel = (): string => {
     if (channelSelect.value) return channelSelect.value;
+    if (options) return options.default;
     const thread = store.messages.get(conversationId) ?? [];
     const lastInbound = [...thread].reverse().find((m) => m.direction === "inbound");
     return lastInbound?.channel ?? store.conversations.get(conversationId)?.channel ?? "";
@@ -109,7 +113,7 @@ export function Composer(scope: Scope, conversationId: string): HTMLElement {
     segments.hidden = !sms;
     if (!sms) return;
     const count = countSegments(textarea.value);
-    segments.textContent = t("composer.segments", {
+    segments.textContent = t(count.segments === 1 ? "composer.segmentsOne" : "composer.segments", {
       chars: num(count.units),
       segments: num(count.segments),
       encoding: count.encoding === "gsm7" ? "GSM-7" : t("composer.unicode"),
@@ -118,30 +122,70 @@ export function Composer(scope: Scope, conversationId: string): HTMLElement {
     segments.dataset.encoding = count.encoding;
   }
 
-  // The contact's other channels, to answer a fax by SMS or a chat by Telegram; opted-out ones are not offered.
-  // Loaded again when a message arrives on a channel the list doesn't have yet (the contact just gained it).
-  const offered = new Set<string>();
-  const loadChannels = () => {
-    const contactId = store.conversations.get(conversationId)?.contactId;
-    if (!contactId) return;
+  // The contact's channels, to answer a fax by SMS or a chat by Telegram; opted-out ones are listed but can't be picked.
+  // Loaded again when the customer writes on a channel the list doesn't have, or that isn't the default any more.
+  const channelName = (c: string) => (["webchat", "sms", "email", "fax", "telegram"].includes(c) ? t(`channel.${c as Channel}` as Key) : c);
+  let loading = false;
+  let again = false;
+  let checkedInbound: string | undefined;
+  const loadChannels = (): void => {
+    if (loading) {
+      again = true; // the customer wrote again while loading: load once more afterwards
+      return;
+    }
+    loading = true;
     api
-      .contact(contactId)
-      .then((contact) => {
-        for (const channel of new Set(contact.identities.filter((i) => !i.optedOut).map((i) => i.channel))) {
-          if (offered.has(channel)) continue;
-          offered.add(channel);
-          channelSelect.append(h("option", { value: channel }, t(`channel.${channel}` as Key)));
-        }
-        channelSelect.hidden = offered.size < 2;
+      .replyOptions(conversationId)
+      .then((o) => {
+        options = o;
+        const picked = channelSelect.value;
+        channelSelect.replaceChildren(
+          h("option", { value: "" }, t("composer.channelDefault", { channel: channelName(o.default) })),
+          ...o.channels.map((c) =>
+            h(
+              "option",
+              { value: c.channel, disabled: c.optedOut, title: t("composer.channelTitle", { channel: channelName(c.channel), address: c.address }) },
+              c.optedOut ? t("composer.channelOptedOut", { channel: channelName(c.channel) }) : channelName(c.channel),
+            ),
+          ),
+        );
+        // Keep the agent's pick if it is still sendable.
+        channelSelect.value = o.channels.some((c) => c.channel === picked && !c.optedOut) ? picked : "";
+        channelSelect.hidden = o.channels.length < 2;
+        renderSegments();
       })
-      .catch(() => undefined);
+      .catch(() => undefined)
+      .finally(() => {
+        loading = false;
+        if (again) {
+          again = false;
+          loadChannels();
+        }
+      });
   };
   channelSelect.hidden = true;
   loadChannels();
+  // A merge can move the conversation to another contact, with other channels.
+  let contactId = store.conversations.get(conversationId)?.contactId;
+  scope.add(
+    store.on("conversations", (id) => {
+      if (id !== undefined && id !== conversationId) return;
+      const now = store.conversations.get(conversationId)?.contactId;
+      if (now && now !== contactId) {
+        contactId = now;
+        loadChannels();
+      }
+    }),
+  );
   scope.add(
     store.on("messages", (id) => {
       if (id !== conversationId) return;
-      if ((store.messages.get(conversationId) ?? []).some((m) => m.direction === "inbound" && !offered.has(m.channel))) loadChannels();
+      const thread = store.messages.get(conversationId) ?? [];
+      const lastInbound = [...thread].reverse().find((m) => m.direction === "inbound");
+      if (options && lastInbound && lastInbound.id !== checkedInbound) {
+        checkedInbound = lastInbound.id;
+        if (lastInbound.channel !== options.default || !options.channels.some((c) => c.channel === lastInbound.channel)) loadChannels();
+      }
       renderSegments();
     }),
   );

@@ -34,25 +34,44 @@ export function PdfPreview(a: Attachment, url: string): HTMLElement {
   let page = 1;
   let total = 0;
   let doc: import("pdfjs-dist").PDFDocumentProxy | null = null;
+  let rendering: import("pdfjs-dist").RenderTask | null = null;
+
+  const fail = (err: unknown) => {
+    error.textContent = t("thread.pdfFailed", { reason: err instanceof Error ? err.message : String(err) });
+    error.hidden = false;
+  };
 
   const show = async (n: number) => {
-    if (!doc) return;
+    if (!doc || n < 1 || n > total) return;
     page = n;
+    // Paging quickly: one canvas can't take two renders at once, so the one still drawing is cancelled.
+    rendering?.cancel();
     const p = await doc.getPage(n);
+    if (page !== n) return;
     const viewport = p.getViewport({ scale: 1 });
     const scale = Math.min(1.5, 320 / viewport.width) * (window.devicePixelRatio || 1);
     const scaled = p.getViewport({ scale });
     canvas.width = Math.floor(scaled.width);
     canvas.height = Math.floor(scaled.height);
     canvas.style.width = `${Math.floor(scaled.width / (window.devicePixelRatio || 1))}px`;
-    await p.render({ canvas, viewport: scaled }).promise;
+    const task = p.render({ canvas, viewport: scaled });
+    rendering = task;
+    try {
+      await task.promise;
+    } catch (err) {
+      if (err instanceof Error && err.name === "RenderingCancelledException") return;
+      throw err;
+    } finally {
+      if (rendering === task) rendering = null;
+    }
+    error.hidden = true;
     pageLabel.textContent = t("thread.page", { n: num(page), total: num(total) });
     prev.disabled = page <= 1;
     next.disabled = page >= total;
     root.dataset.rendered = String(page);
   };
-  prev.addEventListener("click", () => void show(page - 1));
-  next.addEventListener("click", () => void show(page + 1));
+  prev.addEventListener("click", () => show(page - 1).catch(fail));
+  next.addEventListener("click", () => show(page + 1).catch(fail));
 
   // Render when the preview scrolls into view, so a long fax thread doesn't parse every PDF at once.
   const observer = new IntersectionObserver((entries) => {
@@ -68,9 +87,8 @@ export function PdfPreview(a: Attachment, url: string): HTMLElement {
         await show(1);
       })
       .catch((err: unknown) => {
-        error.textContent = t("thread.pdfFailed", { reason: err instanceof Error ? err.message : String(err) });
-        error.hidden = false;
-        canvas.hidden = true;
+        fail(err);
+        if (!root.dataset.rendered) canvas.hidden = true;
       });
   });
   observer.observe(root);

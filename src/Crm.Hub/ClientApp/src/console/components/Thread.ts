@@ -90,8 +90,13 @@ function messageRow(m: MessageView): HTMLElement {
     ),
     body,
     h("ul", { class: "attachments" }),
-    h("div", { class: "delivery-note", "data-testid": "delivery-error", role: "status", hidden: true }),
-    h("span", { class: "ticks", "data-testid": "message-status" }),
+    // Outbound only: the status ticks and, when the provider refused or the outbox is retrying, why.
+    h(
+      "div",
+      { class: "delivery", "data-testid": "delivery-status", hidden: true },
+      h("div", { class: "delivery-note", "data-testid": "delivery-error", role: "status", hidden: true }),
+      h("span", { class: "ticks", "data-testid": "message-status" }),
+    ),
   );
   updateRow(row, m);
   return row;
@@ -111,23 +116,34 @@ function updateRow(row: HTMLElement, m: MessageView): void {
     delete row.dataset.status;
     ticks.hidden = true;
   }
+  const delivery = row.querySelector<HTMLElement>(".delivery")!;
+  delivery.hidden = !status;
   const body = row.querySelector<HTMLElement>(".message-body")!;
   if (body.textContent !== m.body) body.textContent = m.body;
 
   const meta = row.querySelector<HTMLElement>(".message-meta")!;
-  if (m.editedAt && !meta.querySelector(".edited")) {
-    meta.append(h("span", { class: "edited muted", "data-testid": "message-edited", title: fullTime(m.editedAt) }, t("thread.edited")));
+  if (m.editedAt) {
+    let edited = meta.querySelector<HTMLElement>(".edited");
+    if (!edited) {
+      edited = h("span", { class: "edited muted", "data-testid": "message-edited" }, t("thread.edited"));
+      meta.append(edited);
+    }
+    // The text before the edit, when the push carried it; otherwise when it was edited.
+    edited.title = m.previousBody ? t("thread.editedFrom", { body: m.previousBody }) : fullTime(m.editedAt);
   }
 
   const note = row.querySelector<HTMLElement>(".delivery-note")!;
+  const retrying = !!m.retry && status === "pending";
   const why = status === "failed" && m.deliveryError
     ? t("delivery.failedWhy", { reason: m.deliveryError })
-    : m.retry && status !== "failed" && status !== "sent" && status !== "delivered" && status !== "read"
-      ? t("delivery.retrying", { n: m.retry.attempt, reason: m.retry.error })
+    : retrying
+      ? t("delivery.retrying", { n: m.retry!.attempt, reason: m.retry!.error })
       : "";
   note.textContent = why;
   note.hidden = !why;
+  note.title = retrying && m.retry!.nextAttemptAt ? t("delivery.nextAttempt", { time: fullTime(m.retry!.nextAttemptAt) }) : "";
   note.dataset.kind = status === "failed" ? "failed" : "retrying";
+  delivery.dataset.state = status === "failed" ? "failed" : retrying ? "retrying" : (status ?? "");
 
   const list = row.querySelector<HTMLElement>(".attachments")!;
   const shown = new Set([...list.children].map((li) => (li as HTMLElement).dataset.id));
@@ -143,7 +159,9 @@ function attachmentItem(a: Attachment): HTMLElement {
   const inline = `${url}?inline=true`;
   const li = h("li", { class: "attachment", "data-testid": "attachment", "data-id": a.id, "data-content-type": a.contentType });
   const label = h("a", { href: url, download: a.fileName, class: "attachment-link", "aria-label": t("thread.download", { name: a.fileName }) });
-  label.textContent = `📎 ${a.fileName} (${formatSize(a.size)})`;
+  const name = h("span", { class: "attachment-name", dir: "auto" });
+  name.textContent = a.fileName; // customer-supplied: text only
+  label.append("📎 ", name, h("span", { class: "attachment-size muted" }, formatSize(a.size)));
   if (a.contentType.startsWith("image/")) {
     li.append(h("a", { href: inline, target: "_blank", rel: "noopener" }, h("img", { src: inline, alt: a.fileName, class: "attachment-thumb", loading: "lazy" })));
   } else if (a.contentType === "application/pdf") {
