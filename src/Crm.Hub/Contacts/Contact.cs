@@ -6,6 +6,11 @@ internal sealed class Contact
     public Guid Id { get; set; }
     public string? DisplayName { get; set; }
     public string? Email { get; set; }
+
+    /// <summary>
+    /// E.164, only ever from strong evidence: the number the contact texts or faxes from, or one it proved is its own
+    /// (<see cref="ContactLinker"/>) — never what a customer typed — because ingest links new SMS and fax senders on it.
+    /// </summary>
     public string? Phone { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 

@@ -16,6 +16,9 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
     private readonly Dictionary<(string Channel, string Account, string Address), Contact> _contacts = [];
     private readonly Dictionary<Guid, Conversation?> _openConversations = [];
     private readonly Dictionary<(string Channel, string Account, string Address), ChannelIdentity?> _prefetched = [];
+
+    /// <summary>Prefetched owners of phone numbers the batch has new SMS or fax senders from (null: nobody has the number).</summary>
+    private readonly Dictionary<string, Contact?> _phoneOwners = [];
     private long? _lastNumber;
 
     public List<ConversationEvent> Events { get; } = [];
@@ -43,10 +46,10 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
         }
         var wanted = batch.Select(m => (m.From.Channel, m.From.AccountId, m.From.Address)).ToHashSet();
         var addresses = wanted.Select(k => k.Address).Distinct().ToList();
-        var identities = (await db.ChannelIdentities.Include(i => i.Contact).Where(i => addresses.Contains(i.Address)).ToListAsync())
-            .Where(i => wanted.Contains((i.Channel, i.AccountId, i.Address)))
-            .ToList();
-        var contactIds = identities.Select(i => i.ContactId).Distinct().ToList();
+        var sameAddress = await db.ChannelIdentities.Include(i => i.Contact).Where(i => addresses.Contains(i.Address)).ToListAsync();
+        var identities = sameAddress.Where(i => wanted.Contains((i.Channel, i.AccountId, i.Address))).ToList();
+        var owners = await PrefetchPhoneOwnersAsync(wanted, sameAddress, identities);
+        var contactIds = identities.Select(i => i.ContactId).Concat(owners.Select(c => c.Id)).Distinct().ToList();
         var open = await db.Conversations.Where(c => contactIds.Contains(c.ContactId) && c.Status != ConversationStatus.Resolved).ToListAsync();
         foreach (var key in wanted)
         {
@@ -57,7 +60,49 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
             _prefetched[(identity.Channel, identity.AccountId, identity.Address)] = identity;
             _openConversations[identity.ContactId] = open.Where(c => c.ContactId == identity.ContactId).MaxBy(c => c.LastMessageAt);
         }
+        foreach (var owner in owners)
+        {
+            _openConversations[owner.Id] = open.Where(c => c.ContactId == owner.Id).MaxBy(c => c.LastMessageAt);
+        }
     }
+
+    /// <summary>
+    /// For the batch's first messages from phone numbers on SMS or fax: who already owns each number, from the identities
+    /// the batch query loaded anyway, plus — only when some number has no SMS or fax identity yet — one query for
+    /// contacts with that verified phone. Web chat batches never get here.
+    /// </summary>
+    private async Task<List<Contact>> PrefetchPhoneOwnersAsync(HashSet<(string Channel, string AccountId, string Address)> wanted,
+        List<ChannelIdentity> sameAddress, List<ChannelIdentity> known)
+    {
+        var knownKeys = known.Select(i => (i.Channel, i.AccountId, i.Address)).ToHashSet();
+        var numbers = wanted.Where(k => IsPhone(k.Channel, k.Address) && !knownKeys.Contains(k)).Select(k => k.Address).ToHashSet();
+        if (numbers.Count == 0)
+        {
+            return [];
+        }
+        foreach (var identity in sameAddress.Where(i => PhoneChannels.Contains(i.Channel) && numbers.Contains(i.Address) && i.Contact is not null)
+            .OrderBy(i => i.Contact!.CreatedAt))
+        {
+            _phoneOwners.TryAdd(identity.Address, identity.Contact);
+        }
+        var unowned = numbers.Where(n => !_phoneOwners.ContainsKey(n)).ToList();
+        if (unowned.Count > 0)
+        {
+            var verified = await db.Contacts.Where(c => c.Phone != null && unowned.Contains(c.Phone) && c.MergedIntoId == null)
+                .OrderBy(c => c.CreatedAt).ToListAsync();
+            foreach (var contact in verified)
+            {
+                _phoneOwners.TryAdd(contact.Phone!, contact);
+            }
+        }
+        foreach (var number in numbers)
+        {
+            _phoneOwners.TryAdd(number, null);
+        }
+        return [.. _phoneOwners.Values.OfType<Contact>().Where(c => c.MergedIntoId == null).Distinct()];
+    }
+
+    private static bool IsPhone(string channel, string address) => PhoneChannels.Contains(channel) && address.StartsWith('+');
 
     public async Task<(Message Message, Conversation Conversation)> AddAsync(InboundMessage inbound)
     {
@@ -151,10 +196,13 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
 
     private static readonly string[] PhoneChannels = [ChannelNames.Sms, ChannelNames.Fax];
 
-    /// <summary>For a first message from a phone number on SMS or fax: the contact who already uses that number on the other one.</summary>
+    /// <summary>
+    /// For a first message from a phone number on SMS or fax: the contact who already uses that number on either
+    /// (the oldest, if several), or else the contact who proved it owns the number (<see cref="Contact.Phone"/>).
+    /// </summary>
     private async Task<Contact?> SamePhoneContactAsync(ChannelAddress from)
     {
-        if (!PhoneChannels.Contains(from.Channel) || !from.Address.StartsWith('+'))
+        if (!IsPhone(from.Channel, from.Address))
         {
             return null;
         }
@@ -163,8 +211,12 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
         {
             return inBatch;
         }
-        var owner = await db.ChannelIdentities.Where(i => i.Address == from.Address && PhoneChannels.Contains(i.Channel))
-            .Select(i => i.Contact).FirstOrDefaultAsync();
+        if (!_phoneOwners.TryGetValue(from.Address, out var owner))
+        {
+            owner = await db.ChannelIdentities.Where(i => i.Address == from.Address && PhoneChannels.Contains(i.Channel))
+                    .OrderBy(i => i.Contact!.CreatedAt).Select(i => i.Contact).FirstOrDefaultAsync()
+                ?? await db.Contacts.Where(c => c.Phone == from.Address && c.MergedIntoId == null).OrderBy(c => c.CreatedAt).FirstOrDefaultAsync();
+        }
         // A merged-away contact hands its numbers on to the contact it was merged into.
         for (var hops = 0; owner?.MergedIntoId is { } next && hops < 8; hops++)
         {
@@ -225,7 +277,7 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
         }
         else if (await SamePhoneContactAsync(from) is { } samePhone)
         {
-            // Strong evidence (PROTOCOLS §8, issue: "same phone number on SMS and fax"): the number's owner is the same person.
+            // Strong evidence (PROTOCOLS §8, issue: "same phone number on SMS and fax"; a verified phone): the number's owner is the same person.
             db.ChannelIdentities.Add(NewIdentity(samePhone.Id, inbound));
             samePhone.DisplayName ??= inbound.SenderName;
             samePhone.Phone ??= from.Address;
@@ -238,7 +290,7 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
                 Id = Guid.CreateVersion7(now),
                 DisplayName = inbound.SenderName,
                 Email = inbound.SenderEmail,
-                Phone = PhoneChannels.Contains(from.Channel) && from.Address.StartsWith('+') ? from.Address : null,
+                Phone = IsPhone(from.Channel, from.Address) ? from.Address : null,
                 CreatedAt = now,
             };
             contact.Identities.Add(NewIdentity(contact.Id, inbound));
