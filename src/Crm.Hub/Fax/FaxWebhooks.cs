@@ -5,6 +5,7 @@ using Crm.Hub.Conversations;
 using Crm.Hub.Hosting;
 using Crm.Hub.Realtime;
 using Crm.Hub.Storage;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -15,9 +16,13 @@ internal static class FaxWebhooks
 {
     public const string Path = "/webhooks/fax/phaxio";
 
+    /// <summary>The largest callback read: a received fax's PDF (the attachment store has its own, usually lower, limit) plus the fields.</summary>
+    public const long MaxBodyBytes = 40 * 1024 * 1024;
+
     public static IEndpointRouteBuilder MapFaxWebhooks(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost(Path, ReceiveAsync).AllowAnonymous().DisableAntiforgery().WithTags("Webhooks")
+        routes.MapPost(Path, ReceiveAsync).AllowAnonymous().DisableAntiforgery().WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .WithFormOptions(multipartBodyLengthLimit: MaxBodyBytes).WithTags("Webhooks")
             .WithSummary("Phaxio fax callback (multipart, X-Phaxio-Signature): received faxes and sent-fax status.");
         return routes;
     }
@@ -41,6 +46,11 @@ internal static class FaxWebhooks
         try
         {
             form = await http.Request.ReadFormAsync(ct);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TypedResults.Problem(title: "Callback too large", detail: $"Fax callbacks are read up to {MaxBodyBytes / (1024 * 1024)} MB.",
+                statusCode: StatusCodes.Status413PayloadTooLarge);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
         {

@@ -69,5 +69,15 @@ public sealed class FaxDocumentRendererTests
         Assert.Null(PdfPages.Count(Encoding.ASCII.GetBytes("hello world")));
         Assert.Equal(3, PdfPages.Count(Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj << /Type /Pages /Kids [2 0 R 3 0 R 4 0 R] /Count 3 >> endobj")));
         Assert.Equal(2, PdfPages.Count(Encoding.ASCII.GetBytes("%PDF-1.4\n<< /Type /Page >> << /Type/Page /Parent 1 0 R >>")));
+        var random = new Random(5);
+        for (var round = 0; round < 500; round++)
+        {
+            var bytes = new byte[random.Next(0, 4000)];
+            random.NextBytes(bytes);
+            var head = "%PDF-1.7\n/Type /Pages /Count 99999999 /Type/Page"u8;
+            head[..Math.Min(head.Length, bytes.Length)].CopyTo(bytes);
+            var pages = PdfPages.Count(bytes);
+            Assert.True(pages is null or > 0);
+        }
     }
 }

@@ -87,6 +87,29 @@ public sealed class PhaxioTests
     }
 
     [Fact]
+    public void ArbitraryBytesNeverThrow()
+    {
+        var random = new Random(11);
+        string[] directions = ["sent", "received", ""];
+        for (var round = 0; round < 2000; round++)
+        {
+            var bytes = new byte[random.Next(0, 200)];
+            random.NextBytes(bytes);
+            // Raw bytes, and bytes spliced into an otherwise plausible Fax object.
+            var raw = round % 2 == 0 ? System.Text.Encoding.UTF8.GetString(bytes) : System.Text.Encoding.Latin1.GetString(bytes);
+            var spliced = $$"""{"id":{{raw}},"status":"{{raw}}","num_pages":{{raw}},"recipients":[{{raw}}]}""";
+            foreach (var fax in new[] { raw, spliced })
+            {
+                var parsed = PhaxioWebhook.Parse(new Dictionary<string, string>
+                {
+                    ["direction"] = directions[random.Next(directions.Length)], ["fax"] = fax,
+                }, bytes, DateTimeOffset.UnixEpoch);
+                Assert.True(parsed.Value is null != parsed.Error is null);
+            }
+        }
+    }
+
+    [Fact]
     public async Task SendPostsMultipartWithBasicAuthAndReturnsTheFaxId()
     {
         using var phaxio = WireMockServer.Start();

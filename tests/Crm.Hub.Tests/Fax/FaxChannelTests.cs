@@ -6,7 +6,6 @@ using Crm.Hub.Tests.Conversations;
 using Crm.Hub.Tests.Sms;
 using Crm.Hub.Tests.Support;
 using Microsoft.AspNetCore.SignalR.Client;
-using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 
 namespace Crm.Hub.Tests.Fax;
@@ -14,13 +13,15 @@ namespace Crm.Hub.Tests.Fax;
 /// <summary>Fax end to end: a signed inbound fax with its PDF, routed, answered as a rendered PDF, and the provider's status back.</summary>
 public sealed class FaxChannelTests(FaxHub hub) : IClassFixture<FaxHub>
 {
+    private const long FaxWebhooksCap = 40 * 1024 * 1024;
+
     private static readonly byte[] InboundPdf = FaxDocumentRenderer.Render(
         new FaxCover("Customer Co", "+15551110000", FaxHub.FaxNumber, DateTimeOffset.UnixEpoch, null), "Please send the invoice again.");
 
     [Fact]
     public async Task InboundFaxIsRoutedAnsweredAsAPdfAndDeliveryReachesTheConsole()
     {
-        hub.Phaxio.Given(Request.Create().WithPath("/v2.1/faxes").UsingPost())
+        hub.Phaxio.Given(FaxHub.SendTo("+15551110000"))
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody("""{"success":true,"message":"Fax queued for sending","data":{"id":5550001}}"""));
         var (agentId, token) = await hub.CreateAgentAsync("Faxer", autoAccept: true, webchatCapacity: 0, extraCapacity: new() { ["fax"] = 2 });
@@ -54,9 +55,9 @@ public sealed class FaxChannelTests(FaxHub hub) : IClassFixture<FaxHub>
         var rendered = await inbox.WaitForAsync(e => e.Type == "MessageUpdated" && e.Data.GetProperty("message").GetProperty("id").GetGuid() == replyId);
         Assert.Equal(2, rendered.Data.GetProperty("message").GetProperty("attachments")[0].GetProperty("pages").GetInt32());
 
-        var send = Assert.Single(hub.Phaxio.LogEntries, l => l.RequestMessage?.Path == "/v2.1/faxes");
-        var body = System.Text.Encoding.Latin1.GetString(send.RequestMessage!.BodyAsBytes!);
-        Assert.Contains("+15551110000", body, StringComparison.Ordinal);
+        var body = Assert.Single(hub.SendsTo("+15551110000"));
+        Assert.Contains("name=file; filename=", body, StringComparison.Ordinal);
+        Assert.Contains("Content-Type: application/pdf", body, StringComparison.Ordinal);
         Assert.Contains("%PDF-", body, StringComparison.Ordinal);
         Assert.Contains("https://crm.example.test/webhooks/fax/phaxio", body, StringComparison.Ordinal);
         Assert.Contains(replyId.ToString(), body, StringComparison.Ordinal);
@@ -83,6 +84,54 @@ public sealed class FaxChannelTests(FaxHub hub) : IClassFixture<FaxHub>
     }
 
     [Fact]
+    public async Task ProviderOutageShowsRetryingThenTheFaxIsSent()
+    {
+        const string caller = "+15551114444";
+        const string scenario = "phaxio-outage";
+        hub.Phaxio.Given(FaxHub.SendTo(caller)).InScenario(scenario).WillSetStateTo("recovered")
+            .RespondWith(Response.Create().WithStatusCode(500).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"success":false,"message":"Internal server error"}"""));
+        hub.Phaxio.Given(FaxHub.SendTo(caller)).InScenario(scenario).WhenStateIs("recovered")
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"success":true,"message":"Fax queued for sending","data":{"id":5550002}}"""));
+        // A longer fax than the other tests send, so its conversation is told apart by its preview.
+        var pdf = FaxDocumentRenderer.Render(new FaxCover("Customer Co", caller, FaxHub.FaxNumber, DateTimeOffset.UnixEpoch, null),
+            string.Join("\n", Enumerable.Range(1, 90).Select(i => $"Item {i}: please quote the price for this part.")));
+        var preview = $"Fax, {PdfPages.Count(pdf)} pages";
+        Assert.NotEqual("Fax, 2 pages", preview);
+
+        var (agentId, token) = await hub.CreateAgentAsync("Retrier", autoAccept: true, webchatCapacity: 0, extraCapacity: new() { ["fax"] = 5 });
+        await using var agent = hub.AgentConnection(token);
+        var inbox = new Inbox<PushedEvent>();
+        agent.On<PushedEvent>("ConversationUpdated", inbox.Add);
+        agent.On<PushedEvent>("MessageStatusChanged", inbox.Add);
+        await agent.StartAsync();
+        Assert.Equal(HttpStatusCode.OK, (await hub.PostCallbackAsync(FaxHub.Received("4440010", caller, 4), pdf)).StatusCode);
+        var assigned = await inbox.WaitForAsync(e => e.Type == "ConversationUpdated" && e.Data.GetProperty("status").GetString() == "assigned"
+            && e.Data.GetProperty("assigneeId").GetGuid() == agentId && e.Data.GetProperty("lastMessagePreview").GetString() == preview);
+
+        using var api = hub.Client(token);
+        var reply = await api.PostAsJsonAsync($"/api/v1/conversations/{assigned.ConversationId}/messages", new { body = "The quote follows." });
+        var replyId = (await reply.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var retrying = await inbox.WaitForAsync(e => e.Type == "MessageStatusChanged" && e.Data.GetProperty("messageId").GetGuid() == replyId
+            && e.Data.TryGetProperty("retrying", out var r) && r.GetBoolean());
+        Assert.Equal("pending", retrying.Data.GetProperty("deliveryStatus").GetString());
+        Assert.Contains("HTTP 500: Internal server error", retrying.Data.GetProperty("error").GetString(), StringComparison.Ordinal);
+        await inbox.WaitForAsync(e => e.Type == "MessageStatusChanged" && e.Data.GetProperty("messageId").GetGuid() == replyId
+            && e.Data.GetProperty("deliveryStatus").GetString() == "sent");
+
+        // Both attempts faxed the same rendered PDF, and the reply carries it once.
+        var sends = hub.SendsTo(caller);
+        Assert.Equal(2, sends.Count);
+        Assert.Equal(Pdf(sends[0]), Pdf(sends[1]));
+        var thread = await api.GetFromJsonAsync<JsonElement>($"/api/v1/conversations/{assigned.ConversationId}/messages");
+        var sent = thread.EnumerateArray().Single(m => m.GetProperty("id").GetGuid() == replyId);
+        Assert.Single(sent.GetProperty("attachments").EnumerateArray());
+        Assert.Equal("sent", sent.GetProperty("deliveryStatus").GetString());
+    }
+
+    [Fact]
     public async Task MalformedCallbacksAreBadRequests()
     {
         var noFax = new Dictionary<string, string> { ["direction"] = "received" };
@@ -93,6 +142,28 @@ public sealed class FaxChannelTests(FaxHub hub) : IClassFixture<FaxHub>
         using var client = hub.Client();
         using var json = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
         Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync(FaxHub.CallbackPath, json)).StatusCode);
+    }
+
+    [Fact]
+    public async Task CallbacksPastTheBodyCapAreRefusedUnread()
+    {
+        // Kestrel's own default (30 MB) is lower than a fax callback may be; the endpoint's cap is 40 MB.
+        var bigButAllowed = new byte[32 * 1024 * 1024];
+        var response = await hub.PostCallbackAsync(FaxHub.Received("4440020", "+15551116666", 1), bigButAllowed, signature: "0000");
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+
+        // Past the cap: refused on its Content-Length before a byte of the body is read ("Expect: 100-continue" lets the
+        // client hear that instead of a reset connection while it is still writing).
+        using var client = hub.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Post, FaxHub.CallbackPath)
+        {
+            Content = new ByteArrayContent(new byte[FaxWebhooksCap + 1]),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("multipart/form-data") { Parameters = { new("boundary", "xyz") } };
+        request.Headers.ExpectContinue = true;
+        var tooBig = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooBig.StatusCode);
+        Assert.Contains("read up to 40 MB", await tooBig.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -110,5 +181,15 @@ public sealed class FaxChannelTests(FaxHub hub) : IClassFixture<FaxHub>
         // One conversation stream per customer: the fax joined the open SMS conversation.
         var thread = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/conversations/{conversation.GetProperty("id").GetGuid()}/messages");
         Assert.Equal(["sms", "fax"], thread.EnumerateArray().Select(m => m.GetProperty("channel").GetString()!).ToArray());
+    }
+
+    /// <summary>The PDF file part of a multipart send (Latin-1 text, one character per byte).</summary>
+    private static string Pdf(string multipart)
+    {
+        var start = multipart.IndexOf("%PDF-", StringComparison.Ordinal);
+        Assert.True(start >= 0, "the send has a PDF file part");
+        var end = multipart.IndexOf("%%EOF", start, StringComparison.Ordinal);
+        Assert.True(end > start, "the PDF file part is complete");
+        return multipart[start..end];
     }
 }

@@ -1,7 +1,9 @@
 using System.Net.Http.Headers;
+using System.Text;
 using Crm.Channels.Fax;
 using Crm.Hub.Tests.Sms;
 using Crm.Hub.Tests.Support;
+using WireMock.RequestBuilders;
 using WireMock.Server;
 
 namespace Crm.Hub.Tests.Fax;
@@ -51,6 +53,17 @@ public sealed class FaxHub : HubServer
         request.Headers.Add("X-Phaxio-Signature", signature ?? PhaxioSignature.Compute(SmsHub.PublicBaseUrl + CallbackPath, fields, files, CallbackToken));
         return await client.SendAsync(request);
     }
+
+    /// <summary>Phaxio's send endpoint, for a fax to <paramref name="to"/> only (the multipart body holds the number as the "to" part).</summary>
+    public static IRequestBuilder SendTo(string to) => Request.Create().WithPath("/v2.1/faxes").UsingPost()
+        .WithBody((byte[]? body) => body is not null && Encoding.Latin1.GetString(body).Contains($"name=to\r\n\r\n{to}\r\n", StringComparison.Ordinal));
+
+    /// <summary>The multipart bodies (Latin-1, so the PDF bytes survive) of the sends WireMock saw for a fax to <paramref name="to"/>.</summary>
+    public IReadOnlyList<string> SendsTo(string to) => Phaxio.LogEntries
+        .Where(l => l.RequestMessage?.Path == "/v2.1/faxes")
+        .Select(l => l.RequestMessage?.BodyAsBytes is { } bytes ? Encoding.Latin1.GetString(bytes) : "")
+        .Where(b => b.Contains($"name=to\r\n\r\n{to}\r\n", StringComparison.Ordinal))
+        .ToList();
 
     public static Dictionary<string, string> Received(string faxId, string from, int pages) => new()
     {
