@@ -18,4 +18,11 @@ public sealed record InboundMessage(
 }
 
 /// <summary>A file stored with an inbound message; <c>Pages</c> is a PDF's page count when known.</summary>
-public sealed record InboundAttachment(string FileName, string ContentType, long Size, string Sha256, string StoragePath, int? Pages = null);
+public sealed record InboundAttachment(string FileName, string ContentType, long Size, string Sha256, string StoragePath, int? Pages = null)
+{
+    /// <summary>The Content-ID an email's HTML shows the file by.</summary>
+    public string? ContentId { get; init; }
+
+    /// <summary>Shown inside an email's body rather than listed as a file.</summary>
+    public bool Inline { get; init; }
+}

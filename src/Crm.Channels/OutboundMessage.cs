@@ -15,9 +15,9 @@ public static class OutboundFiles
     /// <summary>Null when the channel takes the file; otherwise why not, for the agent.</summary>
     public static string? Refusal(string channel, string contentType) => channel switch
     {
-        ChannelNames.Telegram => null,
+        ChannelNames.Telegram or ChannelNames.Email => null,
         ChannelNames.Fax => contentType == "application/pdf" ? null : "A fax can only carry PDF files.",
-        _ => $"Files cannot be sent on {channel} yet; send them on Telegram or as a PDF by fax.",
+        _ => $"Files cannot be sent on {channel} yet; send them by email, on Telegram or as a PDF by fax.",
     };
 }
 

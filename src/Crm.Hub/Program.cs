@@ -3,6 +3,7 @@ using Crm.Hub.Attachments;
 using Crm.Hub.Auth;
 using Crm.Hub.Channels;
 using Crm.Hub.Contacts;
+using Crm.Hub.Email;
 using Crm.Hub.Fax;
 using Crm.Hub.Conversations;
 using Crm.Hub.Health;
@@ -28,6 +29,7 @@ builder.Services.AddWebChat();
 builder.Services.AddSms();
 builder.Services.AddTelegram();
 builder.Services.AddFax();
+builder.Services.AddEmail();
 builder.Services.AddContacts();
 builder.Services.AddHubHealth();
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Crm.Channels;
+using Crm.Channels.Email;
 using Crm.Channels.Phones;
 using Crm.Hub.Auth;
 using Crm.Hub.Conversations;
@@ -16,7 +17,8 @@ public sealed record ChannelSettingValue(string Key, string Label, bool Secret, 
 
 public sealed record ChannelStatusView(
     string Channel, bool Configured, IReadOnlyList<string> WebhookUrls, IReadOnlyList<ChannelSettingValue> Settings,
-    DateTimeOffset? LastInboundAt, string? LastError, DateTimeOffset? LastErrorAt, int PendingSends, int FailedSends);
+    DateTimeOffset? LastInboundAt, string? LastError, DateTimeOffset? LastErrorAt, int PendingSends, int FailedSends,
+    IReadOnlyDictionary<string, object?>? Mailbox = null);
 
 public sealed record ChannelSettingsRequest(Dictionary<string, string?>? Values);
 
@@ -32,6 +34,8 @@ internal static class ChannelAdminApi
         group.MapGet("/", ListAsync).WithSummary("Every channel: configured or not, webhook URLs, settings (secrets never returned), last inbound, last error.");
         group.MapPut("/{channel}/settings", SaveAsync).WithSummary("Saves channel settings; validated as at start-up, effective without a restart. null removes an override; an empty secret keeps it.");
         group.MapPost("/{channel}/test", TestAsync).WithSummary("Sends one test message through the channel now and reports the provider's answer.");
+        group.MapPost("/email/connection-test", ConnectionTestAsync)
+            .WithSummary("Tries the mailbox settings (as saved, or with the values given, before saving) step by step: DNS, connect and TLS, sign-in, folder.");
         return group;
     }
 
@@ -56,9 +60,19 @@ internal static class ChannelAdminApi
             .GroupBy(o => o.State).Select(g => new { State = g.Key, Count = g.Count() }).ToListAsync(ct);
         var error = await db.Outbox.AsNoTracking().Where(o => o.Channel == d.Channel && o.LastError != null)
             .OrderByDescending(o => o.CreatedAt).Select(o => new { o.LastError, At = o.CompletedAt ?? o.NextAttemptAt }).FirstOrDefaultAsync(ct);
+        IReadOnlyDictionary<string, object?>? mailbox = null;
+        if (d.Channel == ChannelNames.Email && services.GetService<Email.MailboxHealth>() is { } health)
+        {
+            var snapshot = new Dictionary<string, object?>(health.Snapshot())
+            {
+                ["quarantined"] = await db.QuarantinedEmails.CountAsync(ct),
+            };
+            mailbox = snapshot;
+        }
         return new ChannelStatusView(d.Channel, d.IsConfigured(services), [.. d.WebhookPaths.Select(hub.Url)],
             [.. d.Fields.Select(f => Setting(d, f, configuration, saved))], lastInbound, error?.LastError, error?.At,
-            counts.FirstOrDefault(c => c.State == OutboxState.Pending)?.Count ?? 0, counts.FirstOrDefault(c => c.State == OutboxState.Failed)?.Count ?? 0);
+            counts.FirstOrDefault(c => c.State == OutboxState.Pending)?.Count ?? 0, counts.FirstOrDefault(c => c.State == OutboxState.Failed)?.Count ?? 0,
+            mailbox);
     }
 
     private static ChannelSettingValue Setting(ChannelDescriptor d, ChannelSettingField f, IConfiguration configuration, ChannelSettingsConfiguration saved)
@@ -131,6 +145,38 @@ internal static class ChannelAdminApi
         return TypedResults.Ok(await ViewAsync(d, db, configuration, saved, hub.Value, services, ct));
     }
 
+    private static async Task<IResult> ConnectionTestAsync(ChannelSettingsRequest? request, IConfiguration configuration, ChannelSettingsConfiguration saved,
+        CancellationToken ct)
+    {
+        var d = ChannelCatalog.Find(ChannelNames.Email)!;
+        var changes = new Dictionary<string, string?>();
+        foreach (var (name, value) in request?.Values ?? [])
+        {
+            if (d.Fields.FirstOrDefault(f => string.Equals(f.Key, name, StringComparison.OrdinalIgnoreCase)) is not { } field)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [name] = [$"email has no setting '{name}'."] });
+            }
+            if (!(field.Secret && value == ""))
+            {
+                changes[$"{d.Section}:{field.Key}"] = value?.Trim();
+            }
+        }
+        var options = new EmailOptions();
+        try
+        {
+            Candidate(configuration, saved, d.Section, changes).GetSection(d.Section).Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return TypedResults.Problem(title: "Settings cannot be read", detail: ex.InnerException?.Message ?? ex.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (string.IsNullOrWhiteSpace(options.Address) || !EmailOptions.IsValidAddress(options.Address))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["Address"] = ["The support address must be set to a valid email address."] });
+        }
+        return TypedResults.Ok(await Email.EmailConnectionTest.RunAsync(options, ct));
+    }
+
     /// <summary>
     /// The channel's section as it will read after the save: a removed override lets appsettings or the environment show
     /// through again, a new value wins. Only the section is needed: the options bind from it alone.
@@ -165,7 +211,7 @@ internal static class ChannelAdminApi
     private static async Task<IResult> TestAsync(string channel, ChannelTestRequest request, IEnumerable<IChannelSender> senders, IServiceProvider services,
         IOptionsMonitor<PhoneOptions> phones, TimeProvider time, CancellationToken ct)
     {
-        if (ChannelCatalog.Find(channel) is not { } d || channel is ChannelNames.WebChat or ChannelNames.Email)
+        if (ChannelCatalog.Find(channel) is not { } d || channel is ChannelNames.WebChat)
         {
             return TypedResults.Problem(title: "No test send", detail: $"'{channel}' cannot send a test message from here.", statusCode: StatusCodes.Status404NotFound);
         }
@@ -178,11 +224,20 @@ internal static class ChannelAdminApi
         {
             to = PhoneNumberNormalizer.Normalize(to, phones.CurrentValue.DefaultRegion) is { E164: { } e164 } ? e164 : "";
         }
+        if (channel == ChannelNames.Email && !EmailOptions.IsValidAddress(to))
+        {
+            to = "";
+        }
         if (to.Length == 0)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["to"] = [channel == ChannelNames.Telegram ? "A Telegram chat id (the customer's user id) is required." : "A valid phone number is required."],
+                ["to"] = [channel switch
+                {
+                    ChannelNames.Telegram => "A Telegram chat id (the customer's user id) is required.",
+                    ChannelNames.Email => "A valid email address is required.",
+                    _ => "A valid phone number is required.",
+                }],
             });
         }
         if (senders.FirstOrDefault(s => s.Channel == channel) is not { } sender)

@@ -1,4 +1,5 @@
 using Crm.Channels;
+using Crm.Channels.Email;
 using Crm.Channels.Fax;
 using Crm.Channels.Sms;
 using Crm.Channels.Telegram;
@@ -36,8 +37,16 @@ internal static class ChannelCatalog
              new("BusinessName", "Name on the cover page", false, false), new("HeaderText", "Page header (50 characters)", false, false),
              new("PaperSize", "Paper (A4 or Letter)", false, false)],
             o => o.IsConfigured),
-        // No email provider in this hub yet: the card says so, with nothing to enter.
-        new(ChannelNames.Email, "Crm:Channels:Email", [], [], _ => false, (_, _) => []),
+        Describe<EmailOptions>(ChannelNames.Email, EmailOptions.Section, [],
+            [new("Address", "Support address", false, true, "support@example.com"), new("DisplayName", "Name shown to customers", false, false),
+             new("Imap:Host", "IMAP server", false, true, "imap.example.com"), new("Imap:Port", "IMAP port", false, false, "993"),
+             new("Imap:Security", "IMAP security (Auto, Tls, StartTls, None)", false, false), new("Imap:UserName", "IMAP user (defaults to the address)", false, false),
+             new("Imap:Password", "IMAP password", true, true), new("Folder", "Folder to watch", false, false, "INBOX"),
+             new("MoveProcessedTo", "Move processed mail to folder (empty: leave the mailbox untouched)", false, false),
+             new("Smtp:Host", "SMTP server", false, false, "smtp.example.com"), new("Smtp:Port", "SMTP port", false, false, "587"),
+             new("Smtp:Security", "SMTP security (Auto, Tls, StartTls, None)", false, false), new("Smtp:UserName", "SMTP user (defaults to the address)", false, false),
+             new("Smtp:Password", "SMTP password", true, false)],
+            o => o.IsConfigured),
     ];
 
     public static ChannelDescriptor? Find(string channel) => All.FirstOrDefault(d => d.Channel == channel);

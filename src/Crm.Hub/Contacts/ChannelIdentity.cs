@@ -17,6 +17,11 @@ internal sealed class ChannelIdentity
     public DateTimeOffset? VerifiedAt { get; set; }
 
     public DateTimeOffset? OptedOutAt { get; set; }
+
+    /// <summary>When mail to the address bounced for good (a hard bounce); replies there are refused until the customer writes again.</summary>
+    public DateTimeOffset? UndeliverableAt { get; set; }
+
+    public string? UndeliverableReason { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset LastSeenAt { get; set; }
 }

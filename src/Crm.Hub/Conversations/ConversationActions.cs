@@ -50,6 +50,11 @@ internal sealed class ConversationActions(
         {
             return (null, new ActionRefused(StatusCodes.Status409Conflict, "Opted out", $"The contact opted out of {channel} messages."));
         }
+        if (!request.Internal && to!.UndeliverableAt is not null)
+        {
+            return (null, new ActionRefused(StatusCodes.Status409Conflict, "Address undeliverable",
+                $"Mail to {to.Address} bounced ({to.UndeliverableReason}); reply on another channel, or wait until the customer writes from it again."));
+        }
 
         foreach (var file in files ?? [])
         {

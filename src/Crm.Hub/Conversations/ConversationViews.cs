@@ -9,12 +9,19 @@ public sealed record ConversationView(
     Guid? AssigneeId, string? AssigneeName, Guid? ResponsibleAgentId, Guid? TeamId, DateTimeOffset CreatedAt,
     DateTimeOffset LastMessageAt, string? LastMessagePreview, Guid? OfferedToAgentId, DateTimeOffset? OfferExpiresAt);
 
-public sealed record AttachmentView(Guid Id, string FileName, string ContentType, long Size, int? Pages);
+public sealed record AttachmentView(Guid Id, string FileName, string ContentType, long Size, int? Pages, bool Inline = false);
+
+/// <summary>
+/// An email's own parts: subject, sanitized HTML (inline images pointing at the attachment API, remote images held in
+/// <c>data-remote-src</c>), the text without the quoted earlier mail, and anything that could not be read.
+/// </summary>
+public sealed record EmailView(string Subject, string? Html, bool HasRemoteImages, string? TrimmedText, string? Automatic,
+    IReadOnlyList<string> Warnings, string? Counterpart);
 
 public sealed record MessageView(
     Guid Id, Guid ConversationId, string Direction, string Channel, string Body, Guid? AuthorAgentId, string? AuthorName,
     DateTimeOffset CreatedAt, string? DeliveryStatus, IReadOnlyList<AttachmentView> Attachments, string? DeliveryError = null,
-    DateTimeOffset? EditedAt = null, RetryView? Retry = null);
+    DateTimeOffset? EditedAt = null, RetryView? Retry = null, EmailView? Email = null);
 
 /// <summary>The outbox is retrying a send after a transient provider failure.</summary>
 public sealed record RetryView(int Attempt, string Error, DateTimeOffset NextAttemptAt);
@@ -22,8 +29,8 @@ public sealed record RetryView(int Attempt, string Error, DateTimeOffset NextAtt
 /// <summary>Where an agent's reply can go: each of the contact's channels (its latest address there) and the default.</summary>
 public sealed record ReplyOptionsView(string Default, IReadOnlyList<ReplyChannelView> Channels);
 
-/// <summary>One channel a reply can be sent on; an opted-out one is refused when chosen.</summary>
-public sealed record ReplyChannelView(string Channel, string Address, bool OptedOut);
+/// <summary>One channel a reply can be sent on; an opted-out or undeliverable one is refused when chosen.</summary>
+public sealed record ReplyChannelView(string Channel, string Address, bool OptedOut, string? Undeliverable = null);
 
 internal static class ConversationViews
 {
@@ -61,12 +68,13 @@ internal static class ConversationViews
     public static async Task<ReplyOptionsView> ReplyOptionsAsync(HubDbContext db, Conversation conversation, CancellationToken ct)
     {
         var identities = await db.ChannelIdentities.AsNoTracking().Where(i => i.ContactId == conversation.ContactId)
-            .Select(i => new { i.Channel, i.Address, i.OptedOutAt, i.LastSeenAt }).ToListAsync(ct);
+            .Select(i => new { i.Channel, i.Address, i.OptedOutAt, i.LastSeenAt, i.UndeliverableAt, i.UndeliverableReason }).ToListAsync(ct);
         var byDefault = await DefaultReplyChannelAsync(db, conversation, ct);
         var channels = identities.GroupBy(i => i.Channel)
             .Select(g => g.MaxBy(i => i.LastSeenAt)!)
             .OrderBy(i => i.Channel == byDefault ? 0 : 1).ThenBy(i => i.Channel, StringComparer.Ordinal)
-            .Select(i => new ReplyChannelView(i.Channel, i.Address, i.OptedOutAt is not null))
+            .Select(i => new ReplyChannelView(i.Channel, i.Address, i.OptedOutAt is not null,
+                i.UndeliverableAt is null ? null : i.UndeliverableReason ?? "Mail to this address bounced."))
             .ToList();
         return new ReplyOptionsView(byDefault, channels);
     }
@@ -78,6 +86,21 @@ internal static class ConversationViews
 
     public static MessageView From(Message m, string? authorName) => new(
         m.Id, m.ConversationId, Wire(m.Direction), m.Channel, m.Body, m.AuthorAgentId, authorName, m.CreatedAt,
-        Wire(m.DeliveryStatus), m.Attachments.Select(a => new AttachmentView(a.Id, a.FileName, a.ContentType, a.Size, a.Pages)).ToList(),
-        m.DeliveryError, m.EditedAt);
+        Wire(m.DeliveryStatus), m.Attachments.Select(a => new AttachmentView(a.Id, a.FileName, a.ContentType, a.Size, a.Pages, a.Inline)).ToList(),
+        m.DeliveryError, m.EditedAt, Email: m.Email is { } e ? EmailOf(e, m.Attachments) : null);
+
+    private static EmailView EmailOf(Email.EmailDetails e, List<Attachment> attachments)
+    {
+        var html = e.Html;
+        if (html is not null)
+        {
+            // cid: images become the attachment API's URLs (the console sends its cookie with them).
+            foreach (var a in attachments.Where(a => a.ContentId is not null))
+            {
+                html = html.Replace($"\"cid:{a.ContentId}\"", $"\"/api/v1/attachments/{a.Id}?inline=true\"", StringComparison.OrdinalIgnoreCase);
+            }
+        }
+        return new EmailView(e.Subject, html, e.HasRemoteImages, e.TrimmedText, e.Automatic,
+            e.Warnings?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? [], e.Counterpart);
+    }
 }

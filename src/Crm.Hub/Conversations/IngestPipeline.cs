@@ -32,7 +32,7 @@ internal sealed partial class IngestPipeline(
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
-    private sealed record Pending(InboundMessage Inbound, TaskCompletionSource<IngestResult> Result);
+    private sealed record Pending(InboundMessage Inbound, IngestExtras? Extras, TaskCompletionSource<IngestResult> Result);
 
     /// <summary>
     /// Phone senders are keyed by E.164 (PROTOCOLS §8), so "0912 123 4567" by SMS and "+989121234567" by fax are one
@@ -51,11 +51,14 @@ internal sealed partial class IngestPipeline(
     }
 
     /// <summary>Returns once the message is committed (or found to be a duplicate of a committed one).</summary>
-    public async Task<IngestResult> IngestAsync(InboundMessage inbound, CancellationToken ct)
+    public Task<IngestResult> IngestAsync(InboundMessage inbound, CancellationToken ct) => IngestAsync(inbound, null, ct);
+
+    /// <summary>As <see cref="IngestAsync(InboundMessage, CancellationToken)"/>, with what the channel adds.</summary>
+    public async Task<IngestResult> IngestAsync(InboundMessage inbound, IngestExtras? extras, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(inbound);
         inbound = NormalizeSender(inbound);
-        var pending = new Pending(inbound, new TaskCompletionSource<IngestResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(inbound, extras, new TaskCompletionSource<IngestResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new InvalidOperationException("The hub is shutting down.");
@@ -152,7 +155,11 @@ internal sealed partial class IngestPipeline(
                 completed.Add((pending, existing));
                 continue;
             }
-            var (message, conversation) = await stage.AddAsync(inbound);
+            var (message, conversation) = await stage.AddAsync(inbound, pending.Extras);
+            if (pending.Extras?.Stage is { } addDetails)
+            {
+                await addDetails(db, message);
+            }
             inBatch[(inbound.From.Channel, inbound.ProviderMessageId)] = (message, conversation);
             staged.Add((pending, message, conversation));
         }
@@ -175,7 +182,7 @@ internal sealed partial class IngestPipeline(
         }
 
         completed.AddRange(staged.Select(s => (s.Pending, Result(s.Message, s.Conversation, duplicate: false))));
-        return new Outcome(completed, stage.Events, stage.Opened);
+        return new Outcome(completed, stage.Events, [.. stage.Opened, .. stage.Reopened]);
     }
 
     private async Task PublishAsync(Outcome outcome)

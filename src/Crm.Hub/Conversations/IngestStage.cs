@@ -25,6 +25,9 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
 
     public List<Conversation> Opened { get; } = [];
 
+    /// <summary>Resolved conversations a threaded reply brought back into routing.</summary>
+    public List<Conversation> Reopened { get; } = [];
+
     public async Task<IngestResult?> FindDuplicateAsync(InboundMessage inbound)
     {
         var hit = await db.Messages.AsNoTracking()
@@ -104,10 +107,10 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
 
     private static bool IsPhone(string channel, string address) => PhoneChannels.Contains(channel) && address.StartsWith('+');
 
-    public async Task<(Message Message, Conversation Conversation)> AddAsync(InboundMessage inbound)
+    public async Task<(Message Message, Conversation Conversation)> AddAsync(InboundMessage inbound, IngestExtras? extras = null)
     {
         var contact = await ResolveContactAsync(inbound);
-        var conversation = await OpenConversationAsync(contact, inbound);
+        var conversation = await ThreadedConversationAsync(contact, extras) ?? await OpenConversationAsync(contact, inbound, extras?.Summary);
 
         var message = new Message
         {
@@ -129,31 +132,87 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
                 Sha256 = a.Sha256,
                 StoragePath = a.StoragePath,
                 Pages = a.Pages,
+                ContentId = a.ContentId,
+                Inline = a.Inline,
             }).ToList(),
         };
         db.Messages.Add(message);
         conversation.LastMessageAt = now;
-        conversation.LastMessagePreview = ConversationViews.Preview(inbound.Body);
+        conversation.LastMessagePreview = ConversationViews.Preview(extras?.Summary ?? inbound.Body);
 
         if (Opened.Contains(conversation))
         {
             Events.Add(db.Append(EventKinds.Opened, StaffEvents.ConversationUpdated, conversation.Id, null,
                 ConversationViews.From(conversation, contact.DisplayName, null), now));
         }
+        else if (Reopened.Contains(conversation) && !_reopenAnnounced.Contains(conversation.Id))
+        {
+            _reopenAnnounced.Add(conversation.Id);
+            Events.Add(db.Append(EventKinds.Reopened, StaffEvents.ConversationUpdated, conversation.Id, null,
+                ConversationViews.From(conversation, conversation.Contact?.DisplayName ?? contact.DisplayName, null), now));
+        }
         // Consoles move the conversation's preview and time from MessageAdded; no second event per message.
         Events.Add(db.Append(EventKinds.Received, StaffEvents.MessageAdded, conversation.Id, null, ConversationViews.From(message, null), now));
         return (message, conversation);
     }
 
-    private async Task<Conversation> OpenConversationAsync(Contact contact, InboundMessage inbound)
+    private readonly HashSet<Guid> _reopenAnnounced = [];
+
+    /// <summary>
+    /// The conversation a channel's threading names, when the message should join it: it is open, or it was resolved and the
+    /// contact has nothing else open (one stream per customer), in which case a person's reply reopens it for routing and the
+    /// agent who handled it is first in line. A machine's reply joins a resolved conversation without reopening it.
+    /// </summary>
+    private async Task<Conversation?> ThreadedConversationAsync(Contact contact, IngestExtras? extras)
     {
-        if (!_openConversations.TryGetValue(contact.Id, out var conversation))
+        if (extras?.ThreadInto is not { } id)
+        {
+            return null;
+        }
+        var threaded = db.Conversations.Local.FirstOrDefault(c => c.Id == id)
+            ?? await db.Conversations.Include(c => c.Contact).FirstOrDefaultAsync(c => c.Id == id);
+        if (threaded is null || threaded.IsOpen)
+        {
+            return threaded;
+        }
+        var open = await OpenOfAsync(contact.Id);
+        if (open is not null && open.Id != threaded.Id)
+        {
+            return open;
+        }
+        if (extras.Automatic)
+        {
+            return threaded;
+        }
+        threaded.Status = ConversationStatus.Waiting;
+        threaded.ResponsibleAgentId = threaded.AssigneeId ?? threaded.ResponsibleAgentId;
+        threaded.AssigneeId = null;
+        threaded.ResolvedAt = null;
+        threaded.WaitingSince = now;
+        Reopened.Add(threaded);
+        if (threaded.ContactId == contact.Id)
+        {
+            _openConversations[contact.Id] = threaded;
+        }
+        return threaded;
+    }
+
+    private async Task<Conversation?> OpenOfAsync(Guid contactId)
+    {
+        if (!_openConversations.TryGetValue(contactId, out var conversation))
         {
             conversation = await db.Conversations
-                .Where(c => c.ContactId == contact.Id && c.Status != ConversationStatus.Resolved)
+                .Where(c => c.ContactId == contactId && c.Status != ConversationStatus.Resolved)
                 .OrderByDescending(c => c.LastMessageAt)
                 .FirstOrDefaultAsync();
+            _openConversations[contactId] = conversation;
         }
+        return conversation;
+    }
+
+    private async Task<Conversation> OpenConversationAsync(Contact contact, InboundMessage inbound, string? summary)
+    {
+        var conversation = await OpenOfAsync(contact.Id);
         if (conversation is null)
         {
             _lastNumber = (_lastNumber ?? await db.Conversations.MaxAsync(c => (long?)c.Number) ?? 0) + 1;
@@ -169,7 +228,7 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
                 WaitingSince = now,
             };
             // The first message decides the queue: its priority and first-response SLA.
-            if (queues.Classify(inbound.From.Channel, inbound.Body) is { } queue)
+            if (queues.Classify(inbound.From.Channel, summary ?? inbound.Body) is { } queue)
             {
                 conversation.QueueId = queue.Id;
                 conversation.Priority = queue.Priority;
@@ -231,6 +290,22 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
         return owner;
     }
 
+    /// <summary>The contact (the oldest, if several) who gave this email address, following merges to the survivor.</summary>
+    private async Task<Contact?> SameEmailContactAsync(string address)
+    {
+        var inBatch = _contacts.Values.FirstOrDefault(c => string.Equals(c.Email, address, StringComparison.OrdinalIgnoreCase));
+        if (inBatch is not null)
+        {
+            return inBatch;
+        }
+        var owner = await db.Contacts.Where(c => c.Email == address).OrderBy(c => c.CreatedAt).FirstOrDefaultAsync();
+        for (var hops = 0; owner?.MergedIntoId is { } next && hops < 8; hops++)
+        {
+            owner = await db.Contacts.FirstOrDefaultAsync(c => c.Id == next);
+        }
+        return owner;
+    }
+
     private async Task<Contact> ResolveContactAsync(InboundMessage inbound)
     {
         var from = inbound.From;
@@ -271,6 +346,12 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
             {
                 identity.LastSeenAt = now;
             }
+            if (identity.UndeliverableAt is not null)
+            {
+                // Mail from the address proves it works again.
+                identity.UndeliverableAt = null;
+                identity.UndeliverableReason = null;
+            }
             known.DisplayName ??= inbound.SenderName;
             known.Email ??= inbound.SenderEmail;
             contact = known;
@@ -282,6 +363,13 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
             samePhone.DisplayName ??= inbound.SenderName;
             samePhone.Phone ??= from.Address;
             contact = samePhone;
+        }
+        else if (from.Channel == ChannelNames.Email && await SameEmailContactAsync(from.Address) is { } sameEmail)
+        {
+            // The address a chat visitor gave, or a contact merged with it: mail from it is the same person's.
+            db.ChannelIdentities.Add(NewIdentity(sameEmail.Id, inbound));
+            sameEmail.DisplayName ??= inbound.SenderName;
+            contact = sameEmail;
         }
         else
         {

@@ -30,6 +30,9 @@ internal sealed class Message
     public DateTimeOffset? EditedAt { get; set; }
 
     public List<Attachment> Attachments { get; set; } = [];
+
+    /// <summary>Subject, threading and HTML of an email message; null on other channels.</summary>
+    public Email.EmailDetails? Email { get; set; }
 }
 
 internal sealed class Attachment
@@ -44,4 +47,10 @@ internal sealed class Attachment
 
     /// <summary>Page count of a PDF (faxes), when known.</summary>
     public int? Pages { get; set; }
+
+    /// <summary>The Content-ID an email's HTML shows this file by (<c>cid:</c>).</summary>
+    public string? ContentId { get; set; }
+
+    /// <summary>Shown inside the email's body rather than listed as a file.</summary>
+    public bool Inline { get; set; }
 }

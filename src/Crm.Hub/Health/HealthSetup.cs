@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Crm.Channels;
+using Crm.Channels.Email;
 using Crm.Channels.Fax;
 using Crm.Channels.Sms;
 using Crm.Channels.Telegram;
@@ -17,7 +18,8 @@ internal static class HealthSetup
     {
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
-            .AddCheck<ChannelsHealthCheck>("channels", tags: ["ready"]);
+            .AddCheck<ChannelsHealthCheck>("channels", tags: ["ready"])
+            .AddCheck<MailboxHealthCheck>("mailbox", tags: ["ready"]);
         return services;
     }
 
@@ -55,7 +57,8 @@ internal sealed class DatabaseHealthCheck(HubDbContext db) : IHealthCheck
 
 /// <summary>Which channels are on; a channel that is off is not a fault.</summary>
 internal sealed class ChannelsHealthCheck(IOptions<WebChatOptions> webChat, IOptionsMonitor<SmsOptions> sms,
-    IOptionsMonitor<TelegramOptions> telegram, IOptionsMonitor<FaxOptions> fax, IOptions<Hosting.HubOptions> hub) : IHealthCheck
+    IOptionsMonitor<TelegramOptions> telegram, IOptionsMonitor<FaxOptions> fax, IOptionsMonitor<EmailOptions> email, Email.MailboxHealth mailbox,
+    IOptions<Hosting.HubOptions> hub) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -63,12 +66,31 @@ internal sealed class ChannelsHealthCheck(IOptions<WebChatOptions> webChat, IOpt
         {
             [ChannelNames.WebChat] = webChat.Value.Enabled ? "on" : "off",
             [ChannelNames.Sms] = sms.CurrentValue.IsConfigured ? "on" : "off: not configured",
-            [ChannelNames.Email] = "off: not configured",
+            [ChannelNames.Email] = email.CurrentValue.IsConfigured ? $"on: {mailbox.State}" : "off: not configured",
             [ChannelNames.Fax] = fax.CurrentValue.IsConfigured ? $"on: {fax.CurrentValue.Provider}" : "off: not configured",
             [ChannelNames.Telegram] = telegram.CurrentValue.IsConfigured
                 ? $"on: {telegram.CurrentValue.EffectiveMode(hub.Value.PublicBaseUrl).ToString().ToLowerInvariant()}"
                 : "off: not configured",
         };
         return Task.FromResult(HealthCheckResult.Healthy("Channel states.", states));
+    }
+}
+
+/// <summary>
+/// The support mailbox as the watcher last saw it: last sync, messages waiting and how long the oldest has waited, the last error.
+/// A mailbox that cannot be read degrades readiness (the hub still takes every other channel's traffic).
+/// </summary>
+internal sealed class MailboxHealthCheck(IOptionsMonitor<EmailOptions> email, Email.MailboxHealth mailbox) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!email.CurrentValue.IsConfigured)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy("No mailbox is configured."));
+        }
+        var data = mailbox.Snapshot().Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!);
+        return Task.FromResult(mailbox.State == "error"
+            ? HealthCheckResult.Degraded($"The mailbox cannot be read: {mailbox.LastError}", data: data)
+            : HealthCheckResult.Healthy($"Mailbox {mailbox.State}.", data));
     }
 }

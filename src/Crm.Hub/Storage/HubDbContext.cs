@@ -27,6 +27,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<ContactMerge> ContactMerges => Set<ContactMerge>();
     public DbSet<ChannelCursor> ChannelCursors => Set<ChannelCursor>();
+    public DbSet<Email.QuarantinedEmail> QuarantinedEmails => Set<Email.QuarantinedEmail>();
     public DbSet<ChannelSetting> ChannelSettings => Set<ChannelSetting>();
     public DbSet<Routing.RoutingQueue> RoutingQueues => Set<Routing.RoutingQueue>();
 
@@ -87,6 +88,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
             e.Property(i => i.AccountId).HasMaxLength(200);
             e.Property(i => i.Address).HasMaxLength(320);
             e.Property(i => i.RawAddress).HasMaxLength(320);
+            e.Property(i => i.UndeliverableReason).HasMaxLength(1000);
             e.HasIndex(i => new { i.Channel, i.AccountId, i.Address }).IsUnique();
             // Cross-channel linking looks a phone number up on every phone channel at once.
             e.HasIndex(i => i.Address);
@@ -115,6 +117,29 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
             e.HasIndex(m => new { m.ConversationId, m.CreatedAt });
             e.HasOne<Conversation>().WithMany().HasForeignKey(m => m.ConversationId);
             e.HasMany(m => m.Attachments).WithOne().HasForeignKey(a => a.MessageId);
+            e.OwnsOne(m => m.Email, email =>
+            {
+                email.ToTable("EmailMessages");
+                email.WithOwner().HasForeignKey("MessageId");
+                email.Property(x => x.Subject).HasMaxLength(998);
+                email.Property(x => x.InternetMessageId).HasMaxLength(998);
+                email.Property(x => x.InReplyTo).HasMaxLength(998);
+                email.Property(x => x.References).HasMaxLength(20000);
+                email.Property(x => x.Automatic).HasMaxLength(200);
+                email.Property(x => x.Warnings).HasMaxLength(4000);
+                email.Property(x => x.Counterpart).HasMaxLength(400);
+            });
+        });
+
+        modelBuilder.Entity<Email.QuarantinedEmail>(e =>
+        {
+            e.Property(q => q.Mailbox).HasMaxLength(320);
+            e.Property(q => q.Folder).HasMaxLength(200);
+            e.Property(q => q.From).HasMaxLength(400);
+            e.Property(q => q.Subject).HasMaxLength(998);
+            e.Property(q => q.Reason).HasMaxLength(2000);
+            e.Property(q => q.StoragePath).HasMaxLength(500);
+            e.HasIndex(q => new { q.Mailbox, q.Folder, q.UidValidity, q.Uid }).IsUnique();
         });
 
         modelBuilder.Entity<Attachment>(e =>
@@ -123,6 +148,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
             e.Property(a => a.ContentType).HasMaxLength(127);
             e.Property(a => a.Sha256).HasMaxLength(64);
             e.Property(a => a.StoragePath).HasMaxLength(500);
+            e.Property(a => a.ContentId).HasMaxLength(500);
         });
 
         modelBuilder.Entity<ConversationEvent>(e =>

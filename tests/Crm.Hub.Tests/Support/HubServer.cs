@@ -34,8 +34,12 @@ public class HubServer : IAsyncLifetime
     /// <summary>Settings a subclass may add or override.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
-    public Task InitializeAsync()
+    /// <summary>Starts what the hub's settings point at (a mail server) before the hub itself.</summary>
+    protected virtual Task BeforeStartAsync() => Task.CompletedTask;
+
+    public async Task InitializeAsync()
     {
+        await BeforeStartAsync();
         Directory.CreateDirectory(_dataDirectory);
         var settings = new Dictionary<string, string?>
         {
@@ -58,7 +62,6 @@ public class HubServer : IAsyncLifetime
         _factory.StartServer();
         using var client = _factory.CreateClient();
         BaseAddress = client.BaseAddress!;
-        return Task.CompletedTask;
     }
 
     public virtual async Task DisposeAsync()

@@ -201,6 +201,13 @@ namespace Crm.Hub.Storage.Migrations
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("UndeliverableAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UndeliverableReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("VerifiedAt")
                         .HasColumnType("INTEGER");
 
@@ -298,6 +305,10 @@ namespace Crm.Hub.Storage.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ContentId")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ContentType")
                         .IsRequired()
                         .HasMaxLength(127)
@@ -307,6 +318,9 @@ namespace Crm.Hub.Storage.Migrations
                         .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("Inline")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid>("MessageId")
                         .HasColumnType("TEXT");
@@ -511,6 +525,59 @@ namespace Crm.Hub.Storage.Migrations
                     b.ToTable("Messages");
                 });
 
+            modelBuilder.Entity("Crm.Hub.Email.QuarantinedEmail", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Folder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("From")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Mailbox")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("QuarantinedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StoragePath")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(998)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Uid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UidValidity")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Mailbox", "Folder", "UidValidity", "Uid")
+                        .IsUnique();
+
+                    b.ToTable("QuarantinedEmails");
+                });
+
             modelBuilder.Entity("Crm.Hub.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -662,6 +729,59 @@ namespace Crm.Hub.Storage.Migrations
                         .HasForeignKey("ConversationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.OwnsOne("Crm.Hub.Email.EmailDetails", "Email", b1 =>
+                        {
+                            b1.Property<Guid>("MessageId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Automatic")
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Counterpart")
+                                .HasMaxLength(400)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<bool>("HasRemoteImages")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("Html")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("InReplyTo")
+                                .HasMaxLength(998)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("InternetMessageId")
+                                .HasMaxLength(998)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("References")
+                                .HasMaxLength(20000)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Subject")
+                                .IsRequired()
+                                .HasMaxLength(998)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("TrimmedText")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Warnings")
+                                .HasMaxLength(4000)
+                                .HasColumnType("TEXT");
+
+                            b1.HasKey("MessageId");
+
+                            b1.ToTable("EmailMessages", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("MessageId");
+                        });
+
+                    b.Navigation("Email");
                 });
 
             modelBuilder.Entity("Crm.Hub.Agents.Agent", b =>

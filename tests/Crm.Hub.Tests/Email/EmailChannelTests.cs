@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Crm.Hub.Tests.Conversations;
+using Crm.Hub.Tests.Support;
+using Microsoft.AspNetCore.SignalR.Client;
+using MimeKit;
+using MimeKit.Utils;
+
+namespace Crm.Hub.Tests.Email;
+
+/// <summary>Email end to end: SMTP relay → Dovecot → the hub's IMAP watcher → console; replies over SMTP back into the customer's mailbox.</summary>
+public sealed class EmailChannelTests(EmailHub hub) : IClassFixture<EmailHub>
+{
+    private static readonly TimeSpan MailTimeout = TimeSpan.FromSeconds(20);
+
+    private async Task<(Guid Id, string Token, HubConnection Connection, Inbox<PushedEvent> Inbox)> AgentAsync(string name)
+    {
+        var (id, token) = await hub.CreateAgentAsync(name, autoAccept: true, webchatCapacity: 0, extraCapacity: new() { ["email"] = 5 });
+        var connection = hub.AgentConnection(token);
+        var inbox = new Inbox<PushedEvent>();
+        connection.On<PushedEvent>("ConversationUpdated", inbox.Add);
+        connection.On<PushedEvent>("MessageAdded", inbox.Add);
+        connection.On<PushedEvent>("MessageStatusChanged", inbox.Add);
+        await connection.StartAsync();
+        return (id, token, connection, inbox);
+    }
+
+    [Fact]
+    public async Task CustomerMailReachesTheConsoleTheReplyThreadsAndTheCustomersAnswerJoinsTheSameConversation()
+    {
+        var customer = await hub.NewCustomerAsync("sara");
+        var (agentId, token, connection, inbox) = await AgentAsync("Mailer");
+        await using var _ = connection;
+        using var api = hub.Client(token);
+
+        var original = new MimeMessage { Subject = "Order 1042 arrived broken", MessageId = MimeUtils.GenerateMessageId("elsewhere.test") };
+        original.From.Add(new MailboxAddress("Sara Ahmadi", customer));
+        original.To.Add(MailboxAddress.Parse(EmailHub.Support));
+        var body = new BodyBuilder
+        {
+            TextBody = "Hello,\nthe vase arrived broken. Photo attached.\nSara",
+            HtmlBody = """<p>Hello,</p><p>the vase arrived <b>broken</b>.</p><img src="cid:photo1@mail"><img src="https://tracker.example.net/open.gif"><script>alert(1)</script>""",
+        };
+        var photo = body.LinkedResources.Add("vase.png", PngBytes(), ContentType.Parse("image/png"));
+        photo.ContentId = "photo1@mail";
+        body.Attachments.Add("invoice.pdf", "%PDF-1.4 fake"u8.ToArray(), ContentType.Parse("application/pdf"));
+        original.Body = body.ToMessageBody();
+        await hub.Mail.DeliverAsync(original);
+
+        var offered = await inbox.WaitForAsync(e => e.Type == "ConversationUpdated" && e.Data.GetProperty("channel").GetString() == "email"
+            && e.Data.GetProperty("status").GetString() == "assigned" && e.Data.GetProperty("assigneeId").GetGuid() == agentId, MailTimeout);
+        var conversationId = offered.ConversationId!.Value;
+        Assert.Equal("Sara Ahmadi", offered.Data.GetProperty("contactName").GetString());
+        Assert.StartsWith("Order 1042 arrived broken — Hello,", offered.Data.GetProperty("lastMessagePreview").GetString(), StringComparison.Ordinal);
+
+        var inbound = Assert.Single(await EmailHub.MessagesAsync(api, conversationId));
+        Assert.Equal("email", inbound.GetProperty("channel").GetString());
+        Assert.Contains("the vase arrived broken", inbound.GetProperty("body").GetString(), StringComparison.Ordinal);
+        var email = inbound.GetProperty("email");
+        Assert.Equal("Order 1042 arrived broken", email.GetProperty("subject").GetString());
+        var html = email.GetProperty("html").GetString()!;
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotMatch(@"\ssrc=""https://tracker", html);
+        Assert.Contains("data-remote-src=\"https://tracker.example.net/open.gif\"", html, StringComparison.Ordinal);
+        Assert.True(email.GetProperty("hasRemoteImages").GetBoolean());
+        var attachments = inbound.GetProperty("attachments").EnumerateArray().ToList();
+        var inlinePhoto = Assert.Single(attachments, a => a.GetProperty("inline").GetBoolean());
+        Assert.Contains($"src=\"/api/v1/attachments/{inlinePhoto.GetProperty("id").GetGuid()}?inline=true\"", html, StringComparison.Ordinal);
+        var invoice = Assert.Single(attachments, a => !a.GetProperty("inline").GetBoolean());
+        Assert.Equal("invoice.pdf", invoice.GetProperty("fileName").GetString());
+        Assert.Equal("%PDF-1.4 fake", await api.GetStringAsync($"/api/v1/attachments/{invoice.GetProperty("id").GetGuid()}"));
+
+        // The agent answers from the console; the customer's mail client threads it under the original.
+        var reply = await api.PostAsJsonAsync($"/api/v1/conversations/{conversationId}/messages", new { body = "Sorry about that, a new vase ships today." });
+        Assert.Equal(HttpStatusCode.Created, reply.StatusCode);
+        var replyId = (await reply.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await inbox.WaitForAsync(e => e.Type == "MessageStatusChanged" && e.Data.GetProperty("messageId").GetGuid() == replyId
+            && e.Data.GetProperty("deliveryStatus").GetString() == "sent", MailTimeout);
+        var received = await hub.Mail.WaitForMessageAsync(customer, m => m.Subject == "Re: Order 1042 arrived broken", MailTimeout);
+        Assert.Equal(original.MessageId, received.InReplyTo);
+        Assert.Equal([original.MessageId], received.References.ToArray());
+        Assert.Equal($"{replyId:N}@{MailServers.Domain}", received.MessageId);
+        Assert.Equal(EmailHub.Support, received.From.Mailboxes.Single().Address);
+        var replyTo = received.ReplyTo.Mailboxes.Single().Address;
+        Assert.Matches($@"^support\+c{offered.Data.GetProperty("number").GetInt64()}\.[0-9a-f]{{8}}@example\.test$", replyTo);
+        Assert.StartsWith("Sorry about that, a new vase ships today.", received.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Mailer", received.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Sorry about that", received.HtmlBody, StringComparison.Ordinal);
+        // The envelope sender is a signed bounce address naming this very message (VERP).
+        Assert.Contains(hub.Mail.Relayed, r => r.Recipients.Contains(customer) && r.MailFrom.StartsWith($"support+b{replyId:N}.", StringComparison.Ordinal));
+
+        // Resolved, then weeks later the customer answers the reply: the same conversation comes back.
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/v1/conversations/{conversationId}/resolve", null)).StatusCode);
+        var answer = new MimeMessage { Subject = "Re: Order 1042 arrived broken", MessageId = MimeUtils.GenerateMessageId("elsewhere.test"), InReplyTo = received.MessageId };
+        answer.References.AddRange(received.References);
+        answer.References.Add(received.MessageId!);
+        answer.From.Add(new MailboxAddress("Sara Ahmadi", customer));
+        answer.To.Add(MailboxAddress.Parse(replyTo));
+        answer.Body = new TextPart("plain") { Text = $"It arrived, thank you!\n\nOn Mon, 23 Nov 2026 at 10:00, Example Support <{EmailHub.Support}> wrote:\n> Sorry about that" };
+        await hub.Mail.DeliverAsync(answer);
+
+        await inbox.WaitForAsync(e => e.Type == "MessageAdded" && e.ConversationId == conversationId
+            && e.Data.GetProperty("body").GetString()!.StartsWith("It arrived", StringComparison.Ordinal), MailTimeout);
+        var thread = await EmailHub.MessagesAsync(api, conversationId);
+        Assert.Equal(3, thread.Count);
+        Assert.Equal("It arrived, thank you!", thread[2].GetProperty("email").GetProperty("trimmedText").GetString());
+        var conversation = await api.GetFromJsonAsync<JsonElement>($"/api/v1/conversations/{conversationId}");
+        Assert.NotEqual("resolved", conversation.GetProperty("status").GetString());
+    }
+
+    /// <summary>A 1×1 PNG.</summary>
+    private static byte[] PngBytes() => Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");
+}
