@@ -68,6 +68,7 @@ app.MapWebChat();
 app.MapSmsWebhooks();
 app.MapTelegramWebhook();
 app.MapFaxWebhooks();
+app.MapEmailQuarantineApi();
 app.MapChannelAdminApi();
 app.MapQueuesApi();
 app.MapHubHealth();

@@ -13,7 +13,11 @@ using MimeKit;
 namespace Crm.Hub.Email;
 
 /// <summary>One message as the watcher read it from the mailbox.</summary>
-internal sealed record FetchedMail(string Mailbox, string Folder, uint UidValidity, uint Uid, byte[] Raw, DateTimeOffset? ArrivedAt = null);
+internal sealed record FetchedMail(string Mailbox, string Folder, uint UidValidity, uint Uid, byte[] Raw)
+{
+    /// <summary>Read again from quarantine: the mailbox cursor is already past it and must not move.</summary>
+    public bool Replay { get; init; }
+}
 
 internal enum MailOutcome
 {
@@ -52,7 +56,7 @@ internal sealed partial class EmailIngestor(
         {
             return await QuarantineAsync(mail, null, $"The message could not be read as MIME: {ex.Message}", ct);
         }
-        if (parsed.Report is { } report && parsed.Automatic == AutomaticKind.MailSystem)
+        if (parsed.Report is { } report)
         {
             return await BounceAsync(mail, parsed, report, ct);
         }
@@ -289,6 +293,10 @@ internal sealed partial class EmailIngestor(
     {
         ArgumentNullException.ThrowIfNull(tx);
         ArgumentNullException.ThrowIfNull(mail);
+        if (mail.Replay)
+        {
+            return;
+        }
         var account = CursorAccount(mail.Mailbox, mail.Folder);
         var cursor = tx.ChannelCursors.Local.FirstOrDefault(c => c.Channel == ChannelNames.Email && c.AccountId == account)
             ?? await tx.ChannelCursors.FirstOrDefaultAsync(c => c.Channel == ChannelNames.Email && c.AccountId == account, ct);

@@ -49,7 +49,8 @@ public sealed class EmailChannelTests(EmailHub hub) : IClassFixture<EmailHub>
         await hub.Mail.DeliverAsync(original);
 
         var offered = await inbox.WaitForAsync(e => e.Type == "ConversationUpdated" && e.Data.GetProperty("channel").GetString() == "email"
-            && e.Data.GetProperty("status").GetString() == "assigned" && e.Data.GetProperty("assigneeId").GetGuid() == agentId, MailTimeout);
+            && e.Data.GetProperty("status").GetString() == "assigned" && e.Data.GetProperty("assigneeId").GetGuid() == agentId
+            && e.Data.GetProperty("lastMessagePreview").GetString()!.StartsWith("Order 1042", StringComparison.Ordinal), MailTimeout);
         var conversationId = offered.ConversationId!.Value;
         Assert.Equal("Sara Ahmadi", offered.Data.GetProperty("contactName").GetString());
         Assert.StartsWith("Order 1042 arrived broken — Hello,", offered.Data.GetProperty("lastMessagePreview").GetString(), StringComparison.Ordinal);
@@ -107,6 +108,117 @@ public sealed class EmailChannelTests(EmailHub hub) : IClassFixture<EmailHub>
         Assert.Equal("It arrived, thank you!", thread[2].GetProperty("email").GetProperty("trimmedText").GetString());
         var conversation = await api.GetFromJsonAsync<JsonElement>($"/api/v1/conversations/{conversationId}");
         Assert.NotEqual("resolved", conversation.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task ABounceMarksTheReplyFailedWithTheServersReasonAndTheAddressUndeliverable()
+    {
+        // Mail from an address the mail server has no mailbox for: our reply to it bounces.
+        var ghost = $"ghost-{Guid.NewGuid():N}"[..14] + "@" + MailServers.Domain;
+        var (_, token, connection, inbox) = await AgentAsync("Bouncer");
+        await using var _ = connection;
+        using var api = hub.Client(token);
+        await hub.Mail.DeliverAsync(EmailHub.CustomerMail(ghost, "Where is my refund", "Please check."));
+        var conversation = await EmailHub.ConversationAsync(api, "Where is my refund");
+        var conversationId = conversation.GetProperty("id").GetGuid();
+        await inbox.WaitForAsync(e => e.ConversationId == conversationId && e.Type == "ConversationUpdated"
+            && e.Data.GetProperty("status").GetString() == "assigned", MailTimeout);
+
+        var reply = await api.PostAsJsonAsync($"/api/v1/conversations/{conversationId}/messages", new { body = "The refund went out yesterday." });
+        var replyId = (await reply.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var failed = await inbox.WaitForAsync(e => e.Type == "MessageStatusChanged" && e.Data.GetProperty("messageId").GetGuid() == replyId
+            && e.Data.GetProperty("deliveryStatus").GetString() == "failed", MailTimeout);
+        var error = failed.Data.GetProperty("error").GetString()!;
+        Assert.StartsWith($"Bounced: {ghost} — 5.1.1", error, StringComparison.Ordinal);
+        var stored = (await EmailHub.MessagesAsync(api, conversationId)).Single(m => m.GetProperty("id").GetGuid() == replyId);
+        Assert.Equal("failed", stored.GetProperty("deliveryStatus").GetString());
+        // The bounce is not a customer message in the conversation.
+        Assert.Equal(2, (await EmailHub.MessagesAsync(api, conversationId)).Count);
+
+        var options = await api.GetFromJsonAsync<JsonElement>($"/api/v1/conversations/{conversationId}/reply-options");
+        var email = options.GetProperty("channels").EnumerateArray().Single(c => c.GetProperty("channel").GetString() == "email");
+        Assert.Contains("5.1.1", email.GetProperty("undeliverable").GetString(), StringComparison.Ordinal);
+        var refused = await api.PostAsJsonAsync($"/api/v1/conversations/{conversationId}/messages", new { body = "Hello again?" });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("bounced", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnOutOfOfficeReplyJoinsItsConversationWithoutReopeningIt()
+    {
+        var customer = await hub.NewCustomerAsync("ooo");
+        var (_, token, connection, inbox) = await AgentAsync("Holiday");
+        await using var _ = connection;
+        using var api = hub.Client(token);
+        await hub.Mail.DeliverAsync(EmailHub.CustomerMail(customer, "Invoice copy please", "Can you resend the invoice?"));
+        var conversationId = (await EmailHub.ConversationAsync(api, "Invoice copy please")).GetProperty("id").GetGuid();
+        await inbox.WaitForAsync(e => e.ConversationId == conversationId && e.Data.TryGetProperty("status", out var s) && s.GetString() == "assigned", MailTimeout);
+        var reply = await api.PostAsJsonAsync($"/api/v1/conversations/{conversationId}/messages", new { body = "Attached again." });
+        var replyId = (await reply.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await hub.Mail.WaitForMessageAsync(customer, m => m.MessageId == $"{replyId:N}@{MailServers.Domain}", MailTimeout);
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/v1/conversations/{conversationId}/resolve", null)).StatusCode);
+
+        var away = EmailHub.CustomerMail(customer, "Automatic reply: Re: Invoice copy please", "I am out of the office until Monday.");
+        away.InReplyTo = $"{replyId:N}@{MailServers.Domain}";
+        away.Headers.Add("Auto-Submitted", "auto-replied");
+        await hub.Mail.DeliverAsync(away);
+
+        await Wait.UntilAsync(async () => (await EmailHub.MessagesAsync(api, conversationId)).Count == 3 ? (bool?)true : null, MailTimeout);
+        var automatic = (await EmailHub.MessagesAsync(api, conversationId))[2];
+        Assert.StartsWith("AutoReply: Auto-Submitted: auto-replied", automatic.GetProperty("email").GetProperty("automatic").GetString(), StringComparison.Ordinal);
+        var conversation = await api.GetFromJsonAsync<JsonElement>($"/api/v1/conversations/{conversationId}");
+        Assert.Equal("resolved", conversation.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task MailWithNoSenderIsQuarantinedAndTheMailBehindItIsStillStored()
+    {
+        using var admin = hub.Client(await hub.TokenAsync());
+        var before = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/admin/email/quarantine")).GetProperty("total").GetInt32();
+        var nobody = new MimeMessage { Subject = "Nobody sent this", MessageId = MimeUtils.GenerateMessageId("elsewhere.test") };
+        nobody.To.Add(MailboxAddress.Parse(EmailHub.Support));
+        nobody.Body = new TextPart("plain") { Text = "orphan" };
+        await hub.Mail.DeliverAsync(nobody, envelopeFrom: "someone@elsewhere.test", recipients: [EmailHub.Support]);
+        var customer = await hub.NewCustomerAsync("behind");
+        await hub.Mail.DeliverAsync(EmailHub.CustomerMail(customer, "Right behind the orphan", "still here"));
+
+        await EmailHub.ConversationAsync(admin, "Right behind the orphan");
+        var page = await Wait.UntilAsync(async () =>
+        {
+            var p = await admin.GetFromJsonAsync<JsonElement>("/api/v1/admin/email/quarantine");
+            return p.GetProperty("total").GetInt32() > before ? (JsonElement?)p : null;
+        }, MailTimeout);
+        var item = page.GetProperty("items").EnumerateArray().First(i => i.GetProperty("subject").GetString() == "Nobody sent this");
+        Assert.Contains("no sender", item.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        var raw = await admin.GetStringAsync($"/api/v1/admin/email/quarantine/{item.GetProperty("id").GetGuid()}/raw");
+        Assert.Contains("Subject: Nobody sent this", raw, StringComparison.Ordinal);
+
+        var (_, agentToken) = await hub.CreateAgentAsync("NotAdmin");
+        using var agent = hub.Client(agentToken);
+        Assert.Equal(HttpStatusCode.Forbidden, (await agent.GetAsync("/api/v1/admin/email/quarantine")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/admin/email/quarantine/{item.GetProperty("id").GetGuid()}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AFortyMegabyteAttachmentOverTheCapIsLeftOutWithAWarningAndTheMessageIsKept()
+    {
+        var customer = await hub.NewCustomerAsync("huge");
+        using var admin = hub.Client(await hub.TokenAsync());
+        var message = new MimeMessage { Subject = "Scan of the contract", MessageId = MimeUtils.GenerateMessageId("elsewhere.test") };
+        message.From.Add(MailboxAddress.Parse(customer));
+        message.To.Add(MailboxAddress.Parse(EmailHub.Support));
+        var body = new BodyBuilder { TextBody = "The scan is attached." };
+        body.Attachments.Add("contract-scan.pdf", new byte[40 * 1024 * 1024], ContentType.Parse("application/pdf"));
+        body.Attachments.Add("cover.txt", "cover letter"u8.ToArray(), ContentType.Parse("text/plain"));
+        message.Body = body.ToMessageBody();
+        await hub.Mail.DeliverAsync(message);
+
+        var conversation = await EmailHub.ConversationAsync(admin, "Scan of the contract");
+        var stored = Assert.Single(await EmailHub.MessagesAsync(admin, conversation.GetProperty("id").GetGuid()));
+        Assert.Equal("cover.txt", Assert.Single(stored.GetProperty("attachments").EnumerateArray()).GetProperty("fileName").GetString());
+        var warning = Assert.Single(stored.GetProperty("email").GetProperty("warnings").EnumerateArray()).GetString()!;
+        Assert.Contains("contract-scan.pdf (40 MB) is larger than the 25 MB the hub keeps", warning, StringComparison.Ordinal);
     }
 
     /// <summary>A 1×1 PNG.</summary>

@@ -181,7 +181,8 @@ def build_dsn(mail_from, content, failures):
 def main():
     port, lmtp_port, log_path, domain = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
     relay = Relay(lmtp_port, log_path, domain)
-    controller = Controller(relay, hostname=HOST, port=port, ready_timeout=5.0)
+    # Like a provider that takes large mail (aiosmtpd's own default is 32 MiB): the hub's attachment cap is what is under test.
+    controller = Controller(relay, hostname=HOST, port=port, ready_timeout=5.0, server_kwargs={"data_size_limit": 100 * 1024 * 1024})
     controller.start()
     threading.Thread(target=relay.retry_loop, daemon=True).start()
 
