@@ -81,7 +81,8 @@ internal sealed partial class EmailIngestor(
         var known = await db.Messages.AnyAsync(m => m.Channel == ChannelNames.Email && m.ProviderMessageId == parsed.ProviderMessageId, ct);
         var files = known ? [] : await SavePartsAsync(parsed, o.MaxAttachmentBytes, warnings, ct);
         var thread = await ThreadAsync(parsed, ct);
-        var body = parsed.Text.Length > 0 ? parsed.Text : parsed.Subject;
+        var text = parsed.Text.TrimEnd();
+        var body = text.Length > 0 ? text : parsed.Subject;
         var inbound = new InboundMessage(new ChannelAddress(ChannelNames.Email, o.Address!.ToLowerInvariant(), parsed.FromAddress!),
             parsed.ProviderMessageId, body, time.GetUtcNow(), parsed.FromName, parsed.FromAddress, files);
         var summary = parsed.Subject.Length > 0 ? $"{parsed.Subject} — {parsed.TrimmedText}" : parsed.TrimmedText;
