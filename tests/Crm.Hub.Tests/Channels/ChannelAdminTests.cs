@@ -119,8 +119,10 @@ public sealed class ChannelAdminTests(UnconfiguredHub hub) : IClassFixture<Uncon
         var bad = await admin.PutAsJsonAsync("/api/v1/admin/channels/fax/settings", new { values = new Dictionary<string, string?> { ["ApiBaseUrl"] = "not a url" } });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("ApiBaseUrl", Errors(await bad.Content.ReadFromJsonAsync<JsonElement>()).Keys);
-        Assert.Equal(HttpStatusCode.NotFound, (await admin.PutAsJsonAsync("/api/v1/admin/channels/email/settings", new { values = new { } })).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsJsonAsync("/api/v1/admin/channels/email/test", new { to = "a@example.test" })).StatusCode);
+        var email = await admin.PutAsJsonAsync("/api/v1/admin/channels/email/settings", new { values = new Dictionary<string, string?> { ["Address"] = "not an address" } });
+        Assert.Equal(HttpStatusCode.BadRequest, email.StatusCode);
+        Assert.Contains("Address", Errors(await email.Content.ReadFromJsonAsync<JsonElement>()).Keys);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync("/api/v1/admin/channels/email/test", new { to = "a@example.test" })).StatusCode);
     }
 
     [Fact]

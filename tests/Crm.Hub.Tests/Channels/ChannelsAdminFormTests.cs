@@ -18,7 +18,19 @@ public sealed class ChannelsAdminFormTests(UnconfiguredHub hub) : IClassFixture<
     {
         var page = await _chromium.SignedInConsoleAsync(hub.BaseAddress);
         await page.GotoAsync("/app/admin");
-        await Assertions.Expect(page.GetByTestId("channel-card-email")).ToContainTextAsync("no email provider");
+        // Email: "Test connection" tries the values as typed and names the step that failed.
+        var email = page.GetByTestId("channel-card-email");
+        await email.GetByLabel("Support address").FillAsync("support@example.test");
+        await email.GetByLabel("IMAP server").FillAsync("127.0.0.1");
+        await email.GetByLabel("IMAP port").FillAsync("1");
+        await email.GetByLabel("IMAP security (Auto, Tls, StartTls, None)").FillAsync("None");
+        await email.GetByTestId("email-connection-test").ClickAsync();
+        var report = email.GetByTestId("connection-report");
+        await Assertions.Expect(report).ToHaveAttributeAsync("data-ok", "false", new() { Timeout = 20_000 });
+        await Assertions.Expect(report.GetByTestId("connection-step-imap-dns")).ToHaveClassAsync("step-ok");
+        await Assertions.Expect(report.GetByTestId("connection-step-imap-connect")).ToHaveClassAsync("step-failed");
+        await Assertions.Expect(report.GetByTestId("connection-step-imap-connect")).ToContainTextAsync("Connection");
+        await Assertions.Expect(report.GetByTestId("connection-step-smtp-settings")).ToContainTextAsync("No SMTP server");
 
         var sms = page.GetByTestId("channel-card-sms");
         await Assertions.Expect(sms).ToHaveAttributeAsync("data-configured", "false");

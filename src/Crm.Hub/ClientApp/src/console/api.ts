@@ -17,7 +17,23 @@ import type {
   TeamView,
 } from "./types";
 
-import type { ChannelStatus } from "./components/ChannelsAdmin";
+import type { ChannelStatus, ConnectionReport } from "./components/ChannelsAdmin";
+
+export interface QuarantinePage {
+  total: number;
+  items: {
+    id: string;
+    mailbox: string;
+    folder: string;
+    uid: number;
+    from: string | null;
+    subject: string | null;
+    reason: string;
+    size: number;
+    hasRaw: boolean;
+    quarantinedAt: string;
+  }[];
+}
 
 export class ApiError extends Error {
   constructor(
@@ -102,6 +118,11 @@ export const api = {
   channels: () => request<ChannelStatus[]>("GET", "/admin/channels"),
   saveChannelSettings: (channel: string, values: Record<string, string | null>) =>
     request<void>("PUT", `/admin/channels/${channel}/settings`, { values }),
+  emailConnectionTest: (values: Record<string, string | null>) =>
+    request<ConnectionReport>("POST", "/admin/channels/email/connection-test", { values }),
+  quarantine: () => request<QuarantinePage>("GET", "/admin/email/quarantine"),
+  retryQuarantined: (id: string) => request<{ outcome: string }>("POST", `/admin/email/quarantine/${id}/retry`),
+  dismissQuarantined: (id: string) => request<void>("DELETE", `/admin/email/quarantine/${id}`),
   testChannel: (channel: string, to: string, body: string) =>
     request<{ outcome: string; providerMessageId: string | null; error: string | null }>("POST", `/admin/channels/${channel}/test`, { to, body: body || null }),
   undoMerge: (mergeId: string) => request<MergeView>("POST", `/contacts/merges/${mergeId}/undo`),

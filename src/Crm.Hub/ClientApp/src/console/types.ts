@@ -44,6 +44,19 @@ export interface Attachment {
   contentType: string;
   size: number;
   pages?: number | null;
+  /** Shown inside an email's HTML rather than listed. */
+  inline?: boolean;
+}
+
+/** An email's own parts: sanitized HTML (remote images held in data-remote-src), the text without quoted mail. */
+export interface EmailView {
+  subject: string;
+  html: string | null;
+  hasRemoteImages: boolean;
+  trimmedText: string | null;
+  automatic: string | null;
+  warnings: string[];
+  counterpart: string | null;
 }
 
 export interface MessageView {
@@ -61,6 +74,7 @@ export interface MessageView {
   editedAt?: string | null;
   /** The outbox is retrying a transient provider failure (pushed live, and in the thread after a reload). */
   retry?: { attempt: number; error: string; nextAttemptAt?: string | null } | null;
+  email?: EmailView | null;
   /** Client-side: the text before the customer's last edit, when the edit was pushed. */
   previousBody?: string | null;
 }
@@ -68,7 +82,7 @@ export interface MessageView {
 /** GET /conversations/{id}/reply-options: the contact's channels and the one a reply goes out on by default. */
 export interface ReplyOptions {
   default: Channel;
-  channels: { channel: Channel; address: string; optedOut: boolean }[];
+  channels: { channel: Channel; address: string; optedOut: boolean; undeliverable?: string | null }[];
 }
 
 export interface RoutingDecision {

@@ -144,13 +144,23 @@ export function Composer(scope: Scope, conversationId: string): HTMLElement {
           ...o.channels.map((c) =>
             h(
               "option",
-              { value: c.channel, disabled: c.optedOut, title: t("composer.channelTitle", { channel: channelName(c.channel), address: c.address }) },
-              c.optedOut ? t("composer.channelOptedOut", { channel: channelName(c.channel) }) : channelName(c.channel),
+              {
+                value: c.channel,
+                disabled: c.optedOut || !!c.undeliverable,
+                title: c.undeliverable
+                  ? t("composer.channelUndeliverable", { address: c.address, reason: c.undeliverable })
+                  : t("composer.channelTitle", { channel: channelName(c.channel), address: c.address }),
+              },
+              c.optedOut
+                ? t("composer.channelOptedOut", { channel: channelName(c.channel) })
+                : c.undeliverable
+                  ? t("composer.channelBounced", { channel: channelName(c.channel) })
+                  : channelName(c.channel),
             ),
           ),
         );
         // Keep the agent's pick if it is still sendable.
-        channelSelect.value = o.channels.some((c) => c.channel === picked && !c.optedOut) ? picked : "";
+        channelSelect.value = o.channels.some((c) => c.channel === picked && !c.optedOut && !c.undeliverable) ? picked : "";
         channelSelect.hidden = o.channels.length < 2;
         renderSegments();
       })

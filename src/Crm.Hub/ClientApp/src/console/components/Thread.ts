@@ -5,6 +5,7 @@ import type { Scope } from "../scope";
 import { store } from "../store";
 import { h, replace, tickGlyph } from "../../shared/h";
 import type { Attachment, MessageView } from "../types";
+import { EmailBody, EmailHeader } from "./EmailBody";
 import { PdfPreview } from "./PdfPreview";
 
 export function Thread(scope: Scope, conversationId: string): HTMLElement {
@@ -74,8 +75,10 @@ function authorOf(m: MessageView): string {
 }
 
 function messageRow(m: MessageView): HTMLElement {
-  const body = h("div", { class: "message-body", "data-testid": "message-body", dir: "auto" });
-  body.textContent = m.body; // never innerHTML
+  // An inbound email shows as it was meant to look; everything else (and our own email replies) as text.
+  const rich = m.direction === "inbound" && !!m.email;
+  const body = rich ? EmailBody(m) : h("div", { class: "message-body", "data-testid": "message-body", dir: "auto" });
+  if (!rich) body.textContent = m.body; // never innerHTML
   const author = h("span", { class: "message-author" });
   author.textContent = authorOf(m);
   const row = h(
@@ -88,6 +91,7 @@ function messageRow(m: MessageView): HTMLElement {
       author,
       h("time", { datetime: m.createdAt, title: fullTime(m.createdAt) }, when(m.createdAt)),
     ),
+    EmailHeader(m),
     body,
     h("ul", { class: "attachments" }),
     // Outbound only: the status ticks and, when the provider refused or the outbox is retrying, why.
@@ -118,8 +122,8 @@ function updateRow(row: HTMLElement, m: MessageView): void {
   }
   const delivery = row.querySelector<HTMLElement>(".delivery")!;
   delivery.hidden = !status;
-  const body = row.querySelector<HTMLElement>(".message-body")!;
-  if (body.textContent !== m.body) body.textContent = m.body;
+  const body = row.querySelector<HTMLElement>(":scope > .message-body");
+  if (body && body.textContent !== m.body) body.textContent = m.body;
 
   const meta = row.querySelector<HTMLElement>(".message-meta")!;
   if (m.editedAt) {
@@ -148,7 +152,8 @@ function updateRow(row: HTMLElement, m: MessageView): void {
   const list = row.querySelector<HTMLElement>(".attachments")!;
   const shown = new Set([...list.children].map((li) => (li as HTMLElement).dataset.id));
   for (const a of m.attachments ?? []) {
-    if (!shown.has(a.id)) list.append(attachmentItem(a));
+    // Inline images of an email are in its body already.
+    if (!shown.has(a.id) && !a.inline) list.append(attachmentItem(a));
   }
   list.hidden = list.children.length === 0;
 }
