@@ -69,6 +69,14 @@ public sealed class EmailOptions
     /// <summary>IDLE is restarted this often (RFC 2177 asks for under 29 minutes; some providers drop sooner).</summary>
     public int IdleRenewMinutes { get; set; } = 9;
 
+    /// <summary>
+    /// Send an automatic acknowledgement (<c>templates/email/acknowledgement</c>) when a customer's email opens a conversation.
+    /// Never in answer to automatic mail, and at most once per <see cref="AcknowledgeEveryMinutes"/> to one address.
+    /// </summary>
+    public bool Acknowledge { get; set; }
+
+    public int AcknowledgeEveryMinutes { get; set; } = 60;
+
     /// <summary>Longest pause between reconnect attempts while the server is unreachable.</summary>
     public int MaxReconnectDelaySeconds { get; set; } = 60;
 

@@ -45,7 +45,8 @@ internal static class ChannelCatalog
              new("MoveProcessedTo", "Move processed mail to folder (empty: leave the mailbox untouched)", false, false),
              new("Smtp:Host", "SMTP server", false, false, "smtp.example.com"), new("Smtp:Port", "SMTP port", false, false, "587"),
              new("Smtp:Security", "SMTP security (Auto, Tls, StartTls, None)", false, false), new("Smtp:UserName", "SMTP user (defaults to the address)", false, false),
-             new("Smtp:Password", "SMTP password", true, false)],
+             new("Smtp:Password", "SMTP password", true, false),
+             new("Acknowledge", "Acknowledge new conversations automatically (true/false)", false, false, "false")],
             o => o.IsConfigured),
     ];
 

@@ -55,6 +55,7 @@ internal sealed class EmailChannelSender(
                 InReplyTo = draft.InReplyTo,
                 References = draft.References.Count == 0 ? null : string.Join(' ', draft.References),
                 Counterpart = draft.To.ToString(),
+                Automatic = stored.Email?.Automatic,
             };
             await db.SaveChangesAsync(cancellationToken);
         }
@@ -95,6 +96,7 @@ internal sealed class EmailChannelSender(
         var agent = stored?.AuthorAgentId is { } agentId
             ? await db.Agents.AsNoTracking().Where(a => a.Id == agentId).Select(a => new { a.DisplayName, a.Email }).FirstOrDefaultAsync(ct)
             : null;
+        var automatic = stored?.Email?.Automatic is not null;
         var locale = MessageTemplates.LocaleOf(message.Body);
         var model = new Dictionary<string, object?>
         {
@@ -102,7 +104,8 @@ internal sealed class EmailChannelSender(
             ["business"] = new Dictionary<string, object?> { ["name"] = o.DisplayName ?? o.Address, ["address"] = o.Address },
             ["conversation"] = new Dictionary<string, object?> { ["number"] = conversation?.Number },
         };
-        var signature = templates.Render("email", "signature", locale, model)?.TrimEnd() ?? "";
+        // An automatic message speaks for the business, not for an agent: no signature.
+        var signature = automatic ? "" : templates.Render("email", "signature", locale, model)?.TrimEnd() ?? "";
         var text = signature.Length > 0 ? $"{message.Body}\n\n{signature}\n" : message.Body;
         model["body_html"] = ToHtml(message.Body);
         model["signature_html"] = ToHtml(signature);
@@ -124,6 +127,7 @@ internal sealed class EmailChannelSender(
             Text = text,
             Html = html,
             Files = files,
+            Automatic = automatic,
         };
     }
 

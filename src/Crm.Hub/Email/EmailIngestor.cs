@@ -37,7 +37,7 @@ internal enum MailOutcome
 /// </summary>
 internal sealed partial class EmailIngestor(
     IngestPipeline ingest, HubDbContext db, AttachmentStore attachments, EmailKeys keys, IOptionsMonitor<EmailOptions> options,
-    StaffBroadcaster broadcaster, TimeProvider time, ILogger<EmailIngestor> logger)
+    StaffBroadcaster broadcaster, EmailAcknowledger acknowledger, TimeProvider time, ILogger<EmailIngestor> logger)
 {
     public static string CursorAccount(string mailbox, string folder) => $"{mailbox}|{folder}";
 
@@ -115,6 +115,15 @@ internal sealed partial class EmailIngestor(
             // Seen before (a re-delivery, or a re-read after UIDVALIDITY changed): only the cursor moves.
             await AdvanceCursorOnlyAsync(mail, ct);
             return MailOutcome.Duplicate;
+        }
+        try
+        {
+            await acknowledger.AcknowledgeAsync(result, parsed, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The customer's mail is stored; a failed acknowledgement must not send it to quarantine.
+            Log.AcknowledgementFailed(logger, ex, parsed.ProviderMessageId);
         }
         return MailOutcome.Stored;
     }
@@ -324,6 +333,9 @@ internal sealed partial class EmailIngestor(
 
         [LoggerMessage(2, LogLevel.Warning, "Email UID {Uid} of {Mailbox} quarantined: {Reason}")]
         public static partial void Quarantined(ILogger logger, uint uid, string mailbox, string reason);
+
+        [LoggerMessage(4, LogLevel.Error, "Email {MessageId}: the acknowledgement could not be queued")]
+        public static partial void AcknowledgementFailed(ILogger logger, Exception ex, string messageId);
 
         [LoggerMessage(3, LogLevel.Information, "Delivery report for message {MessageId}: {Summary}")]
         public static partial void ReportNoted(ILogger logger, Guid messageId, string summary);

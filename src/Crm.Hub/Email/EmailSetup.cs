@@ -24,12 +24,14 @@ internal static class EmailSetup
             .Validate(o => o.MaxAttachmentBytes > 0, "Crm:Channels:Email:MaxAttachmentBytes must be positive.")
             .Validate(o => o.PollSeconds is >= 1 and <= 3600, "Crm:Channels:Email:PollSeconds must be 1-3600.")
             .Validate(o => o.IdleRenewMinutes is >= 1 and <= 29, "Crm:Channels:Email:IdleRenewMinutes must be 1-29 (RFC 2177).")
+            .Validate(o => o.AcknowledgeEveryMinutes >= 1, "Crm:Channels:Email:AcknowledgeEveryMinutes must be at least 1.")
             .ValidateOnStart();
         services.AddOptions<TemplateOptions>().BindConfiguration(TemplateOptions.Section);
         services.AddSingleton<MessageTemplates>();
         services.AddSingleton<EmailKeys>();
         services.AddSingleton<MailboxHealth>();
         services.AddScoped<EmailIngestor>();
+        services.AddScoped<EmailAcknowledger>();
         services.AddSingleton<IChannelSender, EmailChannelSender>();
         services.AddHostedService<ImapWatcher>();
         return services;
