@@ -69,7 +69,9 @@ public static class DeliveryReports
         return (semicolon >= 0 ? value[(semicolon + 1)..] : value).Trim();
     }
 
-    private static string? Unfold(string? value) => value is null ? null : string.Join(' ', value.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    /// <summary>One line: folding (CRLF plus spaces or tabs, however the MTA indented) becomes a single space.</summary>
+    private static string? Unfold(string? value) =>
+        value is null ? null : string.Join(' ', value.Split([' ', '\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries));
 
     private static string? FirstLine(string? text) => text?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
 }

@@ -16,10 +16,12 @@ public static partial class QuotedReplies
         var cut = lines.Length;
         for (var i = 0; i < lines.Length; i++)
         {
-            var line = lines[i].Trim();
-            var withNext = i + 1 < lines.Length ? line + " " + lines[i + 1].Trim() : line;
+            var line = WithoutDirectionMarks(lines[i]).Trim();
+            var next = i + 1 < lines.Length ? WithoutDirectionMarks(lines[i + 1]).Trim() : "";
+            // A header wrapped over two lines; but a line above a complete header is the customer's own.
+            var wrapped = next.Length > 0 && WroteStart().IsMatch(line) && !WroteHeader().IsMatch(next) && WroteHeader().IsMatch(line + " " + next);
             if (OriginalMessageRule().IsMatch(line) || UnderscoreRule().IsMatch(line)
-                || WroteHeader().IsMatch(line) || (WroteStart().IsMatch(line) && WroteHeader().IsMatch(withNext))
+                || WroteHeader().IsMatch(line) || wrapped
                 || PersianWrote().IsMatch(line)
                 || (OutlookFrom().IsMatch(line) && NextLines(lines, i).Any(l => OutlookField().IsMatch(l))))
             {
@@ -41,7 +43,13 @@ public static partial class QuotedReplies
         return own.Length == 0 ? text.TrimEnd() : own;
     }
 
-    private static IEnumerable<string> NextLines(string[] lines, int i) => lines.Skip(i + 1).Take(4).Select(l => l.Trim());
+    private static IEnumerable<string> NextLines(string[] lines, int i) => lines.Skip(i + 1).Take(4).Select(l => WithoutDirectionMarks(l).Trim());
+
+    /// <summary>Mail clients wrap right-to-left headers ("… نوشت:") in invisible direction marks.</summary>
+    private static string WithoutDirectionMarks(string line) =>
+        line.Any(IsDirectionMark) ? new string(line.Where(c => !IsDirectionMark(c)).ToArray()) : line;
+
+    private static bool IsDirectionMark(char c) => c is '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 
     [GeneratedRegex(@"^-{2,}\s*(Original Message|Forwarded message|پیام اصلی)\s*-{2,}$", RegexOptions.IgnoreCase)]
     private static partial Regex OriginalMessageRule();
@@ -49,7 +57,8 @@ public static partial class QuotedReplies
     [GeneratedRegex("^_{10,}$")]
     private static partial Regex UnderscoreRule();
 
-    [GeneratedRegex(@"^(On|Am|Le|El|Op|Il)\s.{4,200}\s(wrote|schrieb|a écrit|escribió|schreef|ha scritto)\s?:$", RegexOptions.IgnoreCase)]
+    // German and Dutch clients put the name after the verb: "Am … schrieb Name <address>:".
+    [GeneratedRegex(@"^(On|Am|Le|El|Op|Il)\s.{4,200}\s(wrote|schrieb|a écrit|escribió|schreef|ha scritto)(\s.{1,200})?\s?:$", RegexOptions.IgnoreCase)]
     private static partial Regex WroteHeader();
 
     [GeneratedRegex(@"^(On|Am|Le|El|Op|Il)\s.{4,}", RegexOptions.IgnoreCase)]

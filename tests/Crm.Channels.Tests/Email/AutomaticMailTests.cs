@@ -107,7 +107,7 @@ public sealed class AutomaticMailTests
         Assert.Equal(AutomaticKind.MailSystem, AutomaticMail.Classify(message, Us).Kind);
     }
 
-    [Fact(Skip = "BUG: AutomaticMail.Classify ignores a null Return-Path when the message has a Reply-To (condition `message.ReplyTo.Count == 0`); PROTOCOLS §3 says never auto-reply to a null Return-Path, unconditionally")]
+    [Fact]
     public void Null_return_path_is_a_mail_system_message_even_with_a_reply_to()
     {
         var message = Mail("Reply-To: helpdesk@elsewhere.test");
