@@ -6,7 +6,9 @@ namespace Crm.Benchmarks;
 /// <summary>
 /// <c>dotnet run -c Release --project tests/Crm.Benchmarks -- --filter '*Routing*'</c> runs the BenchmarkDotNet suites;
 /// <c>... -- e2e [--rate 200] [--messages 10000] [--visitors 50]</c> runs the open-loop end-to-end latency driver;
-/// <c>... -- sms-webhook [--rate 500] [--messages 10000] [--senders 500]</c> drives signed Twilio webhooks the same way.
+/// <c>... -- sms-webhook [--rate 500] [--messages 10000] [--senders 500]</c> drives signed Twilio webhooks the same way;
+/// <c>... -- email-backlog [--messages 10000]</c> and <c>... -- email-latency [--rate 10] [--messages 600]</c> run the email channel
+/// against real Dovecot and SMTP.
 /// </summary>
 public static class Program
 {
@@ -19,6 +21,14 @@ public static class Program
         if (args is ["sms-webhook", .. var smsArgs])
         {
             return await SmsWebhookThroughput.RunAsync(smsArgs);
+        }
+        if (args is ["email-backlog", .. var backlogArgs])
+        {
+            return await EmailBenchmarks.BacklogAsync(backlogArgs);
+        }
+        if (args is ["email-latency", .. var latencyArgs])
+        {
+            return await EmailBenchmarks.LatencyAsync(latencyArgs);
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;

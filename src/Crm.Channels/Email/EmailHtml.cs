@@ -19,9 +19,36 @@ public static class EmailHtml
 {
     public const string RemoteSourceAttribute = "data-remote-src";
 
+    /// <summary>What one <see cref="Sanitize"/> call found; the configured sanitizer is shared, its findings are per thread.</summary>
+    private sealed class Findings
+    {
+        public bool Remote;
+        public HashSet<string> ContentIds { get; } = new(StringComparer.OrdinalIgnoreCase);
+    }
+
+    [ThreadStatic]
+    private static Findings? _findings;
+
+    // Building a sanitizer (tag, attribute and CSS tables) costs more than cleaning a typical email, so it is built once.
+    private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
+
     public static SanitizedHtml Sanitize(string html)
     {
         ArgumentNullException.ThrowIfNull(html);
+        var findings = _findings = new Findings();
+        try
+        {
+            var clean = Sanitizer.Sanitize(html);
+            return new SanitizedHtml(clean, findings.Remote, findings.ContentIds);
+        }
+        finally
+        {
+            _findings = null;
+        }
+    }
+
+    private static HtmlSanitizer CreateSanitizer()
+    {
         var sanitizer = new HtmlSanitizer();
         sanitizer.AllowedSchemes.Add("cid");
         sanitizer.AllowedSchemes.Add("mailto");
@@ -38,23 +65,22 @@ public static class EmailHtml
         {
             sanitizer.AllowedCssProperties.Remove(property);
         }
-        var remote = false;
-        var contentIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         sanitizer.PostProcessNode += (_, e) =>
         {
+            var findings = _findings!;
             switch (e.Node)
             {
                 case IHtmlImageElement image when image.GetAttribute("src") is { } src:
                     if (src.StartsWith("cid:", StringComparison.OrdinalIgnoreCase))
                     {
-                        contentIds.Add(Uri.UnescapeDataString(src[4..]).Trim('<', '>'));
+                        findings.ContentIds.Add(Uri.UnescapeDataString(src[4..]).Trim('<', '>'));
                     }
                     else if (src.StartsWith("http:", StringComparison.OrdinalIgnoreCase) || src.StartsWith("https:", StringComparison.OrdinalIgnoreCase)
                         || src.StartsWith("//", StringComparison.Ordinal))
                     {
                         image.SetAttribute(RemoteSourceAttribute, src);
                         image.RemoveAttribute("src");
-                        remote = true;
+                        findings.Remote = true;
                     }
                     break;
                 case IHtmlAnchorElement anchor when anchor.HasAttribute("href"):
@@ -63,8 +89,7 @@ public static class EmailHtml
                     break;
             }
         };
-        var clean = sanitizer.Sanitize(html);
-        return new SanitizedHtml(clean, remote, contentIds);
+        return sanitizer;
     }
 
     /// <summary>The text a person reads in the HTML: block elements as line breaks, no markup, no styles or scripts.</summary>

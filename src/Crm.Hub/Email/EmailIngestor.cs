@@ -78,7 +78,9 @@ internal sealed partial class EmailIngestor(
     {
         var o = options.CurrentValue;
         var warnings = parsed.Warnings.ToList();
-        var known = await db.Messages.AnyAsync(m => m.Channel == ChannelNames.Email && m.ProviderMessageId == parsed.ProviderMessageId, ct);
+        // A message read again (after a UIDVALIDITY change) must not store its files twice; without files there is nothing to check.
+        var known = parsed.Parts.Count > 0
+            && await db.Messages.AnyAsync(m => m.Channel == ChannelNames.Email && m.ProviderMessageId == parsed.ProviderMessageId, ct);
         var files = known ? [] : await SavePartsAsync(parsed, o.MaxAttachmentBytes, warnings, ct);
         var thread = await ThreadAsync(parsed, ct);
         var text = parsed.Text.TrimEnd();

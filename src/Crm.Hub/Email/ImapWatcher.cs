@@ -80,7 +80,7 @@ internal sealed partial class ImapWatcher(
         var folder = await client.GetFolderAsync(settings.Folder, ct);
         var moving = !string.IsNullOrWhiteSpace(settings.MoveProcessedTo);
         await folder.OpenAsync(moving ? FolderAccess.ReadWrite : FolderAccess.ReadOnly, ct);
-        var target = moving ? await client.GetFolderAsync(settings.MoveProcessedTo!, ct) : null;
+        var target = moving ? await ProcessedFolderAsync(client, settings.MoveProcessedTo!, ct) : null;
         connected();
         var idle = client.Capabilities.HasFlag(ImapCapabilities.Idle);
         var arrived = false;
@@ -102,11 +102,13 @@ internal sealed partial class ImapWatcher(
             }
             if (idle)
             {
+                Log.Idling(logger, folder.Count);
                 using (done = new CancellationTokenSource(TimeSpan.FromMinutes(settings.IdleRenewMinutes)))
                 {
                     await client.IdleAsync(done.Token, ct);
                 }
                 done = null;
+                Log.IdleEnded(logger, arrived, folder.Count);
             }
             else
             {
@@ -140,18 +142,20 @@ internal sealed partial class ImapWatcher(
             }
             return;
         }
+        Log.CatchingUp(logger, uids.Count, last, uids[^1].Id);
         var oldest = (await folder.FetchAsync([uids[0]], MessageSummaryItems.InternalDate, ct)).FirstOrDefault()?.InternalDate;
         health.Backlog(uids.Count, oldest);
         for (var i = 0; i < uids.Count; i += Page)
         {
             var page = uids.Skip(i).Take(Page).ToList();
             var stores = new List<Task>(page.Count);
-            foreach (var uid in page)
+            // One FETCH for the page (fewer round trips than one per message); each message is handed to storing as it arrives.
+            await Fetch(folder).GetStreamsAsync(page, async (_, _, uid, stream, token) =>
             {
-                using var stream = new MemoryStream();
-                await (await folder.GetStreamAsync(uid, ct)).CopyToAsync(stream, ct);
-                stores.Add(StoreAsync(new FetchedMail(mailbox, folder.FullName, folder.UidValidity, uid.Id, stream.ToArray()), ct));
-            }
+                using var copy = new MemoryStream();
+                await stream.CopyToAsync(copy, token);
+                stores.Add(StoreAsync(new FetchedMail(mailbox, folder.FullName, folder.UidValidity, uid.Id, copy.ToArray()), ct));
+            }, ct);
             await Task.WhenAll(stores);
             if (target is not null)
             {
@@ -160,6 +164,24 @@ internal sealed partial class ImapWatcher(
             health.Backlog(uids.Count - i - page.Count, null);
         }
     }
+
+    /// <summary>The folder processed mail moves to, created under the personal namespace the first time it is needed.</summary>
+    private async Task<IMailFolder> ProcessedFolderAsync(ImapClient client, string name, CancellationToken ct)
+    {
+        try
+        {
+            return await client.GetFolderAsync(name, ct);
+        }
+        catch (FolderNotFoundException)
+        {
+            var root = await client.GetFolderAsync(client.PersonalNamespaces[0].Path, ct);
+            Log.FolderCreated(logger, name);
+            return await root.CreateAsync(name, isMessageFolder: true, ct) ?? throw new FolderNotFoundException(name);
+        }
+    }
+
+    private static IImapFolder Fetch(IMailFolder folder) =>
+        folder as IImapFolder ?? throw new InvalidOperationException("The mailbox watcher needs an IMAP folder.");
 
     private async Task StoreAsync(FetchedMail mail, CancellationToken ct)
     {
@@ -245,6 +267,18 @@ internal sealed partial class ImapWatcher(
 
         [LoggerMessage(2, LogLevel.Error, "The mailbox watcher failed; retrying")]
         public static partial void WatchFailed(ILogger logger, Exception ex);
+
+        [LoggerMessage(5, LogLevel.Debug, "IDLE with {Count} messages in the folder")]
+        public static partial void Idling(ILogger logger, int count);
+
+        [LoggerMessage(6, LogLevel.Debug, "IDLE ended (new mail: {Arrived}, {Count} messages in the folder)")]
+        public static partial void IdleEnded(ILogger logger, bool arrived, int count);
+
+        [LoggerMessage(7, LogLevel.Debug, "Catching up {Count} messages after UID {Last}, up to UID {Highest}")]
+        public static partial void CatchingUp(ILogger logger, int count, uint last, uint highest);
+
+        [LoggerMessage(4, LogLevel.Information, "Created the folder {Folder} for processed mail")]
+        public static partial void FolderCreated(ILogger logger, string folder);
 
         [LoggerMessage(3, LogLevel.Warning, "Folder {Folder}: UIDVALIDITY changed from {Old} to {New}; re-reading it, stored mail is recognised by Message-ID")]
         public static partial void UidValidityChanged(ILogger logger, string folder, uint old, uint @new);

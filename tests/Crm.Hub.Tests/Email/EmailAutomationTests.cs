@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Crm.Hub.Storage;
+using MailKit;
 using Crm.Hub.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,6 +55,37 @@ public sealed class EmailAutomationTests(EmailHub hub) : IClassFixture<EmailHub>
         }
 
         await admin.PutAsJsonAsync("/api/v1/admin/channels/email/settings", new { values = new Dictionary<string, string?> { ["Acknowledge"] = null } });
+    }
+
+    [Fact]
+    public async Task WithMoveProcessedToSetStoredMailLeavesTheInboxForThatFolder()
+    {
+        using var admin = hub.Client(await hub.TokenAsync());
+        var on = await admin.PutAsJsonAsync("/api/v1/admin/channels/email/settings",
+            new { values = new Dictionary<string, string?> { ["MoveProcessedTo"] = "Processed" } });
+        Assert.Equal(HttpStatusCode.OK, on.StatusCode);
+        try
+        {
+            await hub.Mail.DeliverAsync(EmailHub.CustomerMail("mover@elsewhere.test", "Please move me", "after storing"));
+            await EmailHub.ConversationAsync(admin, "Please move me");
+            using var imap = new MailKit.Net.Imap.ImapClient();
+            await imap.ConnectAsync(hub.Mail.Host, hub.Mail.ImapPort, MailKit.Security.SecureSocketOptions.None);
+            await imap.AuthenticateAsync(EmailHub.Support, MailServers.Password);
+            var processed = await imap.GetFolderAsync("Processed");
+            await Wait.UntilAsync(async () =>
+            {
+                await processed.OpenAsync(FolderAccess.ReadOnly);
+                var subjects = (await processed.FetchAsync(0, -1, MessageSummaryItems.Envelope)).Select(m => m.Envelope?.Subject).ToList();
+                return subjects.Contains("Please move me") ? (bool?)true : null;
+            }, MailTimeout);
+            await imap.Inbox.OpenAsync(FolderAccess.ReadOnly);
+            var inbox = (await imap.Inbox.FetchAsync(0, -1, MessageSummaryItems.Envelope)).Select(m => m.Envelope?.Subject).ToList();
+            Assert.DoesNotContain("Please move me", inbox);
+        }
+        finally
+        {
+            await admin.PutAsJsonAsync("/api/v1/admin/channels/email/settings", new { values = new Dictionary<string, string?> { ["MoveProcessedTo"] = null } });
+        }
     }
 
     [Fact]

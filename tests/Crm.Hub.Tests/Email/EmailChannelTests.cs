@@ -221,6 +221,68 @@ public sealed class EmailChannelTests(EmailHub hub) : IClassFixture<EmailHub>
         Assert.Contains("contract-scan.pdf (40 MB) is larger than the 25 MB the hub keeps", warning, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task MailToTheSignedReplyAddressJoinsItsConversationAndFilesGoOutAsAttachments()
+    {
+        var customer = await hub.NewCustomerAsync("zip");
+        using var admin = hub.Client(await hub.TokenAsync());
+        await hub.Mail.DeliverAsync(EmailHub.CustomerMail(customer, "Broken zipper", "The zipper broke on day one."));
+        var conversationId = (await EmailHub.ConversationAsync(admin, "Broken zipper")).GetProperty("id").GetGuid();
+
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("Here is the return label."), "body" },
+            { new ByteArrayContent("%PDF-1.4 label"u8.ToArray()) { Headers = { ContentType = new("application/pdf") } }, "file", "return-label.pdf" },
+        };
+        var reply = await admin.PostAsync($"/api/v1/conversations/{conversationId}/messages/files", form);
+        Assert.Equal(HttpStatusCode.Created, reply.StatusCode);
+        var received = await hub.Mail.WaitForMessageAsync(customer, m => m.Subject == "Re: Broken zipper", MailTimeout);
+        var label = Assert.Single(received.Attachments.OfType<MimePart>());
+        Assert.Equal("return-label.pdf", label.FileName);
+        using (var bytes = new MemoryStream())
+        {
+            await label.Content!.DecodeToAsync(bytes);
+            Assert.Equal("%PDF-1.4 label"u8.ToArray(), bytes.ToArray());
+        }
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/conversations/{conversationId}/resolve", null)).StatusCode);
+
+        // A new mail (no In-Reply-To, another subject) to the conversation's signed address finds its way back.
+        var fresh = EmailHub.CustomerMail(customer, "One more thing", "The label printed fine, thanks.");
+        fresh.To.Clear();
+        fresh.To.Add(MailboxAddress.Parse(received.ReplyTo.Mailboxes.Single().Address));
+        await hub.Mail.DeliverAsync(fresh);
+        await Wait.UntilAsync(async () => (await EmailHub.MessagesAsync(admin, conversationId)).Count == 3 ? (bool?)true : null, MailTimeout);
+        var status = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/conversations/{conversationId}")).GetProperty("status").GetString();
+        Assert.NotEqual("resolved", status);
+
+        // A forged token (right shape, wrong signature) threads nowhere: it opens its own conversation.
+        var forged = EmailHub.CustomerMail(await hub.NewCustomerAsync("forger"), "Forged token", "Let me into that conversation.");
+        forged.To.Clear();
+        forged.To.Add(MailboxAddress.Parse(System.Text.RegularExpressions.Regex.Replace(received.ReplyTo.Mailboxes.Single().Address, @"\.[0-9a-f]{8}@", ".00000000@")));
+        await hub.Mail.DeliverAsync(forged);
+        var own = await EmailHub.ConversationAsync(admin, "Forged token");
+        Assert.NotEqual(conversationId, own.GetProperty("id").GetGuid());
+    }
+
+    [Fact]
+    public async Task AReplyTheMailServerRefusesFailsWithItsReasonAndIsNotRetried()
+    {
+        // The relay only takes mail for its own domain, like a submission server that refuses relaying.
+        const string outsider = "someone@elsewhere.test";
+        using var admin = hub.Client(await hub.TokenAsync());
+        await hub.Mail.DeliverAsync(EmailHub.CustomerMail(outsider, "From another domain", "Hello from outside."));
+        var conversationId = (await EmailHub.ConversationAsync(admin, "From another domain")).GetProperty("id").GetGuid();
+
+        var reply = await admin.PostAsJsonAsync($"/api/v1/conversations/{conversationId}/messages", new { body = "Hello back." });
+        var replyId = (await reply.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var failed = await Wait.UntilAsync(async () =>
+        {
+            var m = (await EmailHub.MessagesAsync(admin, conversationId)).Single(x => x.GetProperty("id").GetGuid() == replyId);
+            return m.GetProperty("deliveryStatus").GetString() == "failed" ? (JsonElement?)m : null;
+        }, MailTimeout);
+        Assert.StartsWith($"The mail server refused the recipient {outsider}: 550", failed.GetProperty("deliveryError").GetString(), StringComparison.Ordinal);
+    }
+
     /// <summary>A 1×1 PNG.</summary>
     private static byte[] PngBytes() => Convert.FromBase64String(
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");

@@ -13,6 +13,7 @@ public sealed class HubProcess : IAsyncDisposable
     private readonly string _dataDirectory;
     private readonly IReadOnlyDictionary<string, string> _settings;
     private Process? _process;
+    private TextWriter? _log;
 
     /// <param name="dataDirectory">Database and key ring; reused by a second process to restart "the same" hub.</param>
     /// <param name="settings">Configuration in environment form (<c>Crm__Bootstrap__AdminEmail</c>...), on top of the data paths.</param>
@@ -49,8 +50,11 @@ public sealed class HubProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
         _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the hub.");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        // The hub's console log goes to hub.log in its data folder, to read when a test or a benchmark run goes wrong.
+        var log = TextWriter.Synchronized(new StreamWriter(Path.Combine(_dataDirectory, "hub.log"), append: true) { AutoFlush = true });
+        _log = log;
+        _process.OutputDataReceived += (_, e) => log.WriteLine(e.Data);
+        _process.ErrorDataReceived += (_, e) => log.WriteLine(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
@@ -94,6 +98,7 @@ public sealed class HubProcess : IAsyncDisposable
     {
         await KillAsync();
         _process?.Dispose();
+        _log?.Dispose();
     }
 
     private static int FreePort()
