@@ -174,7 +174,7 @@ internal static class ChannelAdminApi
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["Address"] = ["The support address must be set to a valid email address."] });
         }
-        return TypedResults.Ok(await Email.EmailConnectionTest.RunAsync(options, ct));
+        return TypedResults.Ok(await MailConnectionTest.RunAsync(options, ct));
     }
 
     /// <summary>

@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Net;
-using Crm.Channels.Email;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Net.Smtp;
 
-namespace Crm.Hub.Email;
+namespace Crm.Channels.Email;
 
 /// <summary>One step of a connection test: which server, what was tried, and what happened.</summary>
 public sealed record ConnectionStep(string Server, string Step, bool Ok, string Detail, long Milliseconds);
@@ -16,7 +15,7 @@ public sealed record ConnectionReport(bool Ok, IReadOnlyList<ConnectionStep> Ste
 /// "Test connection" on the admin page: each server walked step by step — DNS, connect and TLS, sign-in, the folder — so the
 /// report says exactly which step failed and why, instead of one opaque error.
 /// </summary>
-internal static class EmailConnectionTest
+public static class MailConnectionTest
 {
     public static async Task<ConnectionReport> RunAsync(EmailOptions o, CancellationToken ct)
     {
@@ -129,7 +128,7 @@ internal static class EmailConnectionTest
         }
         catch (Exception ex) when (ex is not OperationCanceledException || ex is TaskCanceledException)
         {
-            steps.Add(new ConnectionStep(server, step, false, ImapWatcher.Describe(ex), clock.ElapsedMilliseconds));
+            steps.Add(new ConnectionStep(server, step, false, ImapMailbox.Describe(ex), clock.ElapsedMilliseconds));
             return false;
         }
     }
