@@ -49,7 +49,7 @@ public sealed class RoutingEngineInvariantTests
         Assert.True(model.Expiries > 10, $"only {model.Expiries} expiries");
     }
 
-    private static RoutingEvent NextEvent(Random random, RoutingHarness h, RoutingModel model)
+    internal static RoutingEvent NextEvent(Random random, RoutingHarness h, RoutingModel model)
     {
         var agent = AgentId(random.Next(Agents));
         var conversation = ConversationId(random.Next(Conversations));
