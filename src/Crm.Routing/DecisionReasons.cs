@@ -143,4 +143,7 @@ internal static class DecisionReasons
         excluded > 0 ? Invariant($" ({excluded} excluded after declining or letting the offer expire)") : string.Empty;
 
     private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    public static string SetAwayAfterOffersNotTaken(int count) =>
+        Invariant($"set away: {count} offers in a row were declined or not answered; routing resumes when the agent is online again");
 }

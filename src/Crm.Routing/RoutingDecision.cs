@@ -10,6 +10,8 @@ public enum DecisionKind
     Requeued,
     Released,
     Rejected,
+    /// <summary>The agent was set away (by the decline limit); <see cref="RoutingDecision.ConversationId"/> is empty.</summary>
+    AgentAway,
 }
 
 /// <summary>What the router decided about one conversation, and why, in words a supervisor can read.</summary>

@@ -25,6 +25,7 @@ public sealed partial class RoutingEngine
         if (agent.IsOnline && !wasOnline)
         {
             agent.IdleSince = _now;
+            agent.OffersNotTakenInARow = 0;
         }
 
         Index(agent);
@@ -43,6 +44,7 @@ public sealed partial class RoutingEngine
         if (agent.IsOnline)
         {
             agent.IdleSince = _now;
+            agent.OffersNotTakenInARow = 0;
         }
 
         Index(agent);

@@ -10,6 +10,7 @@ public sealed partial class RoutingEngine
         TakeSlot(agent, conversation, countsAsOffer: true);
         if (agent.AutoAccept)
         {
+            agent.OffersNotTakenInARow = 0;
             conversation.Status = ConversationStatus.Assigned;
             Emit(DecisionKind.Assigned, conversation.Id, agent.Id, DecisionReasons.AutoAccepted(reason));
             return;
@@ -32,6 +33,7 @@ public sealed partial class RoutingEngine
         _offerDeadlines.Remove(conversation.OfferExpiresAt!.Value, conversation.Id);
         conversation.OfferExpiresAt = null;
         conversation.Status = ConversationStatus.Assigned;
+        _agents[agentId].OffersNotTakenInARow = 0;
         Emit(DecisionKind.Assigned, conversationId, agentId, DecisionReasons.OfferAccepted());
     }
 
@@ -45,8 +47,26 @@ public sealed partial class RoutingEngine
         var agent = Detach(conversation)!;
         conversation.Exclude(agentId, Exclusion.Declined);
         Emit(DecisionKind.OfferDeclined, conversationId, agentId, DecisionReasons.OfferDeclined());
+        var away = CountOfferNotTaken(agent);
         Route(conversation);
-        FillFreeSlots(agent);
+        if (!away)
+        {
+            FillFreeSlots(agent);
+        }
+    }
+
+    /// <summary>The decline limit: true when this was one offer too many and the agent is now away.</summary>
+    private bool CountOfferNotTaken(TrackedAgent agent)
+    {
+        agent.OffersNotTakenInARow++;
+        var limit = _options.OffersNotTakenBeforeAway;
+        if (limit <= 0 || agent.OffersNotTakenInARow < limit || !agent.IsOnline)
+        {
+            return false;
+        }
+        Emit(DecisionKind.AgentAway, Guid.Empty, agent.Id, DecisionReasons.SetAwayAfterOffersNotTaken(agent.OffersNotTakenInARow));
+        ChangePresence(agent.Id, AgentPresence.Away);
+        return true;
     }
 
     /// <summary>Finds the pending offer; otherwise emits <see cref="DecisionKind.Rejected"/> saying why not.</summary>
@@ -101,8 +121,12 @@ public sealed partial class RoutingEngine
         var agent = Detach(conversation)!;
         conversation.Exclude(agent.Id, Exclusion.LetOfferExpire);
         Emit(DecisionKind.OfferExpired, conversation.Id, agent.Id, DecisionReasons.OfferExpired(_options.OfferTimeout, expiredAt));
+        var away = CountOfferNotTaken(agent);
         Route(conversation);
-        FillFreeSlots(agent);
+        if (!away)
+        {
+            FillFreeSlots(agent);
+        }
     }
 
     private void EndWaitForResponsible(TrackedConversation conversation)

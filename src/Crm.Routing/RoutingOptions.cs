@@ -17,6 +17,12 @@ public sealed record RoutingOptions
     /// </summary>
     public TimeSpan AgingStep { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The decline limit: an agent who declines or lets expire this many offers in a row is set away, so conversations stop
+    /// bouncing off someone who is not taking them. Accepting an offer, or coming back online, starts the count again. 0 turns it off.
+    /// </summary>
+    public int OffersNotTakenBeforeAway { get; init; } = 3;
+
     /// <summary>How a free agent is picked when the responsible agent doesn't apply.</summary>
     public AgentSelection Selection { get; init; } = AgentSelection.LeastLoadedLongestIdle;
 }

@@ -47,6 +47,7 @@ public sealed class RoutingEngineInvariantTests
 
         Assert.True(model.Offers > 100, $"only {model.Offers} offers: the generator does not exercise routing");
         Assert.True(model.Expiries > 10, $"only {model.Expiries} expiries");
+        Assert.True(model.AwaySettings > 0, "the decline limit never set anyone away: the generator does not exercise it");
     }
 
     internal static RoutingEvent NextEvent(Random random, RoutingHarness h, RoutingModel model)

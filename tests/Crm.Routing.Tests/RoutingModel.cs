@@ -13,6 +13,9 @@ internal sealed class RoutingModel(RoutingHarness h)
 
     public int Expiries { get; private set; }
 
+    /// <summary>Agents the decline limit set away.</summary>
+    public int AwaySettings { get; private set; }
+
     public Dictionary<(Guid Agent, string Channel), int> HeldCounts()
     {
         var counts = new Dictionary<(Guid, string), int>();
@@ -122,6 +125,14 @@ internal sealed class RoutingModel(RoutingHarness h)
                     break;
                 case DecisionKind.Rejected:
                     Assert.IsNotType<ConversationWaiting>(routingEvent);
+                    break;
+                case DecisionKind.AgentAway:
+                    Assert.Equal(Guid.Empty, d.ConversationId);
+                    Assert.True(_agents.TryGetValue(d.AgentId!.Value, out var away) && away.Presence == AgentPresence.Online,
+                        $"step {step}: {d.AgentId} set away while not online");
+                    Assert.True(routingEvent is OfferDeclined or Tick, $"step {step}: set away on {routingEvent}");
+                    _agents[d.AgentId.Value] = away with { Presence = AgentPresence.Away };
+                    AwaySettings++;
                     break;
                 default:
                     Assert.Fail($"unexpected decision {d.Kind}");

@@ -20,6 +20,10 @@ internal sealed class HubRoutingOptions
     [Range(0, 86400, ErrorMessage = "Crm:Routing:AgingStepSeconds must be between 0 and 86400.")]
     public int AgingStepSeconds { get; set; } = 300;
 
+    /// <summary>The decline limit: offers declined or missed in a row before the agent is set away; 0 turns it off.</summary>
+    [Range(0, 100, ErrorMessage = "Crm:Routing:OffersNotTakenBeforeAway must be between 0 and 100.")]
+    public int OffersNotTakenBeforeAway { get; set; } = 3;
+
     /// <summary>LeastLoadedLongestIdle (fair idle time, the default) or RoundRobin.</summary>
     [EnumDataType(typeof(Crm.Routing.AgentSelection), ErrorMessage = "Crm:Routing:Selection must be LeastLoadedLongestIdle or RoundRobin.")]
     public Crm.Routing.AgentSelection Selection { get; set; } = Crm.Routing.AgentSelection.LeastLoadedLongestIdle;

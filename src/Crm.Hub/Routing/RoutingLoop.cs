@@ -57,6 +57,7 @@ internal sealed partial class RoutingLoop(
         StickyWait = TimeSpan.FromSeconds(options.Value.StickyWaitSeconds),
         Selection = options.Value.Selection,
         AgingStep = TimeSpan.FromSeconds(options.Value.AgingStepSeconds),
+        OffersNotTakenBeforeAway = options.Value.OffersNotTakenBeforeAway,
     }, time);
 
     /// <summary>A fresh engine fed from the database: at start-up, and whenever engine and database may disagree.</summary>

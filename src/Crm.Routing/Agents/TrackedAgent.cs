@@ -14,6 +14,9 @@ internal sealed class TrackedAgent(Guid id)
 
     public bool AutoAccept { get; set; }
 
+    /// <summary>Offers declined or let expire since the last one taken (the decline limit counts these).</summary>
+    public int OffersNotTakenInARow { get; set; }
+
     /// <summary>The later of the last offer or assignment to the agent and the moment they came online.</summary>
     public DateTimeOffset IdleSince { get; set; }
 
