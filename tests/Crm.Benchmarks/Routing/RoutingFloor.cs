@@ -20,7 +20,9 @@ internal sealed class RoutingFloor
 
     private RoutingFloor(bool autoAccept)
     {
-        Engine = new RoutingEngine(new RoutingOptions(), new FrozenClock(Opening));
+        // Nobody ever accepts in the decline benchmark: with the decline limit on, every agent would end up away and the
+        // benchmark would measure a queue of nobody. The limit's own cost is one counter per decline.
+        Engine = new RoutingEngine(new RoutingOptions { OffersNotTakenBeforeAway = 0 }, new FrozenClock(Opening));
         TeamIds = [.. Enumerable.Range(0, TeamCount).Select(t => new Guid(t, 3, 0, new byte[8]))];
         AgentIds = [.. Enumerable.Range(0, AgentCount).Select(a => new Guid(a, 1, 0, new byte[8]))];
         HeldByAgent = new Guid[AgentCount];
