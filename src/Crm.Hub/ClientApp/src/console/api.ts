@@ -19,6 +19,29 @@ import type {
 
 import type { ChannelStatus, ConnectionReport } from "./components/ChannelsAdmin";
 
+export interface QueueInput {
+  name: string;
+  order: number;
+  priority: number;
+  firstResponseSlaSeconds: number | null;
+  channels: string[];
+  keywords: string[];
+}
+
+export interface QueueView extends QueueInput {
+  id: string;
+  version: number;
+  updatedAt: string;
+}
+
+export interface QueuePreview {
+  queueId: string | null;
+  queue: string | null;
+  priority: number;
+  firstResponseSlaSeconds: number | null;
+  explanation: string;
+}
+
 export interface QuarantinePage {
   total: number;
   items: {
@@ -118,6 +141,12 @@ export const api = {
   channels: () => request<ChannelStatus[]>("GET", "/admin/channels"),
   saveChannelSettings: (channel: string, values: Record<string, string | null>) =>
     request<void>("PUT", `/admin/channels/${channel}/settings`, { values }),
+  queues: () => request<QueueView[]>("GET", "/routing/queues"),
+  createQueue: (input: QueueInput) => request<QueueView>("POST", "/routing/queues", input),
+  updateQueue: (id: string, input: QueueInput) => request<QueueView>("PUT", `/routing/queues/${id}`, input),
+  deleteQueue: (id: string) => request<void>("DELETE", `/routing/queues/${id}`),
+  previewQueue: (channel: string, text: string) =>
+    request<QueuePreview>("POST", "/routing/queues/preview", { channel, text }),
   emailConnectionTest: (values: Record<string, string | null>) =>
     request<ConnectionReport>("POST", "/admin/channels/email/connection-test", { values }),
   quarantine: () => request<QuarantinePage>("GET", "/admin/email/quarantine"),

@@ -2,6 +2,7 @@
 export type Route =
   | { page: "inbox"; conversationId: string | null }
   | { page: "admin" }
+  | { page: "routing" }
   | { page: "login" };
 
 const BASE = import.meta.env.BASE_URL.replace(/\/$/, ""); // "/app"
@@ -11,6 +12,7 @@ export function parse(pathname: string = location.pathname): Route {
   const parts = path.split("/").filter(Boolean);
   if (parts[0] === "login") return { page: "login" };
   if (parts[0] === "admin") return { page: "admin" };
+  if (parts[0] === "routing") return { page: "routing" };
   if (parts[0] === "c" && parts[1]) return { page: "inbox", conversationId: decodeURIComponent(parts[1]) };
   return { page: "inbox", conversationId: null };
 }
@@ -21,6 +23,8 @@ export function href(route: Route): string {
       return `${BASE}/login`;
     case "admin":
       return `${BASE}/admin`;
+    case "routing":
+      return `${BASE}/routing`;
     case "inbox":
       return route.conversationId ? `${BASE}/c/${encodeURIComponent(route.conversationId)}` : `${BASE}/`;
   }

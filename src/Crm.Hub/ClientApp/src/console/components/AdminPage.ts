@@ -1,6 +1,6 @@
 // Administration (role admin): agents and teams, with forms to create both. Validation errors from
 // the server's problem details ({errors: {field: [messages]}}) are shown next to their fields.
-import { api, ApiError, problemText } from "../api";
+import { api, problemText } from "../api";
 import { num, t } from "../i18n";
 import type { Scope } from "../scope";
 import { store } from "../store";
@@ -8,6 +8,7 @@ import { h, replace } from "../../shared/h";
 import { CHANNELS, type AgentInput, type Role } from "../types";
 import { ChannelBadge } from "./ChannelBadge";
 import { ChannelsAdmin } from "./ChannelsAdmin";
+import { clearErrors, field, showErrors } from "./forms";
 import { loadDirectory } from "./TransferDialog";
 
 const ROLES: Role[] = ["agent", "supervisor", "marketer", "admin"];
@@ -111,40 +112,6 @@ export function AdminPage(scope: Scope): HTMLElement {
   );
 }
 
-/** A labelled field with a slot for its server-side validation messages. */
-function field(id: string, label: string, control: HTMLElement): { el: HTMLElement; error: HTMLElement } {
-  const error = h("div", { class: "field-error", id: `${id}-error`, "data-testid": `${id}-error`, "aria-live": "polite" });
-  control.setAttribute("aria-describedby", `${id}-error`);
-  return { el: h("div", { class: "field" }, h("label", { for: id }, label), control, error), error };
-}
-
-/** Maps a problem's errors onto field slots by a forgiving name match ("Email", "$.email", "capacity.sms"). */
-function clearErrors(slots: Record<string, HTMLElement>, formError: HTMLElement): void {
-  for (const slot of Object.values(slots)) slot.textContent = "";
-  formError.textContent = "";
-  formError.hidden = true;
-}
-
-function showErrors(err: unknown, slots: Record<string, HTMLElement>, formError: HTMLElement): void {
-  clearErrors(slots, formError);
-  const leftovers: string[] = [];
-  if (err instanceof ApiError && err.problem.errors) {
-    for (const [key, messages] of Object.entries(err.problem.errors)) {
-      const norm = key.replace(/^\$\.?/, "").toLowerCase();
-      const name = Object.keys(slots).find((f) => norm === f.toLowerCase() || norm.startsWith(`${f.toLowerCase()}.`) || norm.startsWith(`${f.toLowerCase()}[`));
-      const text = messages.join(" ");
-      if (name) slots[name]!.textContent = [slots[name]!.textContent, text].filter(Boolean).join(" ");
-      else leftovers.push(text);
-    }
-    if (!leftovers.length && err.problem.title && !Object.keys(err.problem.errors).length) leftovers.push(err.problem.title);
-  } else {
-    leftovers.push(problemText(err));
-  }
-  if (leftovers.length) {
-    formError.textContent = leftovers.join(" ");
-    formError.hidden = false;
-  }
-}
 
 function createAgentForm(scope: Scope, status: HTMLElement): HTMLElement {
   const email = h("input", { id: "agent-email", type: "email", required: true, autocomplete: "off", "data-testid": "agent-email" });

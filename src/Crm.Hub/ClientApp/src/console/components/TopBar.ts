@@ -59,6 +59,10 @@ export function TopBar(scope: Scope, route: Route, actions: TopBarActions): HTML
       page: "inbox",
       conversationId: store.selectedId,
     }),
+    me.role !== "agent" &&
+      link(h("a", { class: "nav-link", "data-testid": "nav-routing", "aria-current": route.page === "routing" ? "page" : null }, t("nav.routing")), {
+        page: "routing",
+      }),
     me.role === "admin" &&
       link(h("a", { class: "nav-link", "data-testid": "nav-admin", "aria-current": route.page === "admin" ? "page" : null }, t("nav.admin")), {
         page: "admin",
