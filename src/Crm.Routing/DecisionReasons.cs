@@ -26,18 +26,18 @@ internal static class DecisionReasons
         var idle = Time(new DateTimeOffset(best.IdleSinceUtcTicks, TimeSpan.Zero));
         var tieBreak = tiedOnLoad ? $"tie on load broken by longest idle, since {idle}" : $"idle since {idle}";
         return Invariant($"least loaded ({best.Load} active) of {free} online agent(s) with free {pool.Channel} capacity")
-            + InTeam(pool.TeamId) + Excluded(excluded) + "; " + tieBreak;
+            + InTeam(pool.TeamId) + WithSkill(pool) + Excluded(excluded) + "; " + tieBreak;
     }
 
     public static string RoundRobin(AgentRank picked, int free, AgentPool pool, int excluded) =>
         Invariant($"round robin: next in turn of {free} online agent(s) with free {pool.Channel} capacity ({picked.Load} active)")
-        + InTeam(pool.TeamId) + Excluded(excluded);
+        + InTeam(pool.TeamId) + WithSkill(pool) + Excluded(excluded);
 
     public static string NoEligibleAgent(AgentPool pool, int online, int excluded, int waiting)
     {
         var who = online == 0
-            ? $"nobody online handles {pool.Channel}{InTeam(pool.TeamId)}"
-            : Invariant($"{online} online agent(s) handle {pool.Channel}{InTeam(pool.TeamId)}, all at capacity")
+            ? $"nobody online handles {pool.Channel}{InTeam(pool.TeamId)}{WithSkill(pool)}"
+            : Invariant($"{online} online agent(s) handle {pool.Channel}{InTeam(pool.TeamId)}{WithSkill(pool)}, all at capacity")
                 + (excluded > 0 ? " or excluded" : string.Empty);
         return "no eligible agent: " + who + Excluded(excluded) + Invariant($"; queued, {waiting} waiting");
     }
@@ -138,6 +138,19 @@ internal static class DecisionReasons
         Invariant($"{agent.HeldOn(channel)}/{agent.CapacityOn(channel)} in use");
 
     private static string InTeam(Guid? teamId) => teamId is Guid team ? Invariant($" in team {team}") : string.Empty;
+
+    private static string WithSkill(AgentPool pool) => pool.Skill is { } skill ? Invariant($" with {skill} at level {pool.Level}+") : string.Empty;
+
+    public static string ClosestMatch(AgentRank best, int free, AgentPool pool, int wanted, TimeSpan waited) =>
+        Invariant($"closest match: nobody with {pool.Skill} at level {wanted}+ took it within {Span(waited)}; ")
+        + Invariant($"least loaded ({best.Load} active) of {free} free agent(s) with {pool.Skill} at level {pool.Level}");
+
+    public static string SkillFallback(string skill, int wanted, TimeSpan waited) =>
+        Invariant($"skill fallback: nobody with {skill} at level {wanted}+ within {Span(waited)}, nor anyone with less of it; any agent may take it now; ");
+
+    private static string Span(TimeSpan span) => span.TotalMinutes >= 1 && span.Seconds == 0
+        ? Invariant($"{span.TotalMinutes:0} min")
+        : Invariant($"{span.TotalSeconds:0}s");
 
     private static string Excluded(int excluded) =>
         excluded > 0 ? Invariant($" ({excluded} excluded after declining or letting the offer expire)") : string.Empty;

@@ -22,6 +22,9 @@ public sealed partial class RoutingEngine
         agent.CapacityByChannel = new Dictionary<string, int>(upserted.CapacityByChannel, StringComparer.Ordinal);
         agent.TeamIds = [.. upserted.TeamIds];
         agent.AutoAccept = upserted.AutoAccept;
+        agent.Skills = (upserted.Skills ?? new Dictionary<string, int>())
+            .Where(s => !string.IsNullOrWhiteSpace(s.Key) && s.Value > 0)
+            .ToDictionary(s => s.Key, s => Math.Min(s.Value, 5), StringComparer.Ordinal);
         if (agent.IsOnline && !wasOnline)
         {
             agent.IdleSince = _now;

@@ -37,14 +37,69 @@ public sealed partial class RoutingEngine
             note = context ?? DecisionReasons.ResponsibleUnavailable(responsible, conversation);
         }
 
-        if (!TryOfferToLeastLoaded(conversation, note))
+        if (TryOfferToLeastLoaded(conversation, note))
         {
-            var pool = new AgentPool(conversation.Channel, conversation.TeamId);
+            return;
+        }
+
+        if (conversation.NeedsSkill && SkillFallbackDue(conversation) is { } due && due > _now)
+        {
+            // Wait for a qualified agent, but not forever: at the fallback deadline the closest match may take it.
+            var skilled = PoolFor(conversation);
+            conversation.FallbackAt = due;
+            _skillDeadlines.Add(due, conversation.Id);
             Enqueue(
                 conversation,
-                LaneKey.Open(conversation.Channel, conversation.TeamId),
-                note + DecisionReasons.NoEligibleAgent(pool, _onlineAgents.CountIn(pool), conversation.ExcludedCount, _waiting.Count + 1));
+                LaneKey.Skilled(conversation.Channel, conversation.TeamId, conversation.Skill!, conversation.MinProficiency),
+                note + DecisionReasons.NoEligibleAgent(skilled, _onlineAgents.CountIn(skilled), conversation.ExcludedCount, _waiting.Count + 1));
+            return;
         }
+
+        if (conversation.NeedsSkill && SkillFallbackDue(conversation) is not null)
+        {
+            FallBack(conversation, note);
+            return;
+        }
+
+        var pool = PoolFor(conversation);
+        Enqueue(
+            conversation,
+            conversation.NeedsSkill
+                ? LaneKey.Skilled(conversation.Channel, conversation.TeamId, conversation.Skill!, conversation.MinProficiency)
+                : LaneKey.Open(conversation.Channel, conversation.TeamId),
+            note + DecisionReasons.NoEligibleAgent(pool, _onlineAgents.CountIn(pool), conversation.ExcludedCount, _waiting.Count + 1));
+    }
+
+    /// <summary>The agents who may take the conversation: the channel's (and team's), narrowed to the skill level it needs.</summary>
+    private static AgentPool PoolFor(TrackedConversation conversation) => conversation.NeedsSkill
+        ? new AgentPool(conversation.Channel, conversation.TeamId, conversation.Skill, conversation.MinProficiency)
+        : new AgentPool(conversation.Channel, conversation.TeamId);
+
+    /// <summary>When the closest match may take a conversation that needs a skill; null when the fallback is off.</summary>
+    private DateTimeOffset? SkillFallbackDue(TrackedConversation conversation) =>
+        _options.SkillFallbackAfter > TimeSpan.Zero ? conversation.WaitingSince + _options.SkillFallbackAfter : null;
+
+    /// <summary>
+    /// Nobody qualified took it in time: the most proficient free agent below the level wanted, else (the skill no longer
+    /// required) any agent of the channel, else the channel's open lane.
+    /// </summary>
+    private void FallBack(TrackedConversation conversation, string note)
+    {
+        var wanted = conversation.MinProficiency;
+        var skill = conversation.Skill!;
+        var waited = _options.SkillFallbackAfter;
+        conversation.SkillRelaxed = true;
+        for (var level = wanted - 1; level >= 1; level--)
+        {
+            var pool = new AgentPool(conversation.Channel, conversation.TeamId, skill, level);
+            if (_freeAgents.TryPickBest(pool, conversation.ExcludedAgents, out var best, out _))
+            {
+                Offer(_agents[best.AgentId], conversation, note + DecisionReasons.ClosestMatch(best, _freeAgents.CountIn(pool), pool, wanted, waited));
+                return;
+            }
+        }
+
+        Route(conversation, note + DecisionReasons.SkillFallback(skill, wanted, waited));
     }
 
     private void RouteToTarget(TrackedConversation conversation, Guid targetId)
@@ -64,7 +119,7 @@ public sealed partial class RoutingEngine
 
     private bool TryOfferToLeastLoaded(TrackedConversation conversation, string note)
     {
-        var pool = new AgentPool(conversation.Channel, conversation.TeamId);
+        var pool = PoolFor(conversation);
         if (_options.Selection == AgentSelection.RoundRobin)
         {
             if (!_freeAgents.TryPickRoundRobin(pool, conversation.ExcludedAgents, _roundRobinCursor.GetValueOrDefault(pool), out var next))
@@ -132,6 +187,17 @@ public sealed partial class RoutingEngine
         }
 
         best = FirstEligibleIn(LaneKey.Reserved(channel, agent.Id), agent, best) ?? best;
+        foreach (var (skill, proficiency) in agent.Skills)
+        {
+            for (var level = 1; level <= proficiency; level++)
+            {
+                best = FirstEligibleIn(LaneKey.Skilled(channel, null, skill, level), agent, best) ?? best;
+                foreach (var team in agent.TeamIds)
+                {
+                    best = FirstEligibleIn(LaneKey.Skilled(channel, team, skill, level), agent, best) ?? best;
+                }
+            }
+        }
         conversation = best is { } found ? _conversations[found.ConversationId] : null!;
         return best is not null;
     }
@@ -178,7 +244,12 @@ public sealed partial class RoutingEngine
         && agent.HasFreeSlot(conversation.Channel)
         && agent.IsInTeam(conversation.TeamId)
         && !conversation.Excludes(agent.Id)
-        && (conversation.TargetAgentId is null || conversation.TargetAgentId == agent.Id);
+        && (conversation.TargetAgentId is null || conversation.TargetAgentId == agent.Id)
+        && HasSkillFor(agent, conversation);
+
+    /// <summary>An explicit transfer names the person, whatever their skills; otherwise the level the conversation needs.</summary>
+    private static bool HasSkillFor(TrackedAgent agent, TrackedConversation conversation) =>
+        !conversation.NeedsSkill || conversation.TargetAgentId == agent.Id || agent.ProficiencyIn(conversation.Skill!) >= conversation.MinProficiency;
 
     /// <summary>Online but full, could take it otherwise, and the bounded wait for them has not run out.</summary>
     private bool ShouldWaitForResponsible(TrackedAgent responsible, TrackedConversation conversation) =>
@@ -187,5 +258,6 @@ public sealed partial class RoutingEngine
         && !responsible.HasFreeSlot(conversation.Channel)
         && responsible.IsInTeam(conversation.TeamId)
         && !conversation.Excludes(responsible.Id)
+        && HasSkillFor(responsible, conversation)
         && _now < conversation.WaitingSince + _options.StickyWait;
 }

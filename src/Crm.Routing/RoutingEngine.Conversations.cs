@@ -99,6 +99,12 @@ public sealed partial class RoutingEngine
                     conversation.AgesAt = null;
                 }
 
+                if (conversation.FallbackAt is { } fallbackAt)
+                {
+                    _skillDeadlines.Remove(fallbackAt, conversation.Id);
+                    conversation.FallbackAt = null;
+                }
+
                 EndStickyHold(conversation);
                 break;
             case ConversationStatus.Offered:

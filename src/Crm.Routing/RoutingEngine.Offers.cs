@@ -104,6 +104,12 @@ public sealed partial class RoutingEngine
             {
                 EndWaitForResponsible(_conversations[sticky!.Value.ConversationId]);
             }
+            else if (_skillDeadlines.Earliest is { } fallback && fallback.At <= _now)
+            {
+                var conversation = _conversations[fallback.ConversationId];
+                Detach(conversation);
+                FallBack(conversation, string.Empty);
+            }
             else if (_agingDeadlines.Earliest is { } aging && aging.At <= _now)
             {
                 Age(_conversations[aging.ConversationId]);

@@ -21,6 +21,7 @@ public sealed partial class RoutingEngine
     private readonly DeadlineSet _offerDeadlines = new();
     private readonly DeadlineSet _stickyDeadlines = new();
     private readonly DeadlineSet _agingDeadlines = new();
+    private readonly DeadlineSet _skillDeadlines = new();
     private readonly Dictionary<AgentPool, Guid?> _roundRobinCursor = [];
     private List<RoutingDecision> _decisions = [];
     private DateTimeOffset _now;
@@ -40,7 +41,7 @@ public sealed partial class RoutingEngine
         get
         {
             DateTimeOffset? earliest = null;
-            foreach (var at in new[] { _offerDeadlines.Earliest?.At, _stickyDeadlines.Earliest?.At, _agingDeadlines.Earliest?.At })
+            foreach (var at in new[] { _offerDeadlines.Earliest?.At, _stickyDeadlines.Earliest?.At, _agingDeadlines.Earliest?.At, _skillDeadlines.Earliest?.At })
             {
                 if (at is { } due && (earliest is null || due < earliest))
                 {

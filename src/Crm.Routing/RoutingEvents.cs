@@ -3,13 +3,17 @@ namespace Crm.Routing;
 /// <summary>Something the router must react to. Feed them to <see cref="RoutingEngine.Apply"/> from one loop.</summary>
 public abstract record RoutingEvent;
 
-/// <summary>A new agent, or changed capacity, teams, auto-accept or presence of a known one.</summary>
+/// <summary>
+/// A new agent, or changed capacity, teams, auto-accept, presence or skills of a known one. <paramref name="Skills"/> maps a
+/// skill (billing, persian, vip…) to the agent's proficiency in it, 1 (basic) to 5 (expert).
+/// </summary>
 public sealed record AgentUpserted(
     Guid AgentId,
     AgentPresence Presence,
     IReadOnlyDictionary<string, int> CapacityByChannel,
     IReadOnlyCollection<Guid> TeamIds,
-    bool AutoAccept) : RoutingEvent;
+    bool AutoAccept,
+    IReadOnlyDictionary<string, int>? Skills = null) : RoutingEvent;
 
 public sealed record AgentPresenceChanged(Guid AgentId, AgentPresence Presence) : RoutingEvent;
 
@@ -20,7 +24,9 @@ public sealed record AgentRemoved(Guid AgentId) : RoutingEvent;
 /// from its current state first (transfer = wait again). Only members of <paramref name="TeamId"/> are
 /// eligible when it is set; <paramref name="ResponsibleAgentId"/> is the preferred (sticky) owner;
 /// <paramref name="TargetAgentId"/> is the only agent who may take it, and it waits for their capacity.
-/// Within a priority, the conversation whose <paramref name="SlaDueAt"/> comes first is served first.
+/// Within a priority, the conversation whose <paramref name="SlaDueAt"/> comes first is served first. With a
+/// <paramref name="Skill"/>, only agents at <paramref name="MinProficiency"/> or above may take it, until
+/// <see cref="RoutingOptions.SkillFallbackAfter"/> has passed since <paramref name="WaitingSince"/>: then the closest match.
 /// </summary>
 public sealed record ConversationWaiting(
     Guid ConversationId,
@@ -30,7 +36,9 @@ public sealed record ConversationWaiting(
     Guid? TeamId = null,
     Guid? ResponsibleAgentId = null,
     Guid? TargetAgentId = null,
-    DateTimeOffset? SlaDueAt = null) : RoutingEvent;
+    DateTimeOffset? SlaDueAt = null,
+    string? Skill = null,
+    int MinProficiency = 1) : RoutingEvent;
 
 /// <summary>Restores an existing assignment at start-up: counts toward the agent's load, no decision.</summary>
 public sealed record ConversationAssigned(Guid ConversationId, string Channel, Guid AgentId) : RoutingEvent;

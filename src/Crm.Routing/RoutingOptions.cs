@@ -23,6 +23,13 @@ public sealed record RoutingOptions
     /// </summary>
     public int OffersNotTakenBeforeAway { get; init; } = 3;
 
+    /// <summary>
+    /// How long a conversation that needs a skill waits (from <see cref="ConversationWaiting.WaitingSince"/>) for an agent at the
+    /// required proficiency before the closest match may take it: the most proficient agent below it, else any agent of the
+    /// channel. <see cref="TimeSpan.Zero"/> turns the fallback off: it waits for a qualified agent however long that takes.
+    /// </summary>
+    public TimeSpan SkillFallbackAfter { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How a free agent is picked when the responsible agent doesn't apply.</summary>
     public AgentSelection Selection { get; init; } = AgentSelection.LeastLoadedLongestIdle;
 }

@@ -12,6 +12,7 @@ public sealed class RoutingEngineInvariantTests
     private const int Conversations = 60;
     private const int Teams = 3;
     private static readonly string[] Channels = [WebChat, Sms];
+    private static readonly string[] Skills = ["billing", "persian", "vip"];
 
     [Theory]
     [InlineData(1)]
@@ -60,7 +61,8 @@ public sealed class RoutingEngineInvariantTests
                 var capacity = Channels.Where(_ => random.Next(4) > 0).ToDictionary(c => c, _ => random.Next(0, 4));
                 var teams = Enumerable.Range(0, Teams).Where(_ => random.Next(3) == 0).Select(TeamId).ToArray();
                 var presence = random.Next(10) < 7 ? AgentPresence.Online : (AgentPresence)random.Next(2);
-                return new AgentUpserted(agent, presence, capacity, teams, AutoAccept: random.Next(5) == 0);
+                var skills = Skills.Where(_ => random.Next(3) == 0).ToDictionary(s => s, _ => random.Next(1, 6));
+                return new AgentUpserted(agent, presence, capacity, teams, AutoAccept: random.Next(5) == 0, skills);
             case < 22:
                 return new AgentPresenceChanged(agent, random.Next(3) == 0 ? (AgentPresence)random.Next(2) : AgentPresence.Online);
             case < 24:
@@ -73,7 +75,9 @@ public sealed class RoutingEngineInvariantTests
                     h.Now - TimeSpan.FromSeconds(random.Next(0, 60)),
                     random.Next(3) == 0 ? TeamId(random.Next(Teams)) : null,
                     random.Next(3) == 0 ? AgentId(random.Next(Agents)) : null,
-                    random.Next(20) == 0 ? AgentId(random.Next(Agents)) : null);
+                    random.Next(20) == 0 ? AgentId(random.Next(Agents)) : null,
+                    Skill: random.Next(3) == 0 ? Skills[random.Next(Skills.Length)] : null,
+                    MinProficiency: random.Next(1, 5));
             case < 54 when model.AgentWithRoom(random) is { } roomy:
                 return new ConversationAssigned(conversation, roomy.Channel, roomy.AgentId);
             case < 70:

@@ -203,6 +203,7 @@ internal sealed class RoutingModel(RoutingHarness h)
                     && held.GetValueOrDefault((agent.AgentId, c.Channel)) < agent.CapacityByChannel.GetValueOrDefault(c.Channel)
                     && (c.Team is null || agent.TeamIds.Contains(c.Team.Value))
                     && !c.Excluded.Contains(agent.AgentId)
+                    && Qualifies(agent, c)
                     && (reservedFor is null || reservedFor == agent.AgentId);
                 Assert.False(free, $"step {step}: {c.Id} waits while agent {agent.AgentId} could take it");
             }
@@ -216,7 +217,15 @@ internal sealed class RoutingModel(RoutingHarness h)
         && responsible.CapacityByChannel.GetValueOrDefault(c.Channel) > 0
         && (c.Team is null || responsible.TeamIds.Contains(c.Team.Value))
         && !c.Excluded.Contains(r)
+        && Qualifies(responsible, c)
         && h.Now < c.WaitingSince + h.Options.StickyWait;
+
+    /// <summary>The agent has the skill the conversation needs, or the skill fallback has made anyone of the channel eligible.</summary>
+    private bool Qualifies(AgentUpserted agent, ModelConversation c) =>
+        c.Skill is null
+        || c.Target == agent.AgentId
+        || (agent.Skills?.GetValueOrDefault(c.Skill) ?? 0) >= c.MinProficiency
+        || (h.Options.SkillFallbackAfter > TimeSpan.Zero && h.Now >= c.WaitingSince + h.Options.SkillFallbackAfter);
 
     private void AssertMayTake(Guid agentId, ModelConversation c, int step, RoutingDecision d)
     {
@@ -225,6 +234,7 @@ internal sealed class RoutingModel(RoutingHarness h)
         Assert.True(c.Team is null || agent.TeamIds.Contains(c.Team.Value), $"step {step}: {agentId} not in team {c.Team}");
         Assert.True(c.Target is null || c.Target == agentId, $"step {step}: {agentId} is not the target {c.Target}");
         Assert.False(c.Excluded.Contains(agentId), $"step {step}: {d} to excluded agent");
+        Assert.True(Qualifies(agent, c), $"step {step}: {d} to {agentId} without {c.Skill} at level {c.MinProficiency}");
     }
 
     private ModelConversation Track(RoutingEvent routingEvent, RoutingDecision d, ModelConversation? known)
@@ -277,6 +287,10 @@ internal sealed class RoutingModel(RoutingHarness h)
         public Guid? Target { get; } = waiting.TargetAgentId;
 
         public DateTimeOffset WaitingSince { get; } = waiting.WaitingSince;
+
+        public string? Skill { get; } = string.IsNullOrWhiteSpace(waiting.Skill) ? null : waiting.Skill;
+
+        public int MinProficiency { get; } = Math.Clamp(waiting.MinProficiency, 1, 5);
 
         public Guid? Holder { get; set; }
 

@@ -1,7 +1,8 @@
 namespace Crm.Routing.Agents;
 
 /// <summary>
-/// Online agents with a free slot, per channel and per (channel, team), ordered by <see cref="AgentRank"/>.
+/// Online agents with a free slot, per channel and per (channel, team), and per skill level within those, ordered by
+/// <see cref="AgentRank"/>.
 /// An agent's rank is its key, so callers remove the agent before changing load, idle time, presence,
 /// capacity or teams, and add it back afterwards.
 /// </summary>
@@ -107,6 +108,18 @@ internal sealed class FreeAgentIndex
             foreach (var team in agent.TeamIds)
             {
                 Apply(new AgentPool(channel, team), rank, add);
+            }
+
+            foreach (var (skill, proficiency) in agent.Skills)
+            {
+                for (var level = 1; level <= proficiency; level++)
+                {
+                    Apply(new AgentPool(channel, null, skill, level), rank, add);
+                    foreach (var team in agent.TeamIds)
+                    {
+                        Apply(new AgentPool(channel, team, skill, level), rank, add);
+                    }
+                }
             }
         }
     }

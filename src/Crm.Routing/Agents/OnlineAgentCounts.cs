@@ -30,6 +30,18 @@ internal sealed class OnlineAgentCounts
             {
                 Change(new AgentPool(channel, team), delta);
             }
+
+            foreach (var (skill, proficiency) in agent.Skills)
+            {
+                for (var level = 1; level <= proficiency; level++)
+                {
+                    Change(new AgentPool(channel, null, skill, level), delta);
+                    foreach (var team in agent.TeamIds)
+                    {
+                        Change(new AgentPool(channel, team, skill, level), delta);
+                    }
+                }
+            }
         }
     }
 

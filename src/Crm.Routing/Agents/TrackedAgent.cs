@@ -12,6 +12,9 @@ internal sealed class TrackedAgent(Guid id)
 
     public HashSet<Guid> TeamIds { get; set; } = [];
 
+    /// <summary>Skill → proficiency, 1 (basic) to 5 (expert).</summary>
+    public Dictionary<string, int> Skills { get; set; } = new(StringComparer.Ordinal);
+
     public bool AutoAccept { get; set; }
 
     /// <summary>Offers declined or let expire since the last one taken (the decline limit counts these).</summary>
@@ -41,6 +44,8 @@ internal sealed class TrackedAgent(Guid id)
     public bool HasFreeSlot(string channel) => HeldOn(channel) < CapacityOn(channel);
 
     public bool IsInTeam(Guid? teamId) => teamId is not Guid team || TeamIds.Contains(team);
+
+    public int ProficiencyIn(string skill) => Skills.GetValueOrDefault(skill);
 
     public void Take(Guid conversationId, string channel)
     {

@@ -20,6 +20,19 @@ internal sealed class TrackedConversation
 
     public Guid? TargetAgentId { get; init; }
 
+    /// <summary>The skill an agent needs, at <see cref="MinProficiency"/> or above, until the fallback relaxes it.</summary>
+    public string? Skill { get; init; }
+
+    public int MinProficiency { get; init; } = 1;
+
+    /// <summary>Set once the skill fallback ran: the closest match (or any agent of the channel) may take it.</summary>
+    public bool SkillRelaxed { get; set; }
+
+    /// <summary>When the queued conversation's skill fallback is due.</summary>
+    public DateTimeOffset? FallbackAt { get; set; }
+
+    public bool NeedsSkill => Skill is not null && !SkillRelaxed;
+
     public ConversationStatus Status { get; set; }
 
     public Guid? HolderId { get; set; }
@@ -58,6 +71,8 @@ internal sealed class TrackedConversation
         ResponsibleAgentId = waiting.ResponsibleAgentId,
         TargetAgentId = waiting.TargetAgentId,
         SlaDueAt = waiting.SlaDueAt,
+        Skill = string.IsNullOrWhiteSpace(waiting.Skill) ? null : waiting.Skill,
+        MinProficiency = Math.Clamp(waiting.MinProficiency, 1, 5),
     };
 
     public bool Excludes(Guid agentId) => _exclusions?.ContainsKey(agentId) == true;
