@@ -141,11 +141,19 @@ internal static class DecisionReasons
 
     private static string WithSkill(AgentPool pool) => pool.Skill is { } skill ? Invariant($" with {skill} at level {pool.Level}+") : string.Empty;
 
-    public static string ClosestMatch(AgentRank best, int free, AgentPool pool, int wanted, TimeSpan waited) =>
+    public static string ClosestMatch(AgentRank best, AgentPool pool, int wanted, TimeSpan waited) =>
         Invariant($"closest match: nobody with {pool.Skill} at level {wanted}+ took it within {Span(waited)}; ")
-        + Invariant($"least loaded ({best.Load} active) of {free} free agent(s) with {pool.Skill} at level {pool.Level}");
+        + Invariant($"the most proficient free agent has level {pool.Level} ({best.Load} active)");
 
-    public static string SkillFallback(string skill, int wanted, TimeSpan waited) =>
+    public static string SkillMatch(AgentRank best, bool tiedOnLoad, AgentPool pool, int proficiency, int excluded)
+    {
+        var idle = Time(new DateTimeOffset(best.IdleSinceUtcTicks, TimeSpan.Zero));
+        var tieBreak = tiedOnLoad ? $"tie on load broken by longest idle, since {idle}" : $"idle since {idle}";
+        return Invariant($"least loaded ({best.Load} active) of the free {pool.Channel} agents")
+            + InTeam(pool.TeamId) + WithSkill(pool) + Invariant($" (this agent: level {proficiency})") + Excluded(excluded) + "; " + tieBreak;
+    }
+
+    public static string SkillFallback(SkillKey skill, int wanted, TimeSpan waited) =>
         Invariant($"skill fallback: nobody with {skill} at level {wanted}+ within {Span(waited)}, nor anyone with less of it; any agent may take it now; ");
 
     private static string Span(TimeSpan span) => span.TotalMinutes >= 1 && span.Seconds == 0

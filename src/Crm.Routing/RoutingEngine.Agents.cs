@@ -24,7 +24,7 @@ public sealed partial class RoutingEngine
         agent.AutoAccept = upserted.AutoAccept;
         agent.Skills = (upserted.Skills ?? new Dictionary<string, int>())
             .Where(s => !string.IsNullOrWhiteSpace(s.Key) && s.Value > 0)
-            .ToDictionary(s => s.Key, s => Math.Min(s.Value, 5), StringComparer.Ordinal);
+            .ToDictionary(s => Skill(s.Key), s => Math.Min(s.Value, 5));
         if (agent.IsOnline && !wasOnline)
         {
             agent.IdleSince = _now;

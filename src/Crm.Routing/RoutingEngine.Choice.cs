@@ -50,7 +50,7 @@ public sealed partial class RoutingEngine
             _skillDeadlines.Add(due, conversation.Id);
             Enqueue(
                 conversation,
-                LaneKey.Skilled(conversation.Channel, conversation.TeamId, conversation.Skill!, conversation.MinProficiency),
+                LaneKey.Skilled(conversation.Channel, conversation.TeamId, conversation.Skill!),
                 note + DecisionReasons.NoEligibleAgent(skilled, _onlineAgents.CountIn(skilled), conversation.ExcludedCount, _waiting.Count + 1));
             return;
         }
@@ -65,7 +65,7 @@ public sealed partial class RoutingEngine
         Enqueue(
             conversation,
             conversation.NeedsSkill
-                ? LaneKey.Skilled(conversation.Channel, conversation.TeamId, conversation.Skill!, conversation.MinProficiency)
+                ? LaneKey.Skilled(conversation.Channel, conversation.TeamId, conversation.Skill!)
                 : LaneKey.Open(conversation.Channel, conversation.TeamId),
             note + DecisionReasons.NoEligibleAgent(pool, _onlineAgents.CountIn(pool), conversation.ExcludedCount, _waiting.Count + 1));
     }
@@ -80,8 +80,56 @@ public sealed partial class RoutingEngine
         _options.SkillFallbackAfter > TimeSpan.Zero ? conversation.WaitingSince + _options.SkillFallbackAfter : null;
 
     /// <summary>
-    /// Nobody qualified took it in time: the most proficient free agent below the level wanted, else (the skill no longer
-    /// required) any agent of the channel, else the channel's open lane.
+    /// The best-ranked free agent of the skill's pool who reaches the level (and is in the team, and did not refuse it):
+    /// the pool is ranked by load and idle time, so the first match is the least loaded, longest idle qualified agent.
+    /// </summary>
+    private bool TryOfferToQualified(TrackedConversation conversation, AgentPool pool, string note)
+    {
+        if (_freeAgents.InRankOrder(pool) is not { } ranks)
+        {
+            return false;
+        }
+
+        TrackedAgent? best = null;
+        var tiedOnLoad = false;
+        foreach (var rank in ranks)
+        {
+            var agent = _agents[rank.AgentId];
+            if (!Qualified(agent, conversation, pool.Level))
+            {
+                continue;
+            }
+
+            if (best is not null)
+            {
+                tiedOnLoad = agent.Load == best.Load;
+                break;
+            }
+
+            best = agent;
+            if (_options.Selection == AgentSelection.RoundRobin)
+            {
+                break;
+            }
+        }
+
+        if (best is null)
+        {
+            return false;
+        }
+
+        Offer(best, conversation, note + DecisionReasons.SkillMatch(best.Rank, tiedOnLoad, pool, best.ProficiencyIn(pool.Skill!), conversation.ExcludedCount));
+        return true;
+    }
+
+    private static readonly SortedSet<AgentRank> NoAgents = [];
+
+    private static bool Qualified(TrackedAgent agent, TrackedConversation conversation, int level) =>
+        agent.ProficiencyIn(conversation.Skill!) >= level && agent.IsInTeam(conversation.TeamId) && !conversation.Excludes(agent.Id);
+
+    /// <summary>
+    /// Nobody qualified took it in time: the most proficient free agent below the level wanted (the least loaded among
+    /// equals), else — the skill no longer required — any agent of the channel, else the channel's open lane.
     /// </summary>
     private void FallBack(TrackedConversation conversation, string note)
     {
@@ -89,14 +137,22 @@ public sealed partial class RoutingEngine
         var skill = conversation.Skill!;
         var waited = _options.SkillFallbackAfter;
         conversation.SkillRelaxed = true;
-        for (var level = wanted - 1; level >= 1; level--)
+        var pool = new AgentPool(conversation.Channel, conversation.TeamId, skill, 1);
+        TrackedAgent? closest = null;
+        foreach (var rank in _freeAgents.InRankOrder(pool) ?? NoAgents)
         {
-            var pool = new AgentPool(conversation.Channel, conversation.TeamId, skill, level);
-            if (_freeAgents.TryPickBest(pool, conversation.ExcludedAgents, out var best, out _))
+            var agent = _agents[rank.AgentId];
+            var level = agent.ProficiencyIn(skill);
+            if (level < wanted && (closest is null || level > closest.ProficiencyIn(skill)) && Qualified(agent, conversation, 1))
             {
-                Offer(_agents[best.AgentId], conversation, note + DecisionReasons.ClosestMatch(best, _freeAgents.CountIn(pool), pool, wanted, waited));
-                return;
+                closest = agent;
             }
+        }
+
+        if (closest is not null)
+        {
+            Offer(closest, conversation, note + DecisionReasons.ClosestMatch(closest.Rank, pool with { Level = closest.ProficiencyIn(skill) }, wanted, waited));
+            return;
         }
 
         Route(conversation, note + DecisionReasons.SkillFallback(skill, wanted, waited));
@@ -120,6 +176,11 @@ public sealed partial class RoutingEngine
     private bool TryOfferToLeastLoaded(TrackedConversation conversation, string note)
     {
         var pool = PoolFor(conversation);
+        if (pool.Skill is not null)
+        {
+            return TryOfferToQualified(conversation, pool, note);
+        }
+
         if (_options.Selection == AgentSelection.RoundRobin)
         {
             if (!_freeAgents.TryPickRoundRobin(pool, conversation.ExcludedAgents, _roundRobinCursor.GetValueOrDefault(pool), out var next))
@@ -187,17 +248,22 @@ public sealed partial class RoutingEngine
         }
 
         best = FirstEligibleIn(LaneKey.Reserved(channel, agent.Id), agent, best) ?? best;
-        foreach (var (skill, proficiency) in agent.Skills)
+        // Lanes of conversations that need a skill: only the agent's skills, and only when such lanes exist at all.
+        if (_waiting.SkilledLaneCount > 0)
         {
-            for (var level = 1; level <= proficiency; level++)
+            foreach (var skill in agent.Skills.Keys)
             {
-                best = FirstEligibleIn(LaneKey.Skilled(channel, null, skill, level), agent, best) ?? best;
-                foreach (var team in agent.TeamIds)
+                best = FirstEligibleIn(LaneKey.Skilled(channel, null, skill), agent, best) ?? best;
+                if (_waiting.TeamSkilledLaneCount > 0)
                 {
-                    best = FirstEligibleIn(LaneKey.Skilled(channel, team, skill, level), agent, best) ?? best;
+                    foreach (var team in agent.TeamIds)
+                    {
+                        best = FirstEligibleIn(LaneKey.Skilled(channel, team, skill), agent, best) ?? best;
+                    }
                 }
             }
         }
+
         conversation = best is { } found ? _conversations[found.ConversationId] : null!;
         return best is not null;
     }

@@ -8,7 +8,7 @@ public sealed partial class RoutingEngine
     private void Wait(ConversationWaiting waiting)
     {
         var formerHolder = Forget(waiting.ConversationId, DecisionReasons.WaitingAgain());
-        var conversation = TrackedConversation.From(waiting, ++_arrivals);
+        var conversation = TrackedConversation.From(waiting, ++_arrivals, string.IsNullOrWhiteSpace(waiting.Skill) ? null : Skill(waiting.Skill));
         _conversations.Add(conversation.Id, conversation);
         Route(conversation);
         if (formerHolder is not null)

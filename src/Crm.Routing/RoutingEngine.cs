@@ -23,6 +23,7 @@ public sealed partial class RoutingEngine
     private readonly DeadlineSet _agingDeadlines = new();
     private readonly DeadlineSet _skillDeadlines = new();
     private readonly Dictionary<AgentPool, Guid?> _roundRobinCursor = [];
+    private readonly Dictionary<string, SkillKey> _skills = new(StringComparer.Ordinal);
     private List<RoutingDecision> _decisions = [];
     private DateTimeOffset _now;
     private long _arrivals;
@@ -115,6 +116,17 @@ public sealed partial class RoutingEngine
 
     /// <summary>The agent holding the conversation (offered or assigned), for tests and diagnostics.</summary>
     internal Guid? HolderOf(Guid conversationId) => _conversations.GetValueOrDefault(conversationId)?.HolderId;
+
+    /// <summary>The one key for a skill name, made on first sight.</summary>
+    private SkillKey Skill(string name)
+    {
+        if (!_skills.TryGetValue(name, out var key))
+        {
+            key = new SkillKey(_skills.Count + 1, name);
+            _skills.Add(name, key);
+        }
+        return key;
+    }
 
     private void Emit(DecisionKind kind, Guid conversationId, Guid? agentId, string reason, DateTimeOffset? offerExpiresAt = null) =>
         _decisions.Add(new RoutingDecision(kind, conversationId, agentId, reason, _now, offerExpiresAt));

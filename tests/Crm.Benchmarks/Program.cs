@@ -8,7 +8,7 @@ namespace Crm.Benchmarks;
 /// <c>... -- e2e [--rate 200] [--messages 10000] [--visitors 50]</c> runs the open-loop end-to-end latency driver;
 /// <c>... -- sms-webhook [--rate 500] [--messages 10000] [--senders 500]</c> drives signed Twilio webhooks the same way;
 /// <c>... -- email-backlog [--messages 10000]</c> and <c>... -- email-latency [--rate 10] [--messages 600]</c> run the email channel
-/// against real Dovecot and SMTP.
+/// against real Dovecot and SMTP; <c>... -- routing-skills</c> times skill-based decisions one by one.
 /// </summary>
 public static class Program
 {
@@ -21,6 +21,10 @@ public static class Program
         if (args is ["sms-webhook", .. var smsArgs])
         {
             return await SmsWebhookThroughput.RunAsync(smsArgs);
+        }
+        if (args is ["routing-skills"])
+        {
+            return Routing.SkillRoutingBenchmarks.RunPercentiles();
         }
         if (args is ["email-backlog", .. var backlogArgs])
         {

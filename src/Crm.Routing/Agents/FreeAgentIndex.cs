@@ -1,7 +1,7 @@
 namespace Crm.Routing.Agents;
 
 /// <summary>
-/// Online agents with a free slot, per channel and per (channel, team), and per skill level within those, ordered by
+/// Online agents with a free slot, per channel, per (channel, team) and per (channel, skill), ordered by
 /// <see cref="AgentRank"/>.
 /// An agent's rank is its key, so callers remove the agent before changing load, idle time, presence,
 /// capacity or teams, and add it back afterwards.
@@ -14,7 +14,10 @@ internal sealed class FreeAgentIndex
 
     public void Remove(TrackedAgent agent) => Visit(agent, add: false);
 
-    public int CountIn(AgentPool pool) => _pools.TryGetValue(pool, out var ranks) ? ranks.Count : 0;
+    public int CountIn(AgentPool pool) => _pools.TryGetValue(pool.Indexed, out var ranks) ? ranks.Count : 0;
+
+    /// <summary>The pool's free agents, best ranked first; null when there are none. Enumerate without allocating.</summary>
+    public SortedSet<AgentRank>? InRankOrder(AgentPool pool) => _pools.GetValueOrDefault(pool.Indexed);
 
     public bool Contains(AgentPool pool, TrackedAgent agent) =>
         _pools.TryGetValue(pool, out var ranks) && ranks.Contains(agent.Rank);
@@ -110,16 +113,9 @@ internal sealed class FreeAgentIndex
                 Apply(new AgentPool(channel, team), rank, add);
             }
 
-            foreach (var (skill, proficiency) in agent.Skills)
+            foreach (var skill in agent.Skills.Keys)
             {
-                for (var level = 1; level <= proficiency; level++)
-                {
-                    Apply(new AgentPool(channel, null, skill, level), rank, add);
-                    foreach (var team in agent.TeamIds)
-                    {
-                        Apply(new AgentPool(channel, team, skill, level), rank, add);
-                    }
-                }
+                Apply(new AgentPool(channel, null, skill), rank, add);
             }
         }
     }

@@ -9,7 +9,8 @@ internal sealed class OnlineAgentCounts
 
     public void Remove(TrackedAgent agent) => Visit(agent, -1);
 
-    public int CountIn(AgentPool pool) => _counts.GetValueOrDefault(pool);
+    /// <summary>For a skill pool: online agents with the skill at any level, in any team.</summary>
+    public int CountIn(AgentPool pool) => _counts.GetValueOrDefault(pool.Indexed);
 
     private void Visit(TrackedAgent agent, int delta)
     {
@@ -31,16 +32,9 @@ internal sealed class OnlineAgentCounts
                 Change(new AgentPool(channel, team), delta);
             }
 
-            foreach (var (skill, proficiency) in agent.Skills)
+            foreach (var skill in agent.Skills.Keys)
             {
-                for (var level = 1; level <= proficiency; level++)
-                {
-                    Change(new AgentPool(channel, null, skill, level), delta);
-                    foreach (var team in agent.TeamIds)
-                    {
-                        Change(new AgentPool(channel, team, skill, level), delta);
-                    }
-                }
+                Change(new AgentPool(channel, null, skill), delta);
             }
         }
     }

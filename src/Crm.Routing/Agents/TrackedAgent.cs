@@ -13,7 +13,7 @@ internal sealed class TrackedAgent(Guid id)
     public HashSet<Guid> TeamIds { get; set; } = [];
 
     /// <summary>Skill → proficiency, 1 (basic) to 5 (expert).</summary>
-    public Dictionary<string, int> Skills { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<SkillKey, int> Skills { get; set; } = [];
 
     public bool AutoAccept { get; set; }
 
@@ -45,7 +45,7 @@ internal sealed class TrackedAgent(Guid id)
 
     public bool IsInTeam(Guid? teamId) => teamId is not Guid team || TeamIds.Contains(team);
 
-    public int ProficiencyIn(string skill) => Skills.GetValueOrDefault(skill);
+    public int ProficiencyIn(SkillKey skill) => Skills.GetValueOrDefault(skill);
 
     public void Take(Guid conversationId, string channel)
     {

@@ -1,3 +1,5 @@
+using Crm.Routing.Agents;
+
 namespace Crm.Routing.Waiting;
 
 internal sealed class TrackedConversation
@@ -21,7 +23,7 @@ internal sealed class TrackedConversation
     public Guid? TargetAgentId { get; init; }
 
     /// <summary>The skill an agent needs, at <see cref="MinProficiency"/> or above, until the fallback relaxes it.</summary>
-    public string? Skill { get; init; }
+    public SkillKey? Skill { get; init; }
 
     public int MinProficiency { get; init; } = 1;
 
@@ -60,7 +62,7 @@ internal sealed class TrackedConversation
 
     public int ExcludedCount => _exclusions?.Count ?? 0;
 
-    public static TrackedConversation From(ConversationWaiting waiting, long arrival) => new()
+    public static TrackedConversation From(ConversationWaiting waiting, long arrival, SkillKey? skill) => new()
     {
         Id = waiting.ConversationId,
         Channel = waiting.Channel,
@@ -71,7 +73,7 @@ internal sealed class TrackedConversation
         ResponsibleAgentId = waiting.ResponsibleAgentId,
         TargetAgentId = waiting.TargetAgentId,
         SlaDueAt = waiting.SlaDueAt,
-        Skill = string.IsNullOrWhiteSpace(waiting.Skill) ? null : waiting.Skill,
+        Skill = skill,
         MinProficiency = Math.Clamp(waiting.MinProficiency, 1, 5),
     };
 

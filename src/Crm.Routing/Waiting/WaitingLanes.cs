@@ -6,12 +6,18 @@ internal sealed class WaitingLanes
 
     public int Count { get; private set; }
 
+    /// <summary>Lanes of conversations that need a skill, and those of them for one team: agents skip the look-ups when none exist.</summary>
+    public int SkilledLaneCount { get; private set; }
+
+    public int TeamSkilledLaneCount { get; private set; }
+
     public void Add(LaneKey lane, QueuePosition position)
     {
         if (!_lanes.TryGetValue(lane, out var positions))
         {
             positions = [];
             _lanes.Add(lane, positions);
+            CountLane(lane, +1);
         }
 
         if (positions.Add(position))
@@ -31,6 +37,21 @@ internal sealed class WaitingLanes
         if (positions.Count == 0)
         {
             _lanes.Remove(lane);
+            CountLane(lane, -1);
+        }
+    }
+
+    private void CountLane(LaneKey lane, int delta)
+    {
+        if (lane.Skill is null)
+        {
+            return;
+        }
+
+        SkilledLaneCount += delta;
+        if (lane.TeamId is not null)
+        {
+            TeamSkilledLaneCount += delta;
         }
     }
 
