@@ -26,7 +26,16 @@ internal sealed class Agent
     public AgentPresence Presence { get; set; } = AgentPresence.Offline;
     public DateTimeOffset CreatedAt { get; set; }
     public List<AgentCapacity> Capacities { get; set; } = [];
+    public List<AgentSkill> Skills { get; set; } = [];
     public List<TeamMembership> Teams { get; set; } = [];
+}
+
+/// <summary>A skill the agent has (billing, persian, vip…), at a proficiency from 1 (basic) to 5 (expert).</summary>
+internal sealed class AgentSkill
+{
+    public Guid AgentId { get; set; }
+    public required string Skill { get; set; }
+    public int Proficiency { get; set; }
 }
 
 /// <summary>How many conversations of one channel the agent takes at once.</summary>

@@ -6,7 +6,7 @@ namespace Crm.Hub.Agents;
 
 public sealed record AgentView(
     Guid Id, string Email, string DisplayName, string Role, IReadOnlyList<Guid> TeamIds,
-    IReadOnlyDictionary<string, int> Capacity, bool AutoAccept, string Presence);
+    IReadOnlyDictionary<string, int> Capacity, bool AutoAccept, string Presence, IReadOnlyDictionary<string, int>? Skills = null);
 
 public sealed record TeamView(Guid Id, string Name, IReadOnlyList<Guid> MemberIds);
 
@@ -16,11 +16,11 @@ internal static class AgentViews
         agent.Id, agent.Email, agent.DisplayName, Wire(agent.Role),
         agent.Teams.Select(t => t.TeamId).ToList(),
         agent.Capacities.ToDictionary(c => c.Channel, c => c.Capacity),
-        agent.AutoAccept, Wire(agent.Presence));
+        agent.AutoAccept, Wire(agent.Presence), agent.Skills.OrderBy(s => s.Skill, StringComparer.Ordinal).ToDictionary(s => s.Skill, s => s.Proficiency));
 
     public static async Task<AgentView?> FindAsync(HubDbContext db, Guid id, CancellationToken ct)
     {
-        var agent = await db.Agents.AsNoTracking().Include(a => a.Capacities).Include(a => a.Teams)
+        var agent = await db.Agents.AsNoTracking().Include(a => a.Capacities).Include(a => a.Skills).Include(a => a.Teams)
             .FirstOrDefaultAsync(a => a.Id == id, ct);
         return agent is null ? null : From(agent);
     }

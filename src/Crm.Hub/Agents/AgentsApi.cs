@@ -15,7 +15,7 @@ namespace Crm.Hub.Agents;
 
 public sealed record AgentRequest(
     string? Email, string? DisplayName, string? Password, string? Role, IReadOnlyList<Guid>? TeamIds,
-    IReadOnlyDictionary<string, int>? Capacity, bool AutoAccept = false, bool IsActive = true);
+    IReadOnlyDictionary<string, int>? Capacity, bool AutoAccept = false, bool IsActive = true, IReadOnlyDictionary<string, int>? Skills = null);
 
 public sealed record PresenceRequest(string? Presence);
 
@@ -27,7 +27,7 @@ internal static class AgentsApi
     {
         var group = routes.MapGroup("/api/v1/agents").WithTags("Agents").RequireAuthorization(Policies.Staff);
         group.MapGet("/", async (HubDbContext db, CancellationToken ct) =>
-            TypedResults.Ok((await db.Agents.AsNoTracking().Include(a => a.Capacities).Include(a => a.Teams).OrderBy(a => a.DisplayName).ToListAsync(ct))
+            TypedResults.Ok((await db.Agents.AsNoTracking().Include(a => a.Capacities).Include(a => a.Skills).Include(a => a.Teams).OrderBy(a => a.DisplayName).ToListAsync(ct))
                 .Select(AgentViews.From).ToList()))
             .WithSummary("Every agent, with roles, teams, capacity and presence.");
         group.MapPost("/", CreateAsync).RequireAuthorization(Policies.Admin).WithSummary("Creates an agent (admins only).");
@@ -65,7 +65,7 @@ internal static class AgentsApi
         Guid id, AgentRequest request, HubDbContext db, IPasswordHasher<Agent> hasher, RoutingLoop routing, AgentPresenceTracker presence,
         StaffBroadcaster broadcaster, StaffDirectory directory, AgentConnections connections, TimeProvider time, CancellationToken ct)
     {
-        var agent = await db.Agents.Include(a => a.Capacities).Include(a => a.Teams).FirstOrDefaultAsync(a => a.Id == id, ct);
+        var agent = await db.Agents.Include(a => a.Capacities).Include(a => a.Skills).Include(a => a.Teams).FirstOrDefaultAsync(a => a.Id == id, ct);
         if (agent is null)
         {
             return TypedResults.Problem(title: "Agent not found", detail: $"There is no agent {id}.", statusCode: StatusCodes.Status404NotFound);
@@ -101,7 +101,7 @@ internal static class AgentsApi
             routing.Post(new AgentRemoved(agent.Id));
             foreach (var (c, _) in handedBack)
             {
-                routing.Post(new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId, SlaDueAt: c.PendingSlaDueAt));
+                routing.Post(new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId, SlaDueAt: c.PendingSlaDueAt, Skill: c.RequiredSkill, MinProficiency: c.MinProficiency));
             }
         }
         return TypedResults.Ok(AgentViews.From(agent));
@@ -129,7 +129,24 @@ internal static class AgentsApi
         agent.Role = Enum.Parse<AgentRole>(request.Role ?? nameof(AgentRole.Agent), ignoreCase: true);
         agent.AutoAccept = request.AutoAccept;
         agent.IsActive = request.IsActive;
-        // Edited in place: EF tracks rows by key, so dropping and re-adding (agent, channel) would clash.
+        // Capacities and skills are edited in place: EF tracks rows by key, so dropping and re-adding one would clash.
+        if (request.Skills is { } skills)
+        {
+            // Skill names are compared exactly: lower-cased and trimmed here, as queues store them.
+            var wanted = skills.ToDictionary(s => AgentSkills.Normalize(s.Key), s => s.Value);
+            agent.Skills.RemoveAll(s => !wanted.ContainsKey(s.Skill));
+            foreach (var (skill, level) in wanted)
+            {
+                if (agent.Skills.Find(s => s.Skill == skill) is { } row)
+                {
+                    row.Proficiency = level;
+                }
+                else
+                {
+                    agent.Skills.Add(new AgentSkill { AgentId = agent.Id, Skill = skill, Proficiency = level });
+                }
+            }
+        }
         var capacity = request.Capacity ?? AgentDefaults.Capacities().ToDictionary(c => c.Channel, c => c.Capacity);
         agent.Capacities.RemoveAll(c => !capacity.ContainsKey(c.Channel));
         foreach (var (channel, value) in capacity)
@@ -174,6 +191,10 @@ internal static class AgentsApi
         if (request.Role is not null && (!Enum.TryParse<AgentRole>(request.Role, ignoreCase: true, out var role) || !Enum.IsDefined(role)))
         {
             errors["role"] = ["role must be agent, supervisor, marketer or admin."];
+        }
+        if (AgentSkills.Problem(request.Skills) is { } skillProblem)
+        {
+            errors["skills"] = [skillProblem];
         }
         if (request.Capacity is not null)
         {

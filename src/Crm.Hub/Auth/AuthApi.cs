@@ -72,7 +72,7 @@ internal static class AuthApi
             }), null);
         }
         var email = request.Email.Trim().ToLowerInvariant();
-        var agent = await db.Agents.Include(a => a.Capacities).Include(a => a.Teams)
+        var agent = await db.Agents.Include(a => a.Capacities).Include(a => a.Skills).Include(a => a.Teams)
             .FirstOrDefaultAsync(a => a.Email == email, ct);
         var result = agent is null ? PasswordVerificationResult.Failed : hasher.VerifyHashedPassword(agent, agent.PasswordHash, request.Password);
         if (agent is null || result == PasswordVerificationResult.Failed || !agent.IsActive)

@@ -44,6 +44,11 @@ internal sealed class Conversation
     /// <summary>The routing queue the conversation was classified into when it opened.</summary>
     public Guid? QueueId { get; set; }
 
+    /// <summary>The skill its queue requires of the agent, and the minimum proficiency (1-5).</summary>
+    public string? RequiredSkill { get; set; }
+
+    public int MinProficiency { get; set; } = 1;
+
     /// <summary>When the first response is due under the queue's SLA.</summary>
     public DateTimeOffset? SlaDueAt { get; set; }
 

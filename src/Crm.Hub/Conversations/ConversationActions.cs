@@ -157,7 +157,8 @@ internal sealed class ConversationActions(
         events.Add(await UpdatedAsync(conversation, EventKinds.Transferred, agentId, now, ct));
         await db.SaveChangesAsync(ct);
         var routed = routing.SendAsync(new ConversationWaiting(conversation.Id, conversation.Channel, conversation.Priority, now,
-            conversation.TeamId, ResponsibleAgentId: null, TargetAgentId: request.AgentId, SlaDueAt: conversation.PendingSlaDueAt), ct);
+            conversation.TeamId, ResponsibleAgentId: null, TargetAgentId: request.AgentId, SlaDueAt: conversation.PendingSlaDueAt,
+            Skill: conversation.RequiredSkill, MinProficiency: conversation.MinProficiency), ct);
         broadcaster.Publish(events);
         await routed;
         return (await ConversationViews.FindAsync(db, conversation.Id, ct), null);
@@ -220,7 +221,8 @@ internal sealed class ConversationActions(
         await db.SaveChangesAsync(ct);
         // The agent who reopens it is its responsible agent and gets it back first.
         var routed = routing.SendAsync(new ConversationWaiting(conversation.Id, conversation.Channel, conversation.Priority, now,
-            conversation.TeamId, ResponsibleAgentId: agentId, SlaDueAt: conversation.PendingSlaDueAt), ct);
+            conversation.TeamId, ResponsibleAgentId: agentId, SlaDueAt: conversation.PendingSlaDueAt,
+            Skill: conversation.RequiredSkill, MinProficiency: conversation.MinProficiency), ct);
         broadcaster.Publish([e]);
         await routed;
         return (await ConversationViews.FindAsync(db, conversationId, ct), null);

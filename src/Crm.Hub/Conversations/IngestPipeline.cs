@@ -195,7 +195,7 @@ internal sealed partial class IngestPipeline(
         foreach (var c in outcome.Opened)
         {
             routing.Post(new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId, c.ResponsibleAgentId,
-                SlaDueAt: c.PendingSlaDueAt));
+                SlaDueAt: c.PendingSlaDueAt, Skill: c.RequiredSkill, MinProficiency: c.MinProficiency));
         }
     }
 

@@ -233,6 +233,8 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
                 conversation.QueueId = queue.Id;
                 conversation.Priority = queue.Priority;
                 conversation.SlaDueAt = queue.FirstResponseSla is { } sla ? now + sla : null;
+                conversation.RequiredSkill = queue.Skill;
+                conversation.MinProficiency = queue.MinProficiency;
             }
             db.Conversations.Add(conversation);
             Opened.Add(conversation);

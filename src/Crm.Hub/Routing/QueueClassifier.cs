@@ -5,7 +5,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Hub.Routing;
 
 /// <summary>One queue's rule, parsed once.</summary>
-internal sealed record QueueRule(Guid Id, string Name, int Priority, TimeSpan? FirstResponseSla, IReadOnlySet<string> Channels, IReadOnlyList<string> Keywords)
+internal sealed record QueueRule(Guid Id, string Name, int Priority, TimeSpan? FirstResponseSla, IReadOnlySet<string> Channels, IReadOnlyList<string> Keywords,
+    string? Skill = null, int MinProficiency = 1)
 {
     public bool Matches(string channel, string firstMessage) =>
         (Channels.Count == 0 || Channels.Contains(channel))
@@ -14,7 +15,7 @@ internal sealed record QueueRule(Guid Id, string Name, int Priority, TimeSpan? F
     public static QueueRule From(RoutingQueue q) => new(q.Id, q.Name, q.Priority,
         q.FirstResponseSlaSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
         Split(q.Channels).Select(c => c.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal),
-        Split(q.Keywords));
+        Split(q.Keywords), q.Skill, q.MinProficiency);
 
     public static IReadOnlyList<string> Split(string list) =>
         [.. list.Split([',', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
@@ -41,5 +42,6 @@ internal sealed class QueueClassifier(IServiceScopeFactory scopes)
 
     public static string Describe(QueueRule rule) =>
         string.Create(CultureInfo.InvariantCulture, $"queue {rule.Name}, priority {rule.Priority}")
-        + (rule.FirstResponseSla is { } sla ? string.Create(CultureInfo.InvariantCulture, $", first response within {sla.TotalSeconds:0} s") : "");
+        + (rule.FirstResponseSla is { } sla ? string.Create(CultureInfo.InvariantCulture, $", first response within {sla.TotalSeconds:0} s") : "")
+        + (rule.Skill is { } skill ? string.Create(CultureInfo.InvariantCulture, $", needs {skill} at level {rule.MinProficiency}+") : "");
 }

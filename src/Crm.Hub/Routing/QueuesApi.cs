@@ -7,10 +7,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Hub.Routing;
 
 public sealed record QueueInput(string? Name, int? Order, int? Priority, int? FirstResponseSlaSeconds, IReadOnlyList<string>? Channels,
-    IReadOnlyList<string>? Keywords);
+    IReadOnlyList<string>? Keywords, string? Skill = null, int? MinProficiency = null);
 
 public sealed record QueueView(Guid Id, string Name, int Order, int Priority, int? FirstResponseSlaSeconds, IReadOnlyList<string> Channels,
-    IReadOnlyList<string> Keywords, int Version, DateTimeOffset UpdatedAt);
+    IReadOnlyList<string> Keywords, int Version, DateTimeOffset UpdatedAt, string? Skill = null, int MinProficiency = 1);
 
 public sealed record QueuePreviewRequest(string? Channel, string? Text);
 
@@ -106,6 +106,8 @@ internal static class QueuesApi
         queue.FirstResponseSlaSeconds = input.FirstResponseSlaSeconds;
         queue.Channels = string.Join(',', (input.Channels ?? []).Select(c => c.Trim().ToLowerInvariant()).Where(c => c.Length > 0).Distinct());
         queue.Keywords = string.Join(',', (input.Keywords ?? []).Select(k => k.Trim()).Where(k => k.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase));
+        queue.Skill = string.IsNullOrWhiteSpace(input.Skill) ? null : Agents.AgentSkills.Normalize(input.Skill);
+        queue.MinProficiency = queue.Skill is null ? 1 : input.MinProficiency ?? 1;
         queue.Version++;
         queue.UpdatedAt = now;
     }
@@ -134,6 +136,26 @@ internal static class QueuesApi
         {
             errors["channels"] = [$"'{unknown}' is not a channel; use {string.Join(", ", ChannelNames.All)}."];
         }
+        if (!string.IsNullOrWhiteSpace(input.Skill))
+        {
+            var skill = Agents.AgentSkills.Normalize(input.Skill);
+            if (!Agents.AgentSkills.IsValidName(skill))
+            {
+                errors["skill"] = [$"'{input.Skill}' is not a skill name: 1-64 letters, digits, '-', '_' or spaces."];
+            }
+            else if (!await db.AgentSkills.AnyAsync(s => s.Skill == skill, ct))
+            {
+                // A queue nobody can serve would only ever fall back: name a skill some agent has.
+                var known = await db.AgentSkills.Select(s => s.Skill).Distinct().OrderBy(s => s).Take(20).ToListAsync(ct);
+                errors["skill"] = [known.Count == 0
+                    ? $"No agent has the skill '{skill}' (no agent has any skill yet): add it to agents first."
+                    : $"No agent has the skill '{skill}'; known skills: {string.Join(", ", known)}."];
+            }
+        }
+        if (input.MinProficiency is < 1 or > 5)
+        {
+            errors["minProficiency"] = ["The minimum proficiency is 1 (basic) to 5 (expert)."];
+        }
         var keywords = string.Join(',', input.Keywords ?? []);
         if (keywords.Length > 2000 || (input.Keywords ?? []).Any(k => k.Contains(',', StringComparison.Ordinal)))
         {
@@ -143,5 +165,5 @@ internal static class QueuesApi
     }
 
     private static QueueView View(RoutingQueue q) => new(q.Id, q.Name, q.Order, q.Priority, q.FirstResponseSlaSeconds,
-        QueueRule.Split(q.Channels), QueueRule.Split(q.Keywords), q.Version, q.UpdatedAt);
+        QueueRule.Split(q.Channels), QueueRule.Split(q.Keywords), q.Version, q.UpdatedAt, q.Skill, q.MinProficiency);
 }

@@ -121,7 +121,7 @@ internal sealed class RoutingDecisionApplier(HubDbContext db, StaffBroadcaster b
         }
         foreach (var c in untargeted)
         {
-            routing.Post(new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId, SlaDueAt: c.PendingSlaDueAt));
+            routing.Post(new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId, SlaDueAt: c.PendingSlaDueAt, Skill: c.RequiredSkill, MinProficiency: c.MinProficiency));
         }
         // The visitor's ticks are not the routing loop's business: a stalled widget must not hold routing up.
         foreach (var conversationId in assigned)

@@ -193,7 +193,7 @@ internal sealed partial class RoutingLoop(
         var presence = scope.ServiceProvider.GetRequiredService<AgentPresenceTracker>();
         var events = new List<RoutingEvent>();
 
-        var agents = await db.Agents.AsNoTracking().Where(a => a.IsActive).Include(a => a.Capacities).Include(a => a.Teams).ToListAsync(ct);
+        var agents = await db.Agents.AsNoTracking().Where(a => a.IsActive).Include(a => a.Capacities).Include(a => a.Skills).Include(a => a.Teams).ToListAsync(ct);
         events.AddRange(agents.Select(a => AgentEvents.Upserted(a, presence.Effective(a.Id, a.Presence))));
 
         var open = await db.Conversations.AsNoTracking()
@@ -208,7 +208,7 @@ internal sealed partial class RoutingLoop(
                 ? new ConversationAssigned(c.Id, c.Channel, agentId)
                 : new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId,
                     c.ResponsibleAgentId is { } r && active.Contains(r) ? r : null,
-                    c.TargetAgentId is { } t && active.Contains(t) ? t : null, c.PendingSlaDueAt));
+                    c.TargetAgentId is { } t && active.Contains(t) ? t : null, c.PendingSlaDueAt, c.RequiredSkill, c.MinProficiency));
         }
         return events;
     }
@@ -232,5 +232,6 @@ internal static class AgentEvents
         agent.Id, effectivePresence,
         agent.Capacities.ToDictionary(c => c.Channel, c => c.Capacity),
         agent.Teams.Select(t => t.TeamId).ToList(),
-        agent.AutoAccept);
+        agent.AutoAccept,
+        agent.Skills.ToDictionary(s => s.Skill, s => s.Proficiency, StringComparer.Ordinal));
 }

@@ -13,6 +13,11 @@ internal sealed class RoutingQueue
     public int Priority { get; set; }
     public int? FirstResponseSlaSeconds { get; set; }
 
+    /// <summary>The skill agents need for this queue's conversations (null: anyone of the channel), and the minimum level.</summary>
+    public string? Skill { get; set; }
+
+    public int MinProficiency { get; set; } = 1;
+
     /// <summary>Comma-separated channel keys; empty means every channel.</summary>
     public string Channels { get; set; } = "";
 

@@ -22,6 +22,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
     public DbSet<ConversationEvent> Events => Set<ConversationEvent>();
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<AgentCapacity> AgentCapacities => Set<AgentCapacity>();
+    public DbSet<AgentSkill> AgentSkills => Set<AgentSkill>();
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<TeamMembership> TeamMemberships => Set<TeamMembership>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
@@ -65,6 +66,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
             e.HasIndex(q => q.Name).IsUnique();
             e.Property(q => q.Channels).HasMaxLength(200);
             e.Property(q => q.Keywords).HasMaxLength(2000);
+            e.Property(q => q.Skill).HasMaxLength(64);
         });
 
         modelBuilder.Entity<ChannelCursor>(e =>
@@ -99,6 +101,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
             e.Property(c => c.Channel).HasMaxLength(16);
             e.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
             e.Property(c => c.Category).HasMaxLength(64);
+            e.Property(c => c.RequiredSkill).HasMaxLength(64);
             e.Property(c => c.LastMessagePreview).HasMaxLength(200);
             e.HasIndex(c => c.Number).IsUnique();
             e.HasIndex(c => new { c.ContactId, c.Status });
@@ -169,6 +172,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
             e.Property(a => a.Presence).HasConversion<string>().HasMaxLength(16);
             e.HasIndex(a => a.Email).IsUnique();
             e.HasMany(a => a.Capacities).WithOne().HasForeignKey(c => c.AgentId);
+            e.HasMany(a => a.Skills).WithOne().HasForeignKey(s => s.AgentId);
             e.HasMany(a => a.Teams).WithOne().HasForeignKey(t => t.AgentId);
         });
 
@@ -176,6 +180,13 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
         {
             e.HasKey(c => new { c.AgentId, c.Channel });
             e.Property(c => c.Channel).HasMaxLength(16);
+        });
+
+        modelBuilder.Entity<AgentSkill>(e =>
+        {
+            e.HasKey(s => new { s.AgentId, s.Skill });
+            e.Property(s => s.Skill).HasMaxLength(64);
+            e.HasIndex(s => s.Skill);
         });
 
         modelBuilder.Entity<Team>(e =>

@@ -34,6 +34,11 @@ public sealed class RoutingPageTests(HubServer hub) : IClassFixture<HubServer>, 
         await form.GetByLabel("Words").FillAsync("broken, شکایت");
         await page.GetByTestId("queue-channel-sms").CheckAsync();
         await page.GetByTestId("queue-channel-email").CheckAsync();
+        // A skill nobody has is refused at its field: the queue could never be served.
+        await form.GetByLabel("Skill").FillAsync("klingon");
+        await page.GetByTestId("queue-save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("queue-skill-error")).ToContainTextAsync("No agent has the skill 'klingon'");
+        await form.GetByLabel("Skill").FillAsync("");
         await page.GetByTestId("queue-save").ClickAsync();
 
         var row = page.Locator("[data-testid=queue-row][data-name=Complaints]");

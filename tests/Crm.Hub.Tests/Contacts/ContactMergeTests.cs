@@ -342,6 +342,9 @@ public sealed class ContactMergeTests(SmsHub hub) : IClassFixture<SmsHub>
             var found = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/contacts?search={Uri.EscapeDataString(typed)}");
             Assert.Contains(found.EnumerateArray(), c => c.GetProperty("id").GetGuid() == sms);
         }
+        // Paging needs more than one page of contacts, whatever ran before in this class.
+        await ContactOfAsync(ChannelNames.Sms, "+14155550198", "second");
+        await ContactOfAsync(ChannelNames.Sms, "+14155550197", "third");
         var page = await admin.GetFromJsonAsync<JsonElement>("/api/v1/contacts?limit=2&offset=1");
         Assert.Equal(2, page.GetArrayLength());
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/v1/contacts?limit=51")).StatusCode);

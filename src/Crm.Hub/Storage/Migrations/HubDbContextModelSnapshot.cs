@@ -82,6 +82,25 @@ namespace Crm.Hub.Storage.Migrations
                     b.ToTable("AgentCapacities");
                 });
 
+            modelBuilder.Entity("Crm.Hub.Agents.AgentSkill", b =>
+                {
+                    b.Property<Guid>("AgentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Skill")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Proficiency")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AgentId", "Skill");
+
+                    b.HasIndex("Skill");
+
+                    b.ToTable("AgentSkills");
+                });
+
             modelBuilder.Entity("Crm.Hub.Agents.Team", b =>
                 {
                     b.Property<Guid>("Id")
@@ -385,6 +404,9 @@ namespace Crm.Hub.Storage.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("MinProficiency")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Number")
                         .HasColumnType("INTEGER");
 
@@ -398,6 +420,10 @@ namespace Crm.Hub.Storage.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("QueueId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequiredSkill")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("ResolvedAt")
@@ -642,6 +668,9 @@ namespace Crm.Hub.Storage.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("MinProficiency")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -652,6 +681,10 @@ namespace Crm.Hub.Storage.Migrations
 
                     b.Property<int>("Priority")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Skill")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
@@ -671,6 +704,15 @@ namespace Crm.Hub.Storage.Migrations
                 {
                     b.HasOne("Crm.Hub.Agents.Agent", null)
                         .WithMany("Capacities")
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Hub.Agents.AgentSkill", b =>
+                {
+                    b.HasOne("Crm.Hub.Agents.Agent", null)
+                        .WithMany("Skills")
                         .HasForeignKey("AgentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
@@ -787,6 +829,8 @@ namespace Crm.Hub.Storage.Migrations
             modelBuilder.Entity("Crm.Hub.Agents.Agent", b =>
                 {
                     b.Navigation("Capacities");
+
+                    b.Navigation("Skills");
 
                     b.Navigation("Teams");
                 });

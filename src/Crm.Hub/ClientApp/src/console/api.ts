@@ -26,6 +26,8 @@ export interface QueueInput {
   firstResponseSlaSeconds: number | null;
   channels: string[];
   keywords: string[];
+  skill: string | null;
+  minProficiency: number;
 }
 
 export interface QueueView extends QueueInput {

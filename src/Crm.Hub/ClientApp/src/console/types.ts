@@ -16,6 +16,8 @@ export interface AgentView {
   capacity: Record<string, number>;
   autoAccept: boolean;
   presence: Presence;
+  /** Skill → proficiency 1–5. */
+  skills?: Record<string, number>;
 }
 
 export interface ConversationView {
@@ -202,4 +204,5 @@ export interface AgentInput {
   teamIds: string[];
   capacity: Record<string, number>;
   autoAccept: boolean;
+  skills?: Record<string, number>;
 }

@@ -38,7 +38,7 @@ export function AdminPage(scope: Scope): HTMLElement {
           h(
             "tr",
             null,
-            (["name", "email", "role", "teams", "presence", "capacity", "autoAccept"] as const).map((k) => h("th", { scope: "col" }, t(`admin.col.${k}`))),
+            (["name", "email", "role", "teams", "presence", "capacity", "skills", "autoAccept"] as const).map((k) => h("th", { scope: "col" }, t(`admin.col.${k}`))),
           ),
         ),
         h(
@@ -64,6 +64,7 @@ export function AdminPage(scope: Scope): HTMLElement {
                   .filter(([, n]) => n > 0)
                   .map(([ch, n]) => h("span", { class: "cap" }, ChannelBadge(ch), num(n))),
               ),
+              h("td", { "data-testid": "agent-skills", dir: "auto" }, formatSkills(a.skills)),
               h("td", null, a.autoAccept ? t("admin.yes") : t("admin.no")),
             );
           }),
@@ -142,6 +143,7 @@ function createAgentForm(scope: Scope, status: HTMLElement): HTMLElement {
   }));
   for (const { ch, input } of capacity) input.defaultValue = String(ch === "webchat" ? 3 : ch === "fax" ? 0 : 2);
   const autoAccept = h("input", { id: "agent-autoaccept", type: "checkbox", "data-testid": "agent-autoaccept" });
+  const skills = h("input", { id: "agent-skills", type: "text", dir: "auto", autocomplete: "off", placeholder: t("admin.skillsHint"), "data-testid": "agent-skills-input" });
   const formError = h("div", { class: "form-error", role: "alert", hidden: true, "data-testid": "agent-form-error" });
   const submit = h("button", { type: "submit", class: "btn btn-primary", "data-testid": "agent-create" }, t("admin.create"));
 
@@ -150,6 +152,7 @@ function createAgentForm(scope: Scope, status: HTMLElement): HTMLElement {
   const fPassword = field("agent-password", t("admin.password"), password);
   const fRole = field("agent-role", t("admin.role"), role);
   const fTeams = field("agent-teams", t("admin.teamsField"), teams);
+  const fSkills = field("agent-skills", t("admin.skills"), skills);
   fTeams.el.append(noTeams);
   const capError = h("div", { class: "field-error", id: "agent-capacity-error", "data-testid": "agent-capacity-error" });
   const autoError = h("div", { class: "field-error", "data-testid": "agent-autoaccept-error" });
@@ -161,6 +164,7 @@ function createAgentForm(scope: Scope, status: HTMLElement): HTMLElement {
     teamIds: fTeams.error,
     capacity: capError,
     autoAccept: autoError,
+    skills: fSkills.error,
   };
 
   return h(
@@ -179,6 +183,7 @@ function createAgentForm(scope: Scope, status: HTMLElement): HTMLElement {
           teamIds: Array.from(teams.selectedOptions, (o) => o.value),
           capacity: Object.fromEntries(capacity.map(({ ch, input }) => [ch, Math.max(0, Number(input.value) || 0)])),
           autoAccept: autoAccept.checked,
+          skills: parseSkills(skills.value),
         };
         submit.disabled = true;
         try {
@@ -196,6 +201,7 @@ function createAgentForm(scope: Scope, status: HTMLElement): HTMLElement {
     },
     h("div", { class: "form-grid" }, fEmail.el, fName.el, fPassword.el, fRole.el),
     fTeams.el,
+    fSkills.el,
     h(
       "fieldset",
       { class: "capacity", "aria-describedby": "agent-capacity-error" },
@@ -207,6 +213,21 @@ function createAgentForm(scope: Scope, status: HTMLElement): HTMLElement {
     formError,
     submit,
   );
+}
+
+/** "billing:3, spanish" → { billing: 3, spanish: 3 }: a skill without a level counts as 3; the server checks names and levels. */
+function parseSkills(text: string): Record<string, number> {
+  const skills: Record<string, number> = {};
+  for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const [name, level] = part.split(":").map((x) => x.trim());
+    skills[name!] = level ? Number(level) : 3;
+  }
+  return skills;
+}
+
+function formatSkills(skills: Record<string, number> | undefined): string {
+  const entries = Object.entries(skills ?? {});
+  return entries.length ? entries.map(([s, n]) => `${s} ${num(n)}`).join(", ") : "—";
 }
 
 function createTeamForm(status: HTMLElement): HTMLElement {

@@ -40,7 +40,7 @@ function queueTable(queues: QueueView[], edit: (q: QueueView) => void, reload: (
   return h(
     "table",
     { class: "table" },
-    h("thead", null, h("tr", null, (["order", "name", "channels", "keywords", "priority", "sla", "version"] as const).map((k) => h("th", { scope: "col" }, t(`routing.col.${k}` as Key))), h("th", null, ""))),
+    h("thead", null, h("tr", null, (["order", "name", "channels", "keywords", "skill", "priority", "sla", "version"] as const).map((k) => h("th", { scope: "col" }, t(`routing.col.${k}` as Key))), h("th", null, ""))),
     h(
       "tbody",
       null,
@@ -62,6 +62,7 @@ function queueTable(queues: QueueView[], edit: (q: QueueView) => void, reload: (
           name,
           h("td", null, q.channels.length ? q.channels.map((c) => t(`channel.${c}` as Key)).join(", ") : t("routing.anyChannel")),
           keywords,
+          h("td", { dir: "auto" }, q.skill ? t("routing.skillAtLeast", { skill: q.skill, level: num(q.minProficiency) }) : "—"),
           h("td", null, num(q.priority)),
           h("td", null, q.firstResponseSlaSeconds ? duration(q.firstResponseSlaSeconds) : "—"),
           h("td", { title: fullTime(q.updatedAt) }, `v${num(q.version)} · ${when(q.updatedAt)}`),
@@ -78,6 +79,8 @@ function queueForm(queue: QueueView | null, done: () => void): HTMLElement {
   const priority = h("input", { id: "queue-priority", type: "number", min: "0", max: "9", value: String(queue?.priority ?? 0) });
   const sla = h("input", { id: "queue-sla", type: "number", min: "0", placeholder: t("routing.slaHint"), value: queue?.firstResponseSlaSeconds ? String(queue.firstResponseSlaSeconds / 60) : "" });
   const keywords = h("input", { id: "queue-keywords", type: "text", dir: "auto", placeholder: t("routing.keywordsHint"), value: (queue?.keywords ?? []).join(", ") });
+  const skill = h("input", { id: "queue-skill", type: "text", dir: "auto", placeholder: t("routing.skillHint"), value: queue?.skill ?? "" });
+  const level = h("input", { id: "queue-level", type: "number", min: "1", max: "5", value: String(queue?.minProficiency ?? 1) });
   const channelBoxes = CHANNELS.map((c) => {
     const box = h("input", { type: "checkbox", value: c, checked: queue?.channels.includes(c) ?? false, "data-testid": `queue-channel-${c}` });
     return { c, box, el: h("label", { class: "check" }, box, " ", t(`channel.${c}` as Key)) };
@@ -87,9 +90,14 @@ function queueForm(queue: QueueView | null, done: () => void): HTMLElement {
   const fPriority = field("queue-priority", t("routing.col.priority"), priority);
   const fSla = field("queue-sla", t("routing.slaMinutes"), sla);
   const fKeywords = field("queue-keywords", t("routing.col.keywords"), keywords);
+  const fSkill = field("queue-skill", t("routing.col.skill"), skill);
+  const fLevel = field("queue-level", t("routing.minLevel"), level);
   const channelsError = h("div", { class: "field-error", "data-testid": "queue-channels-error" });
   const formError = h("div", { class: "form-error", role: "alert", hidden: true, "data-testid": "queue-form-error" });
-  const slots = { name: fName.error, order: fOrder.error, priority: fPriority.error, firstResponseSlaSeconds: fSla.error, keywords: fKeywords.error, channels: channelsError };
+  const slots = {
+    name: fName.error, order: fOrder.error, priority: fPriority.error, firstResponseSlaSeconds: fSla.error, keywords: fKeywords.error,
+    channels: channelsError, skill: fSkill.error, minProficiency: fLevel.error,
+  };
   const save = h("button", { type: "submit", class: "btn btn-primary", "data-testid": "queue-save" }, queue ? t("routing.save") : t("routing.create"));
   const cancel = h("button", { type: "button", class: "btn" }, t("routing.cancel"));
   cancel.addEventListener("click", done);
@@ -110,6 +118,8 @@ function queueForm(queue: QueueView | null, done: () => void): HTMLElement {
           firstResponseSlaSeconds: minutes === null ? null : Math.round(minutes * 60),
           channels: channelBoxes.filter((b) => b.box.checked).map((b) => b.c),
           keywords: keywords.value.split(",").map((k) => k.trim()).filter(Boolean),
+          skill: skill.value.trim() || null,
+          minProficiency: Number(level.value || 1),
         };
         save.disabled = true;
         try {
@@ -124,7 +134,7 @@ function queueForm(queue: QueueView | null, done: () => void): HTMLElement {
       },
     },
     h("h3", null, queue ? t("routing.editing", { name: queue.name }) : t("routing.new")),
-    h("div", { class: "form-grid" }, fName.el, fOrder.el, fPriority.el, fSla.el, fKeywords.el),
+    h("div", { class: "form-grid" }, fName.el, fOrder.el, fPriority.el, fSla.el, fKeywords.el, fSkill.el, fLevel.el),
     h("fieldset", { class: "checks" }, h("legend", null, t("routing.col.channels")), channelBoxes.map((b) => b.el), h("p", { class: "muted" }, t("routing.channelsHint")), channelsError),
     formError,
     h("div", { class: "form-actions" }, save, cancel),
