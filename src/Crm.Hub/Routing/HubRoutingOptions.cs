@@ -20,6 +20,10 @@ internal sealed class HubRoutingOptions
     [Range(0, 86400, ErrorMessage = "Crm:Routing:AgingStepSeconds must be between 0 and 86400.")]
     public int AgingStepSeconds { get; set; } = 300;
 
+    /// <summary>How long a conversation needing a skill waits for a qualified agent before the closest match; 0 waits however long.</summary>
+    [Range(0, 86400, ErrorMessage = "Crm:Routing:SkillFallbackSeconds must be between 0 and 86400.")]
+    public int SkillFallbackSeconds { get; set; } = 60;
+
     /// <summary>The decline limit: offers declined or missed in a row before the agent is set away; 0 turns it off.</summary>
     [Range(0, 100, ErrorMessage = "Crm:Routing:OffersNotTakenBeforeAway must be between 0 and 100.")]
     public int OffersNotTakenBeforeAway { get; set; } = 3;

@@ -10,7 +10,11 @@ public sealed record QueueInput(string? Name, int? Order, int? Priority, int? Fi
     IReadOnlyList<string>? Keywords, string? Skill = null, int? MinProficiency = null);
 
 public sealed record QueueView(Guid Id, string Name, int Order, int Priority, int? FirstResponseSlaSeconds, IReadOnlyList<string> Channels,
-    IReadOnlyList<string> Keywords, int Version, DateTimeOffset UpdatedAt, string? Skill = null, int MinProficiency = 1);
+    IReadOnlyList<string> Keywords, int Version, DateTimeOffset UpdatedAt, string? Skill = null, int MinProficiency = 1,
+    QueueStaffing? Staffing = null);
+
+/// <summary>Who could serve a queue: active agents with capacity on its channels and its skill level, and how many are online now.</summary>
+public sealed record QueueStaffing(int EligibleAgents, int EligibleOnline);
 
 public sealed record QueuePreviewRequest(string? Channel, string? Text);
 
@@ -35,8 +39,20 @@ internal static class QueuesApi
         return group;
     }
 
-    private static async Task<Ok<List<QueueView>>> ListAsync(HubDbContext db, CancellationToken ct) =>
-        TypedResults.Ok((await db.RoutingQueues.AsNoTracking().OrderBy(q => q.Order).ThenBy(q => q.Name).ToListAsync(ct)).Select(View).ToList());
+    /// <summary>The queues, each with its staffing: a queue nobody could serve is flagged, not discovered when mail piles up.</summary>
+    private static async Task<Ok<List<QueueView>>> ListAsync(HubDbContext db, Agents.AgentPresenceTracker presence, CancellationToken ct)
+    {
+        var queues = await db.RoutingQueues.AsNoTracking().OrderBy(q => q.Order).ThenBy(q => q.Name).ToListAsync(ct);
+        var agents = await db.Agents.AsNoTracking().Where(a => a.IsActive).Include(a => a.Capacities).Include(a => a.Skills).ToListAsync(ct);
+        return TypedResults.Ok(queues.Select(q =>
+        {
+            var channels = QueueRule.Split(q.Channels);
+            var eligible = agents.Where(a => a.Capacities.Any(c => c.Capacity > 0 && (channels.Count == 0 || channels.Contains(c.Channel)))
+                && (q.Skill is null || a.Skills.Any(s => s.Skill == q.Skill && s.Proficiency >= q.MinProficiency))).ToList();
+            var online = eligible.Count(a => presence.Effective(a.Id, a.Presence) == Crm.Routing.AgentPresence.Online);
+            return View(q) with { Staffing = new QueueStaffing(eligible.Count, online) };
+        }).ToList());
+    }
 
     private static async Task<Results<Created<QueueView>, ValidationProblem>> CreateAsync(QueueInput input, HubDbContext db, QueueClassifier classifier,
         TimeProvider time, CancellationToken ct)

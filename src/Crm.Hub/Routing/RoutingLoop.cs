@@ -58,6 +58,7 @@ internal sealed partial class RoutingLoop(
         Selection = options.Value.Selection,
         AgingStep = TimeSpan.FromSeconds(options.Value.AgingStepSeconds),
         OffersNotTakenBeforeAway = options.Value.OffersNotTakenBeforeAway,
+        SkillFallbackAfter = TimeSpan.FromSeconds(options.Value.SkillFallbackSeconds),
     }, time);
 
     /// <summary>A fresh engine fed from the database: at start-up, and whenever engine and database may disagree.</summary>

@@ -46,6 +46,8 @@ public sealed class RoutingPageTests(HubServer hub) : IClassFixture<HubServer>, 
         await Assertions.Expect(row).ToContainTextAsync("SMS, Email");
         await Assertions.Expect(row).ToContainTextAsync("10 min");
         await Assertions.Expect(row).ToContainTextAsync("v1");
+        // The signed-in admin handles SMS and email, so the queue has someone online to serve it.
+        await Assertions.Expect(row.GetByTestId("queue-staffing")).ToHaveAttributeAsync("data-online", "1");
 
         await page.GetByTestId("preview-channel").SelectOptionAsync("sms");
         await page.GetByTestId("preview-text").FillAsync("My vase arrived broken");

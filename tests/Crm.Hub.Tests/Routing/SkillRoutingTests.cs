@@ -70,6 +70,16 @@ public sealed class SkillRoutingTests(HubServer hub) : IClassFixture<HubServer>
         var assigned = decisions.EnumerateArray().First(d => d.GetProperty("kind").GetString() is "offered" or "assigned");
         Assert.Contains("with spanish at level 3+ (this agent: level 4)", assigned.GetProperty("reason").GetString(), StringComparison.Ordinal);
 
+        // Staffing: Pedro is the only agent who can serve the queue; when his console goes, the queue is flagged.
+        JsonElement Staffing(JsonElement queues) =>
+            queues.EnumerateArray().Single(q => q.GetProperty("name").GetString() == "Facturas").GetProperty("staffing");
+        var staffed = Staffing(await admin.GetFromJsonAsync<JsonElement>("/api/v1/routing/queues"));
+        Assert.Equal(1, staffed.GetProperty("eligibleAgents").GetInt32());
+        Assert.Equal(1, staffed.GetProperty("eligibleOnline").GetInt32());
+        await pedro.StopAsync();
+        await Wait.UntilAsync(async () =>
+            Staffing(await admin.GetFromJsonAsync<JsonElement>("/api/v1/routing/queues")).GetProperty("eligibleOnline").GetInt32() == 0 ? (bool?)true : null);
+
         var agents = await admin.GetFromJsonAsync<JsonElement>("/api/v1/agents");
         var pedroView = agents.EnumerateArray().Single(a => a.GetProperty("id").GetGuid() == pedroId);
         Assert.Equal(4, pedroView.GetProperty("skills").GetProperty("spanish").GetInt32());

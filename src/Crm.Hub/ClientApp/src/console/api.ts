@@ -32,6 +32,8 @@ export interface QueueInput {
 
 export interface QueueView extends QueueInput {
   id: string;
+  /** Active agents who could serve it (capacity on its channels, its skill level), and how many are online. */
+  staffing?: { eligibleAgents: number; eligibleOnline: number } | null;
   version: number;
   updatedAt: string;
 }

@@ -4,6 +4,7 @@
 import { api, problemText, type QueueInput, type QueueView } from "../api";
 import { fullTime, num, t, when, type Key } from "../i18n";
 import type { Scope } from "../scope";
+import { store } from "../store";
 import { h, replace } from "../../shared/h";
 import { CHANNELS } from "../types";
 import { clearErrors, field, showErrors } from "./forms";
@@ -28,6 +29,8 @@ export function RoutingPage(scope: Scope): HTMLElement {
   const add = h("button", { type: "button", class: "btn btn-primary", "data-testid": "queue-add" }, t("routing.add"));
   add.addEventListener("click", () => edit(null));
   load();
+  // Presence changes who can serve a queue: the staffing column follows the consoles coming and going.
+  scope.add(store.on("directory", () => load()));
   return h(
     "div",
     { class: "page admin-page", "data-testid": "routing-page" },
@@ -40,7 +43,7 @@ function queueTable(queues: QueueView[], edit: (q: QueueView) => void, reload: (
   return h(
     "table",
     { class: "table" },
-    h("thead", null, h("tr", null, (["order", "name", "channels", "keywords", "skill", "priority", "sla", "version"] as const).map((k) => h("th", { scope: "col" }, t(`routing.col.${k}` as Key))), h("th", null, ""))),
+    h("thead", null, h("tr", null, (["order", "name", "channels", "keywords", "skill", "priority", "sla", "staffing", "version"] as const).map((k) => h("th", { scope: "col" }, t(`routing.col.${k}` as Key))), h("th", null, ""))),
     h(
       "tbody",
       null,
@@ -65,11 +68,25 @@ function queueTable(queues: QueueView[], edit: (q: QueueView) => void, reload: (
           h("td", { dir: "auto" }, q.skill ? t("routing.skillAtLeast", { skill: q.skill, level: num(q.minProficiency) }) : "—"),
           h("td", null, num(q.priority)),
           h("td", null, q.firstResponseSlaSeconds ? duration(q.firstResponseSlaSeconds) : "—"),
+          staffingCell(q),
           h("td", { title: fullTime(q.updatedAt) }, `v${num(q.version)} · ${when(q.updatedAt)}`),
           h("td", null, editButton, " ", remove),
         );
       }),
     ),
+  );
+}
+
+/** Flags a queue nobody could serve (no agent has its channels or skill level) or nobody online can serve right now. */
+function staffingCell(q: QueueView): HTMLElement {
+  const s = q.staffing;
+  if (!s) return h("td", null, "—");
+  const warning = s.eligibleAgents === 0 ? t("routing.noEligible") : s.eligibleOnline === 0 ? t("routing.nobodyOnline") : null;
+  return h(
+    "td",
+    { "data-testid": "queue-staffing", "data-eligible": String(s.eligibleAgents), "data-online": String(s.eligibleOnline) },
+    t("routing.staffed", { online: num(s.eligibleOnline), total: num(s.eligibleAgents) }),
+    warning ? [" ", h("span", { class: "badge badge-bad", role: "note" }, warning)] : null,
   );
 }
 
