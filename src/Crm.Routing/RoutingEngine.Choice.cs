@@ -50,7 +50,7 @@ public sealed partial class RoutingEngine
             _skillDeadlines.Add(due, conversation.Id);
             Enqueue(
                 conversation,
-                LaneKey.Skilled(conversation.Channel, conversation.TeamId, conversation.Skill!),
+                LaneKey.Skilled(conversation.Channel, conversation.TeamId, conversation.Skill!, conversation.MinProficiency),
                 note + DecisionReasons.NoEligibleAgent(skilled, _onlineAgents.CountIn(skilled), conversation.ExcludedCount, _waiting.Count + 1));
             return;
         }
@@ -65,7 +65,7 @@ public sealed partial class RoutingEngine
         Enqueue(
             conversation,
             conversation.NeedsSkill
-                ? LaneKey.Skilled(conversation.Channel, conversation.TeamId, conversation.Skill!)
+                ? LaneKey.Skilled(conversation.Channel, conversation.TeamId, conversation.Skill!, conversation.MinProficiency)
                 : LaneKey.Open(conversation.Channel, conversation.TeamId),
             note + DecisionReasons.NoEligibleAgent(pool, _onlineAgents.CountIn(pool), conversation.ExcludedCount, _waiting.Count + 1));
     }
@@ -251,14 +251,22 @@ public sealed partial class RoutingEngine
         // Lanes of conversations that need a skill: only the agent's skills, and only when such lanes exist at all.
         if (_waiting.SkilledLaneCount > 0)
         {
-            foreach (var skill in agent.Skills.Keys)
+            foreach (var (skill, proficiency) in agent.Skills)
             {
-                best = FirstEligibleIn(LaneKey.Skilled(channel, null, skill), agent, best) ?? best;
-                if (_waiting.TeamSkilledLaneCount > 0)
+                for (var level = 1; level <= proficiency; level++)
                 {
-                    foreach (var team in agent.TeamIds)
+                    if (skill.LanesPerLevel[level] == 0)
                     {
-                        best = FirstEligibleIn(LaneKey.Skilled(channel, team, skill), agent, best) ?? best;
+                        continue;
+                    }
+
+                    best = FirstEligibleIn(LaneKey.Skilled(channel, null, skill, level), agent, best) ?? best;
+                    if (_waiting.TeamSkilledLaneCount > 0)
+                    {
+                        foreach (var team in agent.TeamIds)
+                        {
+                            best = FirstEligibleIn(LaneKey.Skilled(channel, team, skill, level), agent, best) ?? best;
+                        }
                     }
                 }
             }

@@ -49,6 +49,7 @@ internal sealed class WaitingLanes
         }
 
         SkilledLaneCount += delta;
+        lane.Skill.LanesPerLevel[lane.Level] += delta;
         if (lane.TeamId is not null)
         {
             TeamSkilledLaneCount += delta;
