@@ -165,6 +165,11 @@ internal static class DecisionReasons
 
     private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
+    public static string AwayAfterIdle(TimeSpan idle) =>
+        Invariant($"set away: no activity in the console for {Span(idle)}; online again at the agent's next activity");
+
+    public static string BackFromIdle() => "online again: the agent is active in the console";
+
     public static string SetAwayAfterOffersNotTaken(int count) =>
         Invariant($"set away: {count} offers in a row were declined or not answered; routing resumes when the agent is online again");
 }

@@ -10,8 +10,10 @@ public enum DecisionKind
     Requeued,
     Released,
     Rejected,
-    /// <summary>The agent was set away (by the decline limit); <see cref="RoutingDecision.ConversationId"/> is empty.</summary>
+    /// <summary>The agent was set away (decline limit, or idle); <see cref="RoutingDecision.ConversationId"/> is empty.</summary>
     AgentAway,
+    /// <summary>An agent the engine had set away for idling is active again and online; the conversation id is empty.</summary>
+    AgentOnline,
 }
 
 /// <summary>What the router decided about one conversation, and why, in words a supervisor can read.</summary>

@@ -29,9 +29,12 @@ public sealed partial class RoutingEngine
         {
             agent.IdleSince = _now;
             agent.OffersNotTakenInARow = 0;
+            agent.LastActiveAt = _now;
+            agent.AwayForIdling = false;
         }
 
         Index(agent);
+        ScheduleIdle(agent);
         AfterAgentChanged(agent);
     }
 
@@ -48,9 +51,12 @@ public sealed partial class RoutingEngine
         {
             agent.IdleSince = _now;
             agent.OffersNotTakenInARow = 0;
+            agent.LastActiveAt = _now;
+            agent.AwayForIdling = false;
         }
 
         Index(agent);
+        ScheduleIdle(agent);
         AfterAgentChanged(agent);
     }
 
@@ -63,6 +69,7 @@ public sealed partial class RoutingEngine
 
         Unindex(agent);
         agent.Presence = AgentPresence.Offline;
+        ScheduleIdle(agent);
         HandBackOffers(agent, "agent removed");
         ReleaseStickyHolds(agent, "responsible agent removed");
 
@@ -74,6 +81,55 @@ public sealed partial class RoutingEngine
         }
 
         _agents.Remove(agentId);
+    }
+
+    /// <summary>The agent used the console: the idle clock starts again, and an agent set away for idling is online again.</summary>
+    private void Active(Guid agentId)
+    {
+        if (!_agents.TryGetValue(agentId, out var agent))
+        {
+            return;
+        }
+
+        agent.LastActiveAt = _now;
+        if (agent.AwayForIdling && agent.Presence == AgentPresence.Away)
+        {
+            Emit(DecisionKind.AgentOnline, Guid.Empty, agent.Id, DecisionReasons.BackFromIdle());
+            ChangePresence(agent.Id, AgentPresence.Online);
+            return;
+        }
+
+        ScheduleIdle(agent);
+    }
+
+    /// <summary>(Re)sets the agent's idle deadline: only online agents have one, and only when idle-away is on.</summary>
+    private void ScheduleIdle(TrackedAgent agent)
+    {
+        if (agent.AwayAt is { } scheduled)
+        {
+            _idleDeadlines.Remove(scheduled, agent.Id);
+            agent.AwayAt = null;
+        }
+
+        if (_options.AwayAfterIdle > TimeSpan.Zero && agent.IsOnline)
+        {
+            agent.AwayAt = agent.LastActiveAt + _options.AwayAfterIdle;
+            _idleDeadlines.Add(agent.AwayAt.Value, agent.Id);
+        }
+    }
+
+    /// <summary>Nothing from the agent for <see cref="RoutingOptions.AwayAfterIdle"/>: away, offers handed back, until they are active again.</summary>
+    private void SetAwayForIdling(TrackedAgent agent)
+    {
+        agent.AwayAt = null;
+        if (!agent.IsOnline)
+        {
+            return;
+        }
+
+        Emit(DecisionKind.AgentAway, Guid.Empty, agent.Id, DecisionReasons.AwayAfterIdle(_options.AwayAfterIdle));
+        ChangePresence(agent.Id, AgentPresence.Away);
+        agent.AwayForIdling = true;
     }
 
     private void AfterAgentChanged(TrackedAgent agent)

@@ -34,6 +34,7 @@ public sealed partial class RoutingEngine
         conversation.OfferExpiresAt = null;
         conversation.Status = ConversationStatus.Assigned;
         _agents[agentId].OffersNotTakenInARow = 0;
+        Active(agentId);
         Emit(DecisionKind.Assigned, conversationId, agentId, DecisionReasons.OfferAccepted());
     }
 
@@ -47,7 +48,10 @@ public sealed partial class RoutingEngine
         var agent = Detach(conversation)!;
         conversation.Exclude(agentId, Exclusion.Declined);
         Emit(DecisionKind.OfferDeclined, conversationId, agentId, DecisionReasons.OfferDeclined());
+        // Declining is an answer: the agent is at the console.
+        agent.LastActiveAt = _now;
         var away = CountOfferNotTaken(agent);
+        ScheduleIdle(agent);
         Route(conversation);
         if (!away)
         {
@@ -103,6 +107,11 @@ public sealed partial class RoutingEngine
             else if (stickyIsDue)
             {
                 EndWaitForResponsible(_conversations[sticky!.Value.ConversationId]);
+            }
+            else if (_idleDeadlines.Earliest is { } idle && idle.At <= _now)
+            {
+                _idleDeadlines.Remove(idle.At, idle.ConversationId);
+                SetAwayForIdling(_agents[idle.ConversationId]);
             }
             else if (_skillDeadlines.Earliest is { } fallback && fallback.At <= _now)
             {

@@ -22,6 +22,9 @@ public sealed partial class RoutingEngine
     private readonly DeadlineSet _stickyDeadlines = new();
     private readonly DeadlineSet _agingDeadlines = new();
     private readonly DeadlineSet _skillDeadlines = new();
+
+    /// <summary>Idle deadlines of online agents, keyed by agent id.</summary>
+    private readonly DeadlineSet _idleDeadlines = new();
     private readonly Dictionary<AgentPool, Guid?> _roundRobinCursor = [];
     private readonly Dictionary<string, SkillKey> _skills = new(StringComparer.Ordinal);
     private List<RoutingDecision> _decisions = [];
@@ -42,7 +45,7 @@ public sealed partial class RoutingEngine
         get
         {
             DateTimeOffset? earliest = null;
-            foreach (var at in new[] { _offerDeadlines.Earliest?.At, _stickyDeadlines.Earliest?.At, _agingDeadlines.Earliest?.At, _skillDeadlines.Earliest?.At })
+            foreach (var at in new[] { _offerDeadlines.Earliest?.At, _stickyDeadlines.Earliest?.At, _agingDeadlines.Earliest?.At, _skillDeadlines.Earliest?.At, _idleDeadlines.Earliest?.At })
             {
                 if (at is { } due && (earliest is null || due < earliest))
                 {
@@ -76,6 +79,9 @@ public sealed partial class RoutingEngine
                 break;
             case AgentRemoved removed:
                 RemoveAgent(removed.AgentId);
+                break;
+            case AgentActivity activity:
+                Active(activity.AgentId);
                 break;
             case ConversationWaiting waiting:
                 Wait(waiting);

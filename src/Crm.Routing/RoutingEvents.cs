@@ -19,6 +19,9 @@ public sealed record AgentPresenceChanged(Guid AgentId, AgentPresence Presence) 
 
 public sealed record AgentRemoved(Guid AgentId) : RoutingEvent;
 
+/// <summary>The agent used their console (typed, clicked): the idle clock starts again, and an agent set away for idling is back.</summary>
+public sealed record AgentActivity(Guid AgentId) : RoutingEvent;
+
 /// <summary>
 /// A new, reopened or transferred conversation. A conversation the engine already tracks is released
 /// from its current state first (transfer = wait again). Only members of <paramref name="TeamId"/> are

@@ -30,6 +30,12 @@ public sealed record RoutingOptions
     /// </summary>
     public TimeSpan SkillFallbackAfter { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Away after this long without <see cref="AgentActivity"/> (or an offer answered): an online agent who walked away stops
+    /// getting offers, and is online again at their next activity. <see cref="TimeSpan.Zero"/> turns it off.
+    /// </summary>
+    public TimeSpan AwayAfterIdle { get; init; } = TimeSpan.Zero;
+
     /// <summary>How a free agent is picked when the responsible agent doesn't apply.</summary>
     public AgentSelection Selection { get; init; } = AgentSelection.LeastLoadedLongestIdle;
 }

@@ -88,6 +88,8 @@ public sealed class RoutingEngineInvariantTests
                 return new OfferDeclined(declineConversation, random.Next(5) == 0 ? agent : declineAgent);
             case < 92:
                 return new ConversationClosed(conversation);
+            case < 95:
+                return new AgentActivity(agent);
             default:
                 return new Tick();
         }

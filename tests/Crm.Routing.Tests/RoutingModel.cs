@@ -126,6 +126,13 @@ internal sealed class RoutingModel(RoutingHarness h)
                 case DecisionKind.Rejected:
                     Assert.IsNotType<ConversationWaiting>(routingEvent);
                     break;
+                case DecisionKind.AgentOnline:
+                    Assert.Equal(Guid.Empty, d.ConversationId);
+                    Assert.IsType<AgentActivity>(routingEvent);
+                    Assert.True(_agents.TryGetValue(d.AgentId!.Value, out var back) && back.Presence == AgentPresence.Away,
+                        $"step {step}: {d.AgentId} back online while not away");
+                    _agents[d.AgentId.Value] = back with { Presence = AgentPresence.Online };
+                    break;
                 case DecisionKind.AgentAway:
                     Assert.Equal(Guid.Empty, d.ConversationId);
                     Assert.True(_agents.TryGetValue(d.AgentId!.Value, out var away) && away.Presence == AgentPresence.Online,

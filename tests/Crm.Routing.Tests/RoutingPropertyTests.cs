@@ -34,6 +34,7 @@ public sealed class RoutingPropertyTests
             OfferTimeout = TimeSpan.FromSeconds(20),
             StickyWait = TimeSpan.FromSeconds(45),
             AgingStep = TimeSpan.FromSeconds(90),
+            AwayAfterIdle = TimeSpan.FromMinutes(2),
             Selection = selection,
         });
         var model = new RoutingModel(h);

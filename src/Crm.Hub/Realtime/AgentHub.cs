@@ -11,7 +11,8 @@ namespace Crm.Hub.Realtime;
 
 /// <summary>The console's live connection: pushes only, plus presence and typing.</summary>
 [Authorize(Policy = Policies.Staff)]
-internal sealed class AgentHub(AgentPresenceTracker presenceTracker, AgentConnections connections, VisitorNotifier visitors, HubDbContext db)
+internal sealed class AgentHub(
+    AgentPresenceTracker presenceTracker, AgentConnections connections, VisitorNotifier visitors, HubDbContext db, Routing.RoutingLoop routing)
     : Hub<IAgentClient>
 {
     public override async Task OnConnectedAsync()
@@ -38,6 +39,9 @@ internal sealed class AgentHub(AgentPresenceTracker presenceTracker, AgentConnec
         var set = await presenceTracker.SetChosenAsync(Context.User!.AgentId(), chosen, Context.ConnectionAborted);
         return AgentViews.Wire(set);
     }
+
+    /// <summary>The console saw the agent type or click (sent at most once a minute): they are at their desk.</summary>
+    public void Active() => routing.Post(new AgentActivity(Context.User!.AgentId()));
 
     /// <summary>Tells the customer an agent is typing; only the assignee (or a supervisor) may.</summary>
     public async Task Typing(Guid conversationId, bool isTyping)

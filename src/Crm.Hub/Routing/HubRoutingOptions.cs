@@ -24,6 +24,10 @@ internal sealed class HubRoutingOptions
     [Range(0, 86400, ErrorMessage = "Crm:Routing:SkillFallbackSeconds must be between 0 and 86400.")]
     public int SkillFallbackSeconds { get; set; } = 60;
 
+    /// <summary>Away after this many seconds without console activity (online again at the next); 0 turns it off.</summary>
+    [Range(0, 86400, ErrorMessage = "Crm:Routing:AwayAfterIdleSeconds must be between 0 and 86400.")]
+    public int AwayAfterIdleSeconds { get; set; } = 900;
+
     /// <summary>The decline limit: offers declined or missed in a row before the agent is set away; 0 turns it off.</summary>
     [Range(0, 100, ErrorMessage = "Crm:Routing:OffersNotTakenBeforeAway must be between 0 and 100.")]
     public int OffersNotTakenBeforeAway { get; set; } = 3;

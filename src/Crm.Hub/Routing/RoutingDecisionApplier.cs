@@ -16,8 +16,8 @@ internal sealed class RoutingDecisionApplier(HubDbContext db, StaffBroadcaster b
 
     public async Task ApplyAsync(IReadOnlyList<RoutingDecision> decisions, CancellationToken ct)
     {
-        var persisted = decisions.Where(d => d.Kind is not (DecisionKind.Rejected or DecisionKind.AgentAway)).ToList();
-        var away = decisions.Where(d => d.Kind == DecisionKind.AgentAway && d.AgentId is not null).ToList();
+        var persisted = decisions.Where(d => d.Kind is not (DecisionKind.Rejected or DecisionKind.AgentAway or DecisionKind.AgentOnline)).ToList();
+        var away = decisions.Where(d => d.Kind is DecisionKind.AgentAway or DecisionKind.AgentOnline && d.AgentId is not null).ToList();
         if (persisted.Count == 0 && away.Count == 0)
         {
             return;
@@ -108,16 +108,18 @@ internal sealed class RoutingDecisionApplier(HubDbContext db, StaffBroadcaster b
             events.Add(db.Append(kind, StaffEvents.ConversationUpdated, c.Id, c.AssigneeId, View(c, names), now));
         }
 
-        // The decline limit set these agents away: that is their chosen presence now, until they come back online.
+        // The engine set these agents away (decline limit, idling) or back online: that is their chosen presence now.
         foreach (var d in away)
         {
-            await db.Agents.Where(a => a.Id == d.AgentId).ExecuteUpdateAsync(u => u.SetProperty(a => a.Presence, AgentPresence.Away), ct);
+            var presence = d.Kind == DecisionKind.AgentOnline ? AgentPresence.Online : AgentPresence.Away;
+            await db.Agents.Where(a => a.Id == d.AgentId).ExecuteUpdateAsync(u => u.SetProperty(a => a.Presence, presence), ct);
         }
         await db.SaveChangesAsync(ct);
         broadcaster.Publish(events);
         foreach (var d in away)
         {
-            broadcaster.PublishTransient(StaffEvents.PresenceChanged, null, new { agentId = d.AgentId, presence = "away", reason = d.Reason });
+            broadcaster.PublishTransient(StaffEvents.PresenceChanged, null,
+                new { agentId = d.AgentId, presence = d.Kind == DecisionKind.AgentOnline ? "online" : "away", reason = d.Reason });
         }
         foreach (var c in untargeted)
         {

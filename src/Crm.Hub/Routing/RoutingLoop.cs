@@ -59,6 +59,7 @@ internal sealed partial class RoutingLoop(
         AgingStep = TimeSpan.FromSeconds(options.Value.AgingStepSeconds),
         OffersNotTakenBeforeAway = options.Value.OffersNotTakenBeforeAway,
         SkillFallbackAfter = TimeSpan.FromSeconds(options.Value.SkillFallbackSeconds),
+        AwayAfterIdle = TimeSpan.FromSeconds(options.Value.AwayAfterIdleSeconds),
     }, time);
 
     /// <summary>A fresh engine fed from the database: at start-up, and whenever engine and database may disagree.</summary>

@@ -17,6 +17,15 @@ internal sealed class TrackedAgent(Guid id)
 
     public bool AutoAccept { get; set; }
 
+    /// <summary>When the agent last used the console or answered an offer; the idle deadline counts from here.</summary>
+    public DateTimeOffset LastActiveAt { get; set; }
+
+    /// <summary>When the idle deadline falls, while one is scheduled.</summary>
+    public DateTimeOffset? AwayAt { get; set; }
+
+    /// <summary>Set away by the engine for idling: their next activity brings them back online.</summary>
+    public bool AwayForIdling { get; set; }
+
     /// <summary>Offers declined or let expire since the last one taken (the decline limit counts these).</summary>
     public int OffersNotTakenInARow { get; set; }
 

@@ -6,6 +6,9 @@ import { api } from "./api";
 import { store } from "./store";
 import type { HubEvent, Presence } from "./types";
 
+/** What counts as the agent being at the console. */
+const ACTIVITY_EVENTS = ["keydown", "pointerdown", "pointermove", "wheel", "focus"] as const;
+
 export const AGENT_EVENTS = [
   "ConversationUpdated",
   "MessageAdded",
@@ -45,6 +48,14 @@ class AgentHub {
   private restartTimer: number | undefined;
   private restartAttempts = 0;
   private first = true;
+  private lastActiveSent = 0;
+  private readonly onActivity = (): void => {
+    // The hub sets an agent away after minutes without activity; once a minute is plenty to say "still here".
+    const now = Date.now();
+    if (now - this.lastActiveSent < 60_000 || this.connection?.state !== HubConnectionState.Connected) return;
+    this.lastActiveSent = now;
+    void this.connection.invoke("Active").catch(() => (this.lastActiveSent = 0));
+  };
   /** Reloads the REST snapshot (lists); used when there is no seq to sync from. */
   private reloadSnapshot: () => Promise<void> = async () => undefined;
 
@@ -53,6 +64,7 @@ class AgentHub {
   }
 
   async start(reloadSnapshot: () => Promise<void>): Promise<void> {
+    for (const type of ACTIVITY_EVENTS) window.addEventListener(type, this.onActivity, { passive: true });
     this.reloadSnapshot = reloadSnapshot;
     this.stopped = false;
     this.first = true;
@@ -101,6 +113,8 @@ class AgentHub {
   /** After (re)connecting: catch up on what was missed, holding live events until done. */
   private async connected(first: boolean): Promise<void> {
     store.setConnection("connected");
+    this.lastActiveSent = 0;
+    this.onActivity();
     this.syncing = true;
     try {
       // A fresh tab asks for the hub's newest seq *before* loading the lists, so nothing that
@@ -211,6 +225,7 @@ class AgentHub {
   }
 
   async stop(): Promise<void> {
+    for (const type of ACTIVITY_EVENTS) window.removeEventListener(type, this.onActivity);
     this.stopped = true;
     window.clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
