@@ -10,16 +10,6 @@ namespace Crm.Hub.Tests.Routing;
 /// <summary>The decline limit through the running hub: three offers declined in a row set the agent away, live and stored.</summary>
 public sealed class DeclineLimitTests(HubServer hub) : IClassFixture<HubServer>
 {
-    private async Task<Guid> VisitorWritesAsync(string body)
-    {
-        var visitorToken = await hub.NewVisitorAsync("Decline Dana");
-        await using var visitor = hub.VisitorConnection(visitorToken);
-        await visitor.StartAsync();
-        await visitor.InvokeAsync<VisitorMessageDto>("Send", new { clientMessageId = Guid.NewGuid().ToString(), body });
-        using var widget = hub.Client();
-        var session = await (await widget.PostAsJsonAsync("/api/v1/widget/session", new { visitorToken })).Content.ReadFromJsonAsync<JsonElement>();
-        return session.GetProperty("conversationId").GetGuid();
-    }
 
     [Fact]
     public async Task ThreeDeclinedOffersSetTheAgentAwayUntilTheyComeBack()
@@ -34,7 +24,7 @@ public sealed class DeclineLimitTests(HubServer hub) : IClassFixture<HubServer>
 
         for (var i = 1; i <= 3; i++)
         {
-            var conversationId = await VisitorWritesAsync($"question {i}");
+            var conversationId = await hub.VisitorWritesAsync($"question {i}", "Decline Dana");
             await inbox.WaitForAsync(e => e.Type == "OfferReceived" && e.ConversationId == conversationId);
             Assert.Equal(HttpStatusCode.NoContent, (await api.PostAsync($"/api/v1/conversations/{conversationId}/offer/decline", null)).StatusCode);
         }
@@ -47,7 +37,7 @@ public sealed class DeclineLimitTests(HubServer hub) : IClassFixture<HubServer>
 
         // Back online by their own choice: the waiting conversations are offered again.
         Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync("/api/v1/agents/me/presence", new { presence = "online" })).StatusCode);
-        var fourth = await VisitorWritesAsync("question 4");
+        var fourth = await hub.VisitorWritesAsync("question 4");
         await inbox.WaitForAsync(e => e.Type == "OfferReceived" && e.ConversationId == fourth && e.Data.GetProperty("agentId").GetGuid() == agentId);
     }
 }

@@ -28,16 +28,6 @@ public sealed class SkillRoutingTests(HubServer hub) : IClassFixture<HubServer>
         return (view.GetProperty("id").GetGuid(), connection, inbox);
     }
 
-    private async Task<Guid> VisitorWritesAsync(string body)
-    {
-        var visitorToken = await hub.NewVisitorAsync("Lucía");
-        await using var visitor = hub.VisitorConnection(visitorToken);
-        await visitor.StartAsync();
-        await visitor.InvokeAsync<VisitorMessageDto>("Send", new { clientMessageId = Guid.NewGuid().ToString(), body });
-        using var widget = hub.Client();
-        var session = await (await widget.PostAsJsonAsync("/api/v1/widget/session", new { visitorToken })).Content.ReadFromJsonAsync<JsonElement>();
-        return session.GetProperty("conversationId").GetGuid();
-    }
 
     [Fact]
     public async Task AQueueThatNeedsASkillIsServedByAQualifiedAgentAndTheReasonSaysSo()
@@ -63,7 +53,7 @@ public sealed class SkillRoutingTests(HubServer hub) : IClassFixture<HubServer>
         Assert.Contains("needs spanish at level 3+", preview.GetProperty("explanation").GetString(), StringComparison.Ordinal);
 
         // Ann is less busy and longer idle, but only Pedro speaks Spanish at level 3 or more.
-        var conversationId = await VisitorWritesAsync("¿Dónde está mi factura?");
+        var conversationId = await hub.VisitorWritesAsync("¿Dónde está mi factura?");
         await pedroInbox.WaitForAsync(e => e.ConversationId == conversationId && e.Data.GetProperty("status").GetString() == "assigned"
             && e.Data.GetProperty("assigneeId").GetGuid() == pedroId);
         var decisions = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/conversations/{conversationId}/decisions");

@@ -142,6 +142,18 @@ public class HubServer : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("visitorToken").GetString()!;
     }
 
+    /// <summary>A new widget visitor writes <paramref name="body"/>; returns the conversation it opened.</summary>
+    public async Task<Guid> VisitorWritesAsync(string body, string name = "Visitor")
+    {
+        var visitorToken = await NewVisitorAsync(name);
+        await using var visitor = VisitorConnection(visitorToken);
+        await visitor.StartAsync();
+        await visitor.InvokeAsync<JsonElement>("Send", new { clientMessageId = Guid.NewGuid().ToString(), body });
+        using var widget = Client();
+        var session = await (await widget.PostAsJsonAsync("/api/v1/widget/session", new { visitorToken })).Content.ReadFromJsonAsync<JsonElement>();
+        return session.GetProperty("conversationId").GetGuid();
+    }
+
     private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
