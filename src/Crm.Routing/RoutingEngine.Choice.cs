@@ -42,23 +42,18 @@ public sealed partial class RoutingEngine
             return;
         }
 
-        if (conversation.NeedsSkill && SkillFallbackDue(conversation) is { } due && due > _now)
-        {
-            // Wait for a qualified agent, but not forever: at the fallback deadline the closest match may take it.
-            var skilled = PoolFor(conversation);
-            conversation.FallbackAt = due;
-            _skillDeadlines.Add(due, conversation.Id);
-            Enqueue(
-                conversation,
-                LaneKey.Skilled(conversation.Channel, conversation.TeamId, conversation.Skill!, conversation.MinProficiency),
-                note + DecisionReasons.NoEligibleAgent(skilled, _onlineAgents.CountIn(skilled), conversation.ExcludedCount, _waiting.Count + 1));
-            return;
-        }
-
-        if (conversation.NeedsSkill && SkillFallbackDue(conversation) is not null)
+        var fallbackDue = conversation.NeedsSkill ? SkillFallbackDue(conversation) : null;
+        if (fallbackDue <= _now)
         {
             FallBack(conversation, note);
             return;
+        }
+
+        if (fallbackDue is { } due)
+        {
+            // Wait for a qualified agent, but not forever: at the fallback deadline the closest match may take it.
+            conversation.FallbackAt = due;
+            _skillDeadlines.Add(due, conversation.Id);
         }
 
         var pool = PoolFor(conversation);

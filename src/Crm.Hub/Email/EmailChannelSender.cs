@@ -62,27 +62,6 @@ internal sealed class EmailChannelSender(
         return result;
     }
 
-    /// <summary>A test send from the admin page: marked automatic, with no conversation behind it.</summary>
-    public async Task<SendResult> SendTestAsync(string to, string body, CancellationToken ct)
-    {
-        var o = options.CurrentValue;
-        if (!o.CanSend)
-        {
-            return SendResult.Permanent("Set the SMTP host first.");
-        }
-        var mime = EmailComposer.Compose(new EmailDraft
-        {
-            From = new MailboxAddress(o.DisplayName, o.Address!),
-            To = MailboxAddress.Parse(to),
-            Subject = "Test message from Crm.Hub",
-            MessageId = EmailComposer.NewMessageId(o.Domain),
-            Text = body,
-            Automatic = true,
-        });
-        mime.Date = time.GetUtcNow();
-        return await SmtpMailer.SendAsync(o.Smtp, o.Address!, mime, new MailboxAddress(null, o.Address!), [MailboxAddress.Parse(to)], ct);
-    }
-
     private async Task<EmailDraft> DraftAsync(HubDbContext db, AttachmentStore store, EmailOptions o, OutboundMessage message, Message? stored,
         CancellationToken ct)
     {

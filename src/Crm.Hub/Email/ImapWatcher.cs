@@ -162,12 +162,11 @@ internal sealed partial class ImapWatcher(
         }
     }
 
-    private void RenewSettingsSignal()
-    {
-        var used = _settingsChanged;
-        _settingsChanged = new CancellationTokenSource();
-        used.Dispose();
-    }
+    /// <summary>
+    /// A fresh signal for the next settings change. The used one is not disposed: the change callback may be cancelling it on
+    /// another thread right now, and a token source without a timer holds nothing that needs disposing.
+    /// </summary>
+    private void RenewSettingsSignal() => _settingsChanged = new CancellationTokenSource();
 
     /// <summary>1, 2, 4 … seconds up to the configured ceiling, with ±25% jitter so many hubs do not reconnect in step.</summary>
     private static TimeSpan Backoff(int failures, int maxSeconds)

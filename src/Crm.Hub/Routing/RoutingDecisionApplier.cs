@@ -17,8 +17,8 @@ internal sealed class RoutingDecisionApplier(HubDbContext db, StaffBroadcaster b
     public async Task ApplyAsync(IReadOnlyList<RoutingDecision> decisions, CancellationToken ct)
     {
         var persisted = decisions.Where(d => d.Kind is not (DecisionKind.Rejected or DecisionKind.AgentAway or DecisionKind.AgentOnline)).ToList();
-        var away = decisions.Where(d => d.Kind is DecisionKind.AgentAway or DecisionKind.AgentOnline && d.AgentId is not null).ToList();
-        if (persisted.Count == 0 && away.Count == 0)
+        var presenceChanges = decisions.Where(d => d.Kind is DecisionKind.AgentAway or DecisionKind.AgentOnline && d.AgentId is not null).ToList();
+        if (persisted.Count == 0 && presenceChanges.Count == 0)
         {
             return;
         }
@@ -109,14 +109,14 @@ internal sealed class RoutingDecisionApplier(HubDbContext db, StaffBroadcaster b
         }
 
         // The engine set these agents away (decline limit, idling) or back online: that is their chosen presence now.
-        foreach (var d in away)
+        foreach (var d in presenceChanges)
         {
             var presence = d.Kind == DecisionKind.AgentOnline ? AgentPresence.Online : AgentPresence.Away;
             await db.Agents.Where(a => a.Id == d.AgentId).ExecuteUpdateAsync(u => u.SetProperty(a => a.Presence, presence), ct);
         }
         await db.SaveChangesAsync(ct);
         broadcaster.Publish(events);
-        foreach (var d in away)
+        foreach (var d in presenceChanges)
         {
             broadcaster.PublishTransient(StaffEvents.PresenceChanged, null,
                 new { agentId = d.AgentId, presence = d.Kind == DecisionKind.AgentOnline ? "online" : "away", reason = d.Reason });
