@@ -134,8 +134,23 @@ internal static class DecisionReasons
         ? "declined this conversation"
         : "let the offer for this conversation expire";
 
-    private static string InUse(TrackedAgent agent, string channel) =>
-        Invariant($"{agent.HeldOn(channel)}/{agent.CapacityOn(channel)} in use");
+    private static string InUse(TrackedAgent agent, string channel)
+    {
+        var slots = Invariant($"{agent.HeldOn(channel)}/{agent.CapacityOn(channel)} in use");
+        if (agent.Profile is not { } profile)
+        {
+            return slots;
+        }
+
+        var blocker = agent.HeldByChannel.Keys.FirstOrDefault(held => profile.Shuts(held, channel));
+        return slots + Invariant($", {agent.UnitsHeld()}/{profile.Units} units, {profile.CostOf(channel)} per {channel} conversation")
+            + (blocker is null ? string.Empty : $", blocked while holding a {blocker} conversation");
+    }
+
+    /// <summary>For an agent with a capacity profile: the units in use before this conversation; empty otherwise.</summary>
+    public static string Units(TrackedAgent agent, string channel) => agent.Profile is { } profile
+        ? Invariant($"; {agent.UnitsHeld()}/{profile.Units} units in use before this, {profile.CostOf(channel)} per {channel} conversation")
+        : string.Empty;
 
     private static string InTeam(Guid? teamId) => teamId is Guid team ? Invariant($" in team {team}") : string.Empty;
 

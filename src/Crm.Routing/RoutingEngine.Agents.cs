@@ -22,6 +22,7 @@ public sealed partial class RoutingEngine
         agent.CapacityByChannel = new Dictionary<string, int>(upserted.CapacityByChannel, StringComparer.Ordinal);
         agent.TeamIds = [.. upserted.TeamIds];
         agent.AutoAccept = upserted.AutoAccept;
+        agent.Profile = upserted.Profile is { Units: > 0 } profile ? profile : null;
         agent.Skills = (upserted.Skills ?? new Dictionary<string, int>())
             .Where(s => !string.IsNullOrWhiteSpace(s.Key) && s.Value > 0)
             .ToDictionary(s => Skill(s.Key), s => Math.Min(s.Value, 5));

@@ -113,7 +113,7 @@ public sealed partial class RoutingEngine
             return false;
         }
 
-        Offer(best, conversation, note + DecisionReasons.SkillMatch(best.Rank, tiedOnLoad, pool, best.ProficiencyIn(pool.Skill!), conversation.ExcludedCount));
+        Offer(best, conversation, note + DecisionReasons.SkillMatch(best.Rank, tiedOnLoad, pool, best.ProficiencyIn(pool.Skill!), conversation.ExcludedCount) + DecisionReasons.Units(best, conversation.Channel));
         return true;
     }
 
@@ -146,7 +146,7 @@ public sealed partial class RoutingEngine
 
         if (closest is not null)
         {
-            Offer(closest, conversation, note + DecisionReasons.ClosestMatch(closest.Rank, pool with { Level = closest.ProficiencyIn(skill) }, wanted, waited));
+            Offer(closest, conversation, note + DecisionReasons.ClosestMatch(closest.Rank, pool with { Level = closest.ProficiencyIn(skill) }, wanted, waited) + DecisionReasons.Units(closest, conversation.Channel));
             return;
         }
 
@@ -184,7 +184,8 @@ public sealed partial class RoutingEngine
             }
 
             _roundRobinCursor[pool] = next.AgentId;
-            Offer(_agents[next.AgentId], conversation, note + DecisionReasons.RoundRobin(next, _freeAgents.CountIn(pool), pool, conversation.ExcludedCount));
+            var picked = _agents[next.AgentId];
+            Offer(picked, conversation, note + DecisionReasons.RoundRobin(next, _freeAgents.CountIn(pool), pool, conversation.ExcludedCount) + DecisionReasons.Units(picked, conversation.Channel));
             return true;
         }
 
@@ -193,8 +194,10 @@ public sealed partial class RoutingEngine
             return false;
         }
 
-        var reason = note + DecisionReasons.LeastLoaded(best, tiedOnLoad, _freeAgents.CountIn(pool), pool, conversation.ExcludedCount);
-        Offer(_agents[best.AgentId], conversation, reason);
+        var chosen = _agents[best.AgentId];
+        var reason = note + DecisionReasons.LeastLoaded(best, tiedOnLoad, _freeAgents.CountIn(pool), pool, conversation.ExcludedCount)
+            + DecisionReasons.Units(chosen, conversation.Channel);
+        Offer(chosen, conversation, reason);
         return true;
     }
 
@@ -218,14 +221,50 @@ public sealed partial class RoutingEngine
             return;
         }
 
-        foreach (var (channel, capacity) in agent.CapacityByChannel)
+        if (agent.Profile is not null)
         {
-            while (agent.HeldOn(channel) < capacity && TryFindNextWaiting(agent, channel, out var conversation))
+            FillSharedUnits(agent);
+            return;
+        }
+
+        foreach (var channel in agent.CapacityByChannel.Keys)
+        {
+            while (agent.HasFreeSlot(channel) && TryFindNextWaiting(agent, channel, out var conversation))
             {
                 var reason = DecisionReasons.NextInQueue(agent, conversation);
                 Detach(conversation);
                 Offer(agent, conversation, reason);
             }
+        }
+    }
+
+    /// <summary>
+    /// Channels share the agent's units, so each free unit goes to the first conversation in queue order across all the
+    /// channels the agent still has room on, not to whichever channel is looked at first.
+    /// </summary>
+    private void FillSharedUnits(TrackedAgent agent)
+    {
+        while (true)
+        {
+            TrackedConversation? next = null;
+            foreach (var channel in agent.CapacityByChannel.Keys)
+            {
+                if (agent.HasFreeSlot(channel)
+                    && TryFindNextWaiting(agent, channel, out var candidate)
+                    && (next is null || candidate.Position.CompareTo(next.Position) < 0))
+                {
+                    next = candidate;
+                }
+            }
+
+            if (next is null)
+            {
+                return;
+            }
+
+            var reason = DecisionReasons.NextInQueue(agent, next);
+            Detach(next);
+            Offer(agent, next, reason);
         }
     }
 

@@ -5,7 +5,8 @@ public abstract record RoutingEvent;
 
 /// <summary>
 /// A new agent, or changed capacity, teams, auto-accept, presence or skills of a known one. <paramref name="Skills"/> maps a
-/// skill (billing, persian, vip…) to the agent's proficiency in it, 1 (basic) to 5 (expert).
+/// skill (billing, persian, vip…) to the agent's proficiency in it, 1 (basic) to 5 (expert). With a <paramref name="Profile"/>, the
+/// agent also has a budget of weighted units across channels, and some channels may block others while held.
 /// </summary>
 public sealed record AgentUpserted(
     Guid AgentId,
@@ -13,7 +14,8 @@ public sealed record AgentUpserted(
     IReadOnlyDictionary<string, int> CapacityByChannel,
     IReadOnlyCollection<Guid> TeamIds,
     bool AutoAccept,
-    IReadOnlyDictionary<string, int>? Skills = null) : RoutingEvent;
+    IReadOnlyDictionary<string, int>? Skills = null,
+    CapacityProfile? Profile = null) : RoutingEvent;
 
 public sealed record AgentPresenceChanged(Guid AgentId, AgentPresence Presence) : RoutingEvent;
 

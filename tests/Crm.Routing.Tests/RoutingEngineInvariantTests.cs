@@ -62,7 +62,14 @@ public sealed class RoutingEngineInvariantTests
                 var teams = Enumerable.Range(0, Teams).Where(_ => random.Next(3) == 0).Select(TeamId).ToArray();
                 var presence = random.Next(10) < 7 ? AgentPresence.Online : (AgentPresence)random.Next(2);
                 var skills = Skills.Where(_ => random.Next(3) == 0).ToDictionary(s => s, _ => random.Next(1, 6));
-                return new AgentUpserted(agent, presence, capacity, teams, AutoAccept: random.Next(5) == 0, skills);
+                // A third of agents share weighted units across channels, sometimes with SMS shutting out chats.
+                var profile = random.Next(3) == 0
+                    ? new CapacityProfile(
+                        random.Next(1, 7),
+                        Channels.ToDictionary(c => c, _ => random.Next(1, 4)),
+                        random.Next(2) == 0 ? new Dictionary<string, IReadOnlyCollection<string>> { [Sms] = [WebChat] } : null)
+                    : null;
+                return new AgentUpserted(agent, presence, capacity, teams, AutoAccept: random.Next(5) == 0, skills, profile);
             case < 22:
                 return new AgentPresenceChanged(agent, random.Next(3) == 0 ? (AgentPresence)random.Next(2) : AgentPresence.Online);
             case < 24:

@@ -32,8 +32,8 @@ internal sealed class RoutingModel(RoutingHarness h)
     {
         var held = HeldCounts();
         var roomy = _agents.Values
-            .SelectMany(a => a.CapacityByChannel.Select(c => (a.AgentId, Channel: c.Key, Capacity: c.Value)))
-            .Where(x => held.GetValueOrDefault((x.AgentId, x.Channel)) < x.Capacity)
+            .SelectMany(a => a.CapacityByChannel.Keys.Select(c => (a.AgentId, Channel: c)))
+            .Where(x => HasRoom(_agents[x.AgentId], x.Channel, held))
             .ToList();
         if (roomy.Count == 0)
         {
@@ -192,9 +192,34 @@ internal sealed class RoutingModel(RoutingHarness h)
                 continue;
             }
 
-            var capacity = _agents[agentId].CapacityByChannel.GetValueOrDefault(channel);
+            var agent = _agents[agentId];
+            var capacity = agent.CapacityByChannel.GetValueOrDefault(channel);
             Assert.True(count <= capacity, $"step {step}: agent {agentId} holds {count} {channel} with capacity {capacity}");
+            if (agent.Profile is { } profile)
+            {
+                var mine = HeldCounts().Where(h => h.Key.Agent == agentId).ToList();
+                var units = mine.Sum(h => h.Value * profile.CostOf(h.Key.Channel));
+                Assert.True(units <= profile.Units, $"step {step}: agent {agentId} holds {units} units of {profile.Units}");
+            }
         }
+    }
+
+    /// <summary>Room for one more on the channel: under its limit and, with a profile, enough units and nothing blocking it.</summary>
+    private static bool HasRoom(AgentUpserted agent, string channel, Dictionary<(Guid Agent, string Channel), int> held)
+    {
+        if (held.GetValueOrDefault((agent.AgentId, channel)) >= agent.CapacityByChannel.GetValueOrDefault(channel))
+        {
+            return false;
+        }
+
+        if (agent.Profile is not { Units: > 0 } profile)
+        {
+            return true;
+        }
+
+        var mine = held.Where(h => h.Key.Agent == agent.AgentId && h.Value > 0).ToList();
+        return !mine.Any(h => profile.Shuts(h.Key.Channel, channel))
+            && mine.Sum(h => h.Value * profile.CostOf(h.Key.Channel)) + profile.CostOf(channel) <= profile.Units;
     }
 
     /// <summary>Work conservation: a waiting conversation never sits while an agent who may take it has room.</summary>
@@ -207,7 +232,7 @@ internal sealed class RoutingModel(RoutingHarness h)
             foreach (var agent in _agents.Values)
             {
                 var free = agent.Presence == AgentPresence.Online
-                    && held.GetValueOrDefault((agent.AgentId, c.Channel)) < agent.CapacityByChannel.GetValueOrDefault(c.Channel)
+                    && HasRoom(agent, c.Channel, held)
                     && (c.Team is null || agent.TeamIds.Contains(c.Team.Value))
                     && !c.Excluded.Contains(agent.AgentId)
                     && Qualifies(agent, c)
@@ -242,6 +267,7 @@ internal sealed class RoutingModel(RoutingHarness h)
         Assert.True(c.Target is null || c.Target == agentId, $"step {step}: {agentId} is not the target {c.Target}");
         Assert.False(c.Excluded.Contains(agentId), $"step {step}: {d} to excluded agent");
         Assert.True(Qualifies(agent, c), $"step {step}: {d} to {agentId} without {c.Skill} at level {c.MinProficiency}");
+        Assert.True(HasRoom(agent, c.Channel, HeldCounts()), $"step {step}: {d} to {agentId}, who had no room (slots, units or a blocking channel)");
     }
 
     private ModelConversation Track(RoutingEvent routingEvent, RoutingDecision d, ModelConversation? known)

@@ -100,9 +100,9 @@ internal sealed class FreeAgentIndex
         }
 
         var rank = agent.Rank;
-        foreach (var (channel, capacity) in agent.CapacityByChannel)
+        foreach (var channel in agent.CapacityByChannel.Keys)
         {
-            if (agent.HeldOn(channel) >= capacity)
+            if (!agent.HasFreeSlot(channel))
             {
                 continue;
             }

@@ -17,6 +17,9 @@ internal sealed class TrackedAgent(Guid id)
 
     public bool AutoAccept { get; set; }
 
+    /// <summary>Weighted units and cross-channel blocking on top of the per-channel limits; null when the agent has none.</summary>
+    public CapacityProfile? Profile { get; set; }
+
     /// <summary>When the agent last used the console or answered an offer; the idle deadline counts from here.</summary>
     public DateTimeOffset LastActiveAt { get; set; }
 
@@ -50,7 +53,52 @@ internal sealed class TrackedAgent(Guid id)
 
     public int HeldOn(string channel) => _heldByChannel.GetValueOrDefault(channel);
 
-    public bool HasFreeSlot(string channel) => HeldOn(channel) < CapacityOn(channel);
+    /// <summary>
+    /// Room for one more conversation on the channel: under its per-channel limit and, with a profile, enough units left
+    /// and nothing held on a channel that blocks it.
+    /// </summary>
+    public bool HasFreeSlot(string channel)
+    {
+        if (HeldOn(channel) >= CapacityOn(channel))
+        {
+            return false;
+        }
+
+        if (Profile is not { } profile)
+        {
+            return true;
+        }
+
+        var units = 0;
+        foreach (var (held, count) in _heldByChannel)
+        {
+            if (profile.Shuts(held, channel))
+            {
+                return false;
+            }
+
+            units += count * profile.CostOf(held);
+        }
+
+        return units + profile.CostOf(channel) <= profile.Units;
+    }
+
+    /// <summary>Weighted units in use; 0 without a profile.</summary>
+    public int UnitsHeld()
+    {
+        if (Profile is not { } profile)
+        {
+            return 0;
+        }
+
+        var units = 0;
+        foreach (var (held, count) in _heldByChannel)
+        {
+            units += count * profile.CostOf(held);
+        }
+
+        return units;
+    }
 
     public bool IsInTeam(Guid? teamId) => teamId is not Guid team || TeamIds.Contains(team);
 
