@@ -180,6 +180,25 @@ internal static class DecisionReasons
 
     private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
+    public static string Overflowed(string? from, OverflowStep step, int rung, int rungs)
+    {
+        var who = (step.TeamId is Guid team ? Invariant($"team {team}") : "any team")
+            + (string.IsNullOrWhiteSpace(step.Skill) ? string.Empty : Invariant($" with {step.Skill} at level {step.MinProficiency}+"))
+            + (step.Priority is int priority ? Invariant($", priority {priority}") : string.Empty);
+        return Invariant($"overflow: no agent within {Span(step.After)} in {from ?? "its first queue"}; moved to {step.Name} ({who}), rung {rung} of {rungs}");
+    }
+
+    public static string SlaAtRisk(DateTimeOffset due, DateTimeOffset now, bool offered) =>
+        Invariant($"SLA at risk: first response due {Time(due)}, {Span(due > now ? due - now : TimeSpan.Zero)} left")
+        + (offered ? "; offered, not yet accepted" : "; moved ahead of everything not at risk in its queue")
+        + "; supervisor alerted";
+
+    public static string Escalated(TimeSpan waited, string? rung, bool offered) =>
+        Invariant($"escalated: no agent has taken it after {Span(waited)}")
+        + (rung is null ? string.Empty : Invariant($" (now in {rung})"))
+        + (offered ? "; an offer is pending" : string.Empty)
+        + "; supervisor alerted";
+
     public static string AwayAfterIdle(TimeSpan idle) =>
         Invariant($"set away: no activity in the console for {Span(idle)}; online again at the agent's next activity");
 

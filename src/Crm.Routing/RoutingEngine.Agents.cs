@@ -77,6 +77,7 @@ public sealed partial class RoutingEngine
         foreach (var conversation in HeldInQueueOrder(agent))
         {
             Detach(conversation);
+            StopEscalationClocks(conversation);
             _conversations.Remove(conversation.Id);
             Emit(DecisionKind.Released, conversation.Id, agent.Id, DecisionReasons.AssignmentDroppedWithAgent());
         }

@@ -49,6 +49,19 @@ public sealed partial class RoutingEngine
             return;
         }
 
+        if (conversation.NextStep is { } step)
+        {
+            var overflowDue = conversation.WaitingSince + step.After;
+            if (overflowDue <= _now)
+            {
+                ClimbLadder(conversation, note);
+                return;
+            }
+
+            conversation.OverflowAt = overflowDue;
+            _overflowDeadlines.Add(overflowDue, conversation.Id);
+        }
+
         if (fallbackDue is { } due)
         {
             // Wait for a qualified agent, but not forever: at the fallback deadline the closest match may take it.
@@ -72,7 +85,7 @@ public sealed partial class RoutingEngine
 
     /// <summary>When the closest match may take a conversation that needs a skill; null when the fallback is off.</summary>
     private DateTimeOffset? SkillFallbackDue(TrackedConversation conversation) =>
-        _options.SkillFallbackAfter > TimeSpan.Zero ? conversation.WaitingSince + _options.SkillFallbackAfter : null;
+        _options.SkillFallbackAfter > TimeSpan.Zero ? conversation.StepSince + _options.SkillFallbackAfter : null;
 
     /// <summary>
     /// The best-ranked free agent of the skill's pool who reaches the level (and is in the team, and did not refuse it):

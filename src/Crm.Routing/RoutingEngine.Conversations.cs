@@ -10,6 +10,7 @@ public sealed partial class RoutingEngine
         var formerHolder = Forget(waiting.ConversationId, DecisionReasons.WaitingAgain());
         var conversation = TrackedConversation.From(waiting, ++_arrivals, string.IsNullOrWhiteSpace(waiting.Skill) ? null : Skill(waiting.Skill));
         _conversations.Add(conversation.Id, conversation);
+        StartEscalationClocks(conversation, waiting.AlertAfter);
         Route(conversation);
         if (formerHolder is not null)
         {
@@ -57,6 +58,7 @@ public sealed partial class RoutingEngine
         }
 
         var holder = Detach(conversation);
+        StopEscalationClocks(conversation);
         _conversations.Remove(conversationId);
         if (holder is null)
         {
@@ -77,6 +79,7 @@ public sealed partial class RoutingEngine
         }
 
         var holder = Detach(conversation);
+        StopEscalationClocks(conversation);
         if (holder is not null)
         {
             Emit(DecisionKind.Released, conversationId, holder.Id, releaseReason);
@@ -103,6 +106,12 @@ public sealed partial class RoutingEngine
                 {
                     _skillDeadlines.Remove(fallbackAt, conversation.Id);
                     conversation.FallbackAt = null;
+                }
+
+                if (conversation.OverflowAt is { } overflowAt)
+                {
+                    _overflowDeadlines.Remove(overflowAt, conversation.Id);
+                    conversation.OverflowAt = null;
                 }
 
                 EndStickyHold(conversation);

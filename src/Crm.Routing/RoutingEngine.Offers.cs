@@ -12,6 +12,7 @@ public sealed partial class RoutingEngine
         {
             agent.OffersNotTakenInARow = 0;
             conversation.Status = ConversationStatus.Assigned;
+            StopEscalationClocks(conversation);
             Emit(DecisionKind.Assigned, conversation.Id, agent.Id, DecisionReasons.AutoAccepted(reason));
             return;
         }
@@ -33,6 +34,7 @@ public sealed partial class RoutingEngine
         _offerDeadlines.Remove(conversation.OfferExpiresAt!.Value, conversation.Id);
         conversation.OfferExpiresAt = null;
         conversation.Status = ConversationStatus.Assigned;
+        StopEscalationClocks(conversation);
         _agents[agentId].OffersNotTakenInARow = 0;
         Active(agentId);
         Emit(DecisionKind.Assigned, conversationId, agentId, DecisionReasons.OfferAccepted());
@@ -118,6 +120,20 @@ public sealed partial class RoutingEngine
                 var conversation = _conversations[fallback.ConversationId];
                 Detach(conversation);
                 FallBack(conversation, string.Empty);
+            }
+            else if (_overflowDeadlines.Earliest is { } overflow && overflow.At <= _now)
+            {
+                var conversation = _conversations[overflow.ConversationId];
+                Detach(conversation);
+                ClimbLadder(conversation, string.Empty);
+            }
+            else if (_riskDeadlines.Earliest is { } risk && risk.At <= _now)
+            {
+                MarkAtRisk(_conversations[risk.ConversationId]);
+            }
+            else if (_alertDeadlines.Earliest is { } alert && alert.At <= _now)
+            {
+                AlertSupervisor(_conversations[alert.ConversationId]);
             }
             else if (_agingDeadlines.Earliest is { } aging && aging.At <= _now)
             {

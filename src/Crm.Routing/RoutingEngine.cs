@@ -22,6 +22,9 @@ public sealed partial class RoutingEngine
     private readonly DeadlineSet _stickyDeadlines = new();
     private readonly DeadlineSet _agingDeadlines = new();
     private readonly DeadlineSet _skillDeadlines = new();
+    private readonly DeadlineSet _overflowDeadlines = new();
+    private readonly DeadlineSet _riskDeadlines = new();
+    private readonly DeadlineSet _alertDeadlines = new();
 
     /// <summary>Idle deadlines of online agents, keyed by agent id.</summary>
     private readonly DeadlineSet _idleDeadlines = new();
@@ -39,13 +42,17 @@ public sealed partial class RoutingEngine
         _time = timeProvider;
     }
 
-    /// <summary>Earliest offer expiry or end of a wait for a responsible agent; send a <see cref="Tick"/> then.</summary>
+    /// <summary>The earliest moment something is due (an offer expiring, a wait ending, an escalation); send a <see cref="Tick"/> then.</summary>
     public DateTimeOffset? NextDeadline
     {
         get
         {
             DateTimeOffset? earliest = null;
-            foreach (var at in new[] { _offerDeadlines.Earliest?.At, _stickyDeadlines.Earliest?.At, _agingDeadlines.Earliest?.At, _skillDeadlines.Earliest?.At, _idleDeadlines.Earliest?.At })
+            foreach (var at in new[]
+            {
+                _offerDeadlines.Earliest?.At, _stickyDeadlines.Earliest?.At, _agingDeadlines.Earliest?.At, _skillDeadlines.Earliest?.At,
+                _idleDeadlines.Earliest?.At, _overflowDeadlines.Earliest?.At, _riskDeadlines.Earliest?.At, _alertDeadlines.Earliest?.At,
+            })
             {
                 if (at is { } due && (earliest is null || due < earliest))
                 {
@@ -104,6 +111,8 @@ public sealed partial class RoutingEngine
                 break;
         }
 
+        // The event may have started clocks that are already due (an SLA already at risk on arrival): settle them now.
+        SettleDueDeadlines();
         return _decisions;
     }
 

@@ -31,7 +31,11 @@ public sealed record AgentActivity(Guid AgentId) : RoutingEvent;
 /// <paramref name="TargetAgentId"/> is the only agent who may take it, and it waits for their capacity.
 /// Within a priority, the conversation whose <paramref name="SlaDueAt"/> comes first is served first. With a
 /// <paramref name="Skill"/>, only agents at <paramref name="MinProficiency"/> or above may take it, until
-/// <see cref="RoutingOptions.SkillFallbackAfter"/> has passed since <paramref name="WaitingSince"/>: then the closest match.
+/// <see cref="RoutingOptions.SkillFallbackAfter"/> has passed since it started waiting in its current queue: then the closest match.
+/// The escalation ladder goes on from there: each <paramref name="Overflow"/> step, once the conversation has waited its
+/// <see cref="OverflowStep.After"/>, moves it to that step's team, skill and priority; after <paramref name="AlertAfter"/>
+/// without an agent the supervisor is alerted (<see cref="DecisionKind.Escalated"/>). When its SLA comes near
+/// (<see cref="RoutingOptions.SlaAtRiskShare"/>) it jumps the queue and the supervisor is alerted (<see cref="DecisionKind.SlaAtRisk"/>).
 /// </summary>
 public sealed record ConversationWaiting(
     Guid ConversationId,
@@ -43,7 +47,16 @@ public sealed record ConversationWaiting(
     Guid? TargetAgentId = null,
     DateTimeOffset? SlaDueAt = null,
     string? Skill = null,
-    int MinProficiency = 1) : RoutingEvent;
+    int MinProficiency = 1,
+    IReadOnlyList<OverflowStep>? Overflow = null,
+    TimeSpan? AlertAfter = null) : RoutingEvent;
+
+/// <summary>
+/// A rung of the escalation ladder: after waiting <paramref name="After"/> (counted from <see cref="ConversationWaiting.WaitingSince"/>)
+/// without an agent, the conversation moves to the queue named <paramref name="Name"/>, served by <paramref name="TeamId"/> (null:
+/// any team) with <paramref name="Skill"/> at <paramref name="MinProficiency"/>, at <paramref name="Priority"/> (null: unchanged).
+/// </summary>
+public sealed record OverflowStep(TimeSpan After, string Name, Guid? TeamId = null, string? Skill = null, int MinProficiency = 1, int? Priority = null);
 
 /// <summary>Restores an existing assignment at start-up: counts toward the agent's load, no decision.</summary>
 public sealed record ConversationAssigned(Guid ConversationId, string Channel, Guid AgentId) : RoutingEvent;

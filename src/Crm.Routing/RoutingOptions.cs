@@ -36,6 +36,12 @@ public sealed record RoutingOptions
     /// </summary>
     public TimeSpan AwayAfterIdle { get; init; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// A waiting conversation is at risk when less than this share of its SLA period (from waiting to due) is left: it then
+    /// goes ahead of everything not at risk in its queue, whatever the priority, and the supervisor is alerted. 0 turns it off.
+    /// </summary>
+    public double SlaAtRiskShare { get; init; } = 0.2;
+
     /// <summary>How a free agent is picked when the responsible agent doesn't apply.</summary>
     public AgentSelection Selection { get; init; } = AgentSelection.LeastLoadedLongestIdle;
 }

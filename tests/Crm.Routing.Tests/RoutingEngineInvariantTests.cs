@@ -49,6 +49,22 @@ public sealed class RoutingEngineInvariantTests
         Assert.True(model.Offers > 100, $"only {model.Offers} offers: the generator does not exercise routing");
         Assert.True(model.Expiries > 10, $"only {model.Expiries} expiries");
         Assert.True(model.AwaySettings > 0, "the decline limit never set anyone away: the generator does not exercise it");
+        Assert.True(model.Overflows > 10 && model.RiskAlerts > 10 && model.Escalations > 10,
+            $"{model.Overflows} overflows, {model.RiskAlerts} SLA alerts, {model.Escalations} escalations: the generator does not exercise the ladder");
+    }
+
+    /// <summary>One or two overflow rungs to random teams and skills, the second after the first.</summary>
+    private static OverflowStep[] Ladder(Random random)
+    {
+        var first = TimeSpan.FromSeconds(random.Next(20, 120));
+        OverflowStep Step(TimeSpan after, int n) => new(
+            after,
+            $"overflow {n}",
+            random.Next(2) == 0 ? TeamId(random.Next(Teams)) : null,
+            random.Next(3) == 0 ? Skills[random.Next(Skills.Length)] : null,
+            random.Next(1, 4),
+            random.Next(2) == 0 ? random.Next(3) : null);
+        return random.Next(2) == 0 ? [Step(first, 1)] : [Step(first, 1), Step(first + TimeSpan.FromSeconds(random.Next(1, 120)), 2)];
     }
 
     internal static RoutingEvent NextEvent(Random random, RoutingHarness h, RoutingModel model)
@@ -83,8 +99,11 @@ public sealed class RoutingEngineInvariantTests
                     random.Next(3) == 0 ? TeamId(random.Next(Teams)) : null,
                     random.Next(3) == 0 ? AgentId(random.Next(Agents)) : null,
                     random.Next(20) == 0 ? AgentId(random.Next(Agents)) : null,
-                    Skill: random.Next(3) == 0 ? Skills[random.Next(Skills.Length)] : null,
-                    MinProficiency: random.Next(1, 5));
+                    random.Next(3) == 0 ? h.Now + TimeSpan.FromSeconds(random.Next(0, 300)) : null,
+                    random.Next(3) == 0 ? Skills[random.Next(Skills.Length)] : null,
+                    random.Next(1, 5),
+                    random.Next(3) == 0 ? Ladder(random) : null,
+                    random.Next(4) == 0 ? TimeSpan.FromSeconds(random.Next(1, 240)) : null);
             case < 54 when model.AgentWithRoom(random) is { } roomy:
                 return new ConversationAssigned(conversation, roomy.Channel, roomy.AgentId);
             case < 70:

@@ -16,6 +16,12 @@ internal sealed class RoutingModel(RoutingHarness h)
     /// <summary>Agents the decline limit set away.</summary>
     public int AwaySettings { get; private set; }
 
+    public int Overflows { get; private set; }
+
+    public int RiskAlerts { get; private set; }
+
+    public int Escalations { get; private set; }
+
     public Dictionary<(Guid Agent, string Channel), int> HeldCounts()
     {
         var counts = new Dictionary<(Guid, string), int>();
@@ -141,6 +147,32 @@ internal sealed class RoutingModel(RoutingHarness h)
                     _agents[d.AgentId.Value] = away with { Presence = AgentPresence.Away };
                     AwaySettings++;
                     break;
+                case DecisionKind.Overflowed:
+                    // A conversation arriving after its first rung's wait overflows before it is first queued.
+                    known = Track(routingEvent, d, known);
+                    Assert.True(known.Holder is null, $"step {step}: overflow of a held conversation");
+                    var rung = known.Waiting.Overflow![known.StepsTaken];
+                    Assert.True(h.Now >= known.WaitingSince + rung.After, $"step {step}: overflowed before its wait of {rung.After}");
+                    known.StepsTaken++;
+                    known.Team = rung.TeamId;
+                    known.Skill = string.IsNullOrWhiteSpace(rung.Skill) ? null : rung.Skill;
+                    known.MinProficiency = Math.Clamp(rung.MinProficiency, 1, 5);
+                    known.StepSince = h.Now;
+                    Overflows++;
+                    break;
+                case DecisionKind.SlaAtRisk:
+                    Assert.True(known is not null && known.Status != DecisionKind.Assigned && !known.RiskAlerted, $"step {step}: SLA alert for {known?.Status}");
+                    var due = known!.Waiting.SlaDueAt!.Value;
+                    Assert.True(h.Now >= due - ((due - known.WaitingSince) * h.Options.SlaAtRiskShare), $"step {step}: SLA at risk too early");
+                    known.RiskAlerted = true;
+                    RiskAlerts++;
+                    break;
+                case DecisionKind.Escalated:
+                    Assert.True(known is not null && known.Status != DecisionKind.Assigned && !known.Escalated, $"step {step}: escalation of {known?.Status}");
+                    Assert.True(h.Now >= known!.WaitingSince + known.Waiting.AlertAfter!.Value, $"step {step}: escalated before its alert wait");
+                    known.Escalated = true;
+                    Escalations++;
+                    break;
                 default:
                     Assert.Fail($"unexpected decision {d.Kind}");
                     break;
@@ -178,9 +210,34 @@ internal sealed class RoutingModel(RoutingHarness h)
         Assert.Equal(queued.Count, engine.WaitingCount);
         Assert.True(queued.SetEquals(waiting), $"step {step}: engine queue differs from the decisions");
         Assert.True(engine.NextDeadline is null || engine.NextDeadline > h.Now, $"step {step}: a deadline is overdue");
+        AssertEscalationsOnTime(step);
         Assert.True(
             !_conversations.Values.Any(c => c.Status == DecisionKind.Offered) || engine.NextDeadline is not null,
             $"step {step}: pending offer without deadline");
+    }
+
+    /// <summary>The ladder never lags: every rung, SLA alert and escalation that is due has happened.</summary>
+    private void AssertEscalationsOnTime(int step)
+    {
+        foreach (var c in _conversations.Values.Where(c => c.Status != DecisionKind.Assigned))
+        {
+            var w = c.Waiting;
+            if (c.Status == DecisionKind.Queued && c.Target is null && w.Overflow is { } ladder && c.StepsTaken < ladder.Count
+                && h.Now >= w.WaitingSince + ladder[c.StepsTaken].After && h.Now >= w.WaitingSince + h.Options.StickyWait)
+            {
+                Assert.Fail($"step {step}: {c.Id} still queued in rung {c.StepsTaken} after its overflow wait");
+            }
+
+            if (w.SlaDueAt is { } due && h.Now >= due - ((due - w.WaitingSince) * h.Options.SlaAtRiskShare))
+            {
+                Assert.True(c.RiskAlerted, $"step {step}: {c.Id} at risk without an SLA alert");
+            }
+
+            if (w.AlertAfter is { } alertAfter && h.Now >= w.WaitingSince + alertAfter)
+            {
+                Assert.True(c.Escalated, $"step {step}: {c.Id} not escalated after {alertAfter}");
+            }
+        }
     }
 
     public void AssertCapacityRespected(Dictionary<(Guid Agent, string Channel), int> heldBefore, int step)
@@ -257,7 +314,7 @@ internal sealed class RoutingModel(RoutingHarness h)
         c.Skill is null
         || c.Target == agent.AgentId
         || (agent.Skills?.GetValueOrDefault(c.Skill) ?? 0) >= c.MinProficiency
-        || (h.Options.SkillFallbackAfter > TimeSpan.Zero && h.Now >= c.WaitingSince + h.Options.SkillFallbackAfter);
+        || (h.Options.SkillFallbackAfter > TimeSpan.Zero && h.Now >= c.StepSince + h.Options.SkillFallbackAfter);
 
     private void AssertMayTake(Guid agentId, ModelConversation c, int step, RoutingDecision d)
     {
@@ -313,7 +370,17 @@ internal sealed class RoutingModel(RoutingHarness h)
 
         public string Channel { get; } = waiting.Channel;
 
-        public Guid? Team { get; } = waiting.TeamId;
+        public ConversationWaiting Waiting { get; } = waiting;
+
+        public Guid? Team { get; set; } = waiting.TeamId;
+
+        public int StepsTaken { get; set; }
+
+        public DateTimeOffset StepSince { get; set; } = waiting.WaitingSince;
+
+        public bool RiskAlerted { get; set; }
+
+        public bool Escalated { get; set; }
 
         public Guid? Responsible { get; } = waiting.ResponsibleAgentId;
 
@@ -321,9 +388,9 @@ internal sealed class RoutingModel(RoutingHarness h)
 
         public DateTimeOffset WaitingSince { get; } = waiting.WaitingSince;
 
-        public string? Skill { get; } = string.IsNullOrWhiteSpace(waiting.Skill) ? null : waiting.Skill;
+        public string? Skill { get; set; } = string.IsNullOrWhiteSpace(waiting.Skill) ? null : waiting.Skill;
 
-        public int MinProficiency { get; } = Math.Clamp(waiting.MinProficiency, 1, 5);
+        public int MinProficiency { get; set; } = Math.Clamp(waiting.MinProficiency, 1, 5);
 
         public Guid? Holder { get; set; }
 
