@@ -71,6 +71,7 @@ app.MapFaxWebhooks();
 app.MapEmailQuarantineApi();
 app.MapChannelAdminApi();
 app.MapQueuesApi();
+app.MapPolicyVersionsApi();
 app.MapHubHealth();
 app.MapUi();
 

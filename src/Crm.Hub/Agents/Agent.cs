@@ -26,6 +26,9 @@ internal sealed class Agent
     public AgentPresence Presence { get; set; } = AgentPresence.Offline;
     public DateTimeOffset CreatedAt { get; set; }
     public List<AgentCapacity> Capacities { get; set; } = [];
+
+    /// <summary>Weighted capacity: the units the agent's conversations share across channels; null for per-channel limits only.</summary>
+    public int? CapacityUnits { get; set; }
     public List<AgentSkill> Skills { get; set; } = [];
     public List<TeamMembership> Teams { get; set; } = [];
 }
@@ -44,6 +47,12 @@ internal sealed class AgentCapacity
     public Guid AgentId { get; set; }
     public required string Channel { get; set; }
     public int Capacity { get; set; }
+
+    /// <summary>Units one conversation of this channel costs under <see cref="Agent.CapacityUnits"/> (null: 1).</summary>
+    public int? Units { get; set; }
+
+    /// <summary>Comma-separated channels the agent takes nothing of while holding a conversation of this one.</summary>
+    public string Blocks { get; set; } = "";
 }
 
 internal sealed class Team

@@ -15,7 +15,14 @@ namespace Crm.Hub.Agents;
 
 public sealed record AgentRequest(
     string? Email, string? DisplayName, string? Password, string? Role, IReadOnlyList<Guid>? TeamIds,
-    IReadOnlyDictionary<string, int>? Capacity, bool AutoAccept = false, bool IsActive = true, IReadOnlyDictionary<string, int>? Skills = null);
+    IReadOnlyDictionary<string, int>? Capacity, bool AutoAccept = false, bool IsActive = true, IReadOnlyDictionary<string, int>? Skills = null,
+    WeightedCapacity? Weighted = null);
+
+/// <summary>
+/// A capacity budget in units shared across channels: what one conversation of each channel costs (1 when missing), and which
+/// channels a held conversation shuts out (fax → [webchat]: no chats while working a fax).
+/// </summary>
+public sealed record WeightedCapacity(int Units, IReadOnlyDictionary<string, int>? UnitsPerConversation, IReadOnlyDictionary<string, IReadOnlyList<string>>? Blocks);
 
 public sealed record PresenceRequest(string? Presence);
 
@@ -62,8 +69,9 @@ internal static class AgentsApi
     }
 
     private static async Task<Results<Ok<AgentView>, ProblemHttpResult, ValidationProblem>> UpdateAsync(
-        Guid id, AgentRequest request, HubDbContext db, IPasswordHasher<Agent> hasher, RoutingLoop routing, AgentPresenceTracker presence,
-        StaffBroadcaster broadcaster, StaffDirectory directory, AgentConnections connections, TimeProvider time, CancellationToken ct)
+        Guid id, AgentRequest request, HubDbContext db, IPasswordHasher<Agent> hasher, RoutingLoop routing, QueueClassifier queues,
+        AgentPresenceTracker presence, StaffBroadcaster broadcaster, StaffDirectory directory, AgentConnections connections, TimeProvider time,
+        CancellationToken ct)
     {
         var agent = await db.Agents.Include(a => a.Capacities).Include(a => a.Skills).Include(a => a.Teams).FirstOrDefaultAsync(a => a.Id == id, ct);
         if (agent is null)
@@ -101,7 +109,7 @@ internal static class AgentsApi
             routing.Post(new AgentRemoved(agent.Id));
             foreach (var (c, _) in handedBack)
             {
-                routing.Post(new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId, SlaDueAt: c.PendingSlaDueAt, Skill: c.RequiredSkill, MinProficiency: c.MinProficiency));
+                routing.Post(queues.Waiting(c, c.WaitingSince));
             }
         }
         return TypedResults.Ok(AgentViews.From(agent));
@@ -122,6 +130,22 @@ internal static class AgentsApi
             return (c, db.Append(EventKinds.Queued, StaffEvents.ConversationUpdated, c.Id, agentId,
                 ConversationViews.From(c, c.Contact?.DisplayName, null), now));
         }).ToList();
+    }
+
+    private static string? WeightedProblem(WeightedCapacity weighted)
+    {
+        if (weighted.Units is < 1 or > 1000)
+        {
+            return "Weighted capacity is 1-1000 units.";
+        }
+        if ((weighted.UnitsPerConversation ?? new Dictionary<string, int>()).FirstOrDefault(kv => !ChannelNames.IsKnown(kv.Key) || kv.Value is < 1 or > 1000) is { Key: not null } badCost)
+        {
+            return $"Units per conversation are 1-1000 per known channel ({string.Join(", ", ChannelNames.All)}); wrong: {badCost.Key}.";
+        }
+        var blocks = weighted.Blocks ?? new Dictionary<string, IReadOnlyList<string>>();
+        return blocks.SelectMany(kv => kv.Value.Prepend(kv.Key)).FirstOrDefault(c => !ChannelNames.IsKnown(c.Trim().ToLowerInvariant())) is { } badChannel
+            ? $"'{badChannel}' in blocks is not a channel; use {string.Join(", ", ChannelNames.All)}."
+            : null;
     }
 
     private static void Apply(Agent agent, AgentRequest request)
@@ -159,6 +183,14 @@ internal static class AgentsApi
             {
                 agent.Capacities.Add(new AgentCapacity { AgentId = agent.Id, Channel = channel, Capacity = value });
             }
+        }
+        agent.CapacityUnits = request.Weighted?.Units;
+        foreach (var row in agent.Capacities)
+        {
+            row.Units = request.Weighted?.UnitsPerConversation?.GetValueOrDefault(row.Channel) is int units and > 0 ? units : null;
+            row.Blocks = request.Weighted?.Blocks?.GetValueOrDefault(row.Channel) is { } blocked
+                ? string.Join(',', blocked.Select(b => b.Trim().ToLowerInvariant()).Where(b => b != row.Channel).Distinct())
+                : "";
         }
         var teams = (request.TeamIds ?? []).ToHashSet();
         agent.Teams.RemoveAll(t => !teams.Contains(t.TeamId));
@@ -203,6 +235,10 @@ internal static class AgentsApi
             {
                 errors["capacity"] = [$"Capacity must be 0-100 per known channel ({string.Join(", ", ChannelNames.All)}); wrong: {string.Join(", ", bad)}."];
             }
+        }
+        if (request.Weighted is { } weighted && WeightedProblem(weighted) is { } weightedProblem)
+        {
+            errors["weighted"] = [weightedProblem];
         }
         if (request.TeamIds is { Count: > 0 } teamIds)
         {

@@ -44,6 +44,9 @@ internal sealed class Conversation
     /// <summary>The routing queue the conversation was classified into when it opened.</summary>
     public Guid? QueueId { get; set; }
 
+    /// <summary>The routing policy version that classified it.</summary>
+    public int? PolicyVersion { get; set; }
+
     /// <summary>The skill its queue requires of the agent, and the minimum proficiency (1-5).</summary>
     public string? RequiredSkill { get; set; }
 

@@ -20,7 +20,7 @@ internal sealed record ActionRefused(int Status, string Title, string Detail);
 
 /// <summary>What agents do to a conversation. Each action commits, then tells routing and the consoles.</summary>
 internal sealed class ConversationActions(
-    HubDbContext db, RoutingLoop routing, StaffBroadcaster broadcaster, OutboxSignal outbox, TimeProvider time)
+    HubDbContext db, RoutingLoop routing, QueueClassifier queues, StaffBroadcaster broadcaster, OutboxSignal outbox, TimeProvider time)
 {
     public const int MaxBodyLength = 20_000;
 
@@ -156,9 +156,7 @@ internal sealed class ConversationActions(
         }
         events.Add(await UpdatedAsync(conversation, EventKinds.Transferred, agentId, now, ct));
         await db.SaveChangesAsync(ct);
-        var routed = routing.SendAsync(new ConversationWaiting(conversation.Id, conversation.Channel, conversation.Priority, now,
-            conversation.TeamId, ResponsibleAgentId: null, TargetAgentId: request.AgentId, SlaDueAt: conversation.PendingSlaDueAt,
-            Skill: conversation.RequiredSkill, MinProficiency: conversation.MinProficiency), ct);
+        var routed = routing.SendAsync(queues.Waiting(conversation, now, target: request.AgentId, placedByPerson: true), ct);
         broadcaster.Publish(events);
         await routed;
         return (await ConversationViews.FindAsync(db, conversation.Id, ct), null);
@@ -220,9 +218,7 @@ internal sealed class ConversationActions(
         var e = await UpdatedAsync(conversation, EventKinds.Reopened, agentId, now, ct);
         await db.SaveChangesAsync(ct);
         // The agent who reopens it is its responsible agent and gets it back first.
-        var routed = routing.SendAsync(new ConversationWaiting(conversation.Id, conversation.Channel, conversation.Priority, now,
-            conversation.TeamId, ResponsibleAgentId: agentId, SlaDueAt: conversation.PendingSlaDueAt,
-            Skill: conversation.RequiredSkill, MinProficiency: conversation.MinProficiency), ct);
+        var routed = routing.SendAsync(queues.Waiting(conversation, now, responsible: agentId), ct);
         broadcaster.Publish([e]);
         await routed;
         return (await ConversationViews.FindAsync(db, conversationId, ct), null);

@@ -39,4 +39,5 @@ internal static class EventKinds
     public const string DeliveryChanged = "delivery";
     public const string Edited = "edited";
     public const string RoutingDecision = "routing";
+    public const string SupervisorAlert = "alert";
 }

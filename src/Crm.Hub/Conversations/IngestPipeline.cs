@@ -4,7 +4,6 @@ using Crm.Channels.Phones;
 using Crm.Hub.Realtime;
 using Crm.Hub.Routing;
 using Crm.Hub.Storage;
-using Crm.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -194,8 +193,7 @@ internal sealed partial class IngestPipeline(
         broadcaster.Publish(outcome.Events);
         foreach (var c in outcome.Opened)
         {
-            routing.Post(new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId, c.ResponsibleAgentId,
-                SlaDueAt: c.PendingSlaDueAt, Skill: c.RequiredSkill, MinProficiency: c.MinProficiency));
+            routing.Post(queues.Waiting(c, c.WaitingSince, c.ResponsibleAgentId));
         }
     }
 

@@ -3,6 +3,7 @@ using Crm.Hub.Contacts;
 using Crm.Hub.Realtime;
 using Crm.Hub.Routing;
 using Crm.Hub.Storage;
+using Crm.Routing.Classification;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Hub.Conversations;
@@ -228,9 +229,11 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
                 WaitingSince = now,
             };
             // The first message decides the queue: its priority and first-response SLA.
-            if (queues.Classify(inbound.From.Channel, summary ?? inbound.Body) is { } queue)
+            conversation.PolicyVersion = queues.Policy.Version;
+            if (queues.Classify(new ConversationFacts(inbound.From.Channel, summary ?? inbound.Body, inbound.From.AccountId)) is { } queue)
             {
                 conversation.QueueId = queue.Id;
+                conversation.TeamId = queue.TeamId;
                 conversation.Priority = queue.Priority;
                 conversation.SlaDueAt = queue.FirstResponseSla is { } sla ? now + sla : null;
                 conversation.RequiredSkill = queue.Skill;

@@ -24,6 +24,9 @@ public interface IAgentClient
 
     /// <summary>A routing decision with its reason, for supervisors' "why this agent".</summary>
     Task RoutingDecision(HubEvent e);
+
+    /// <summary>A conversation needs a supervisor: its SLA is at risk, or nobody took it within its queue's alert wait.</summary>
+    Task SupervisorAlert(HubEvent e);
 }
 
 internal static class StaffEvents
@@ -37,4 +40,5 @@ internal static class StaffEvents
     public const string VisitorTyping = nameof(IAgentClient.VisitorTyping);
     public const string PresenceChanged = nameof(IAgentClient.PresenceChanged);
     public const string RoutingDecision = nameof(IAgentClient.RoutingDecision);
+    public const string SupervisorAlert = nameof(IAgentClient.SupervisorAlert);
 }

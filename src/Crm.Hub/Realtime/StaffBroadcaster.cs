@@ -66,6 +66,7 @@ internal sealed partial class StaffBroadcaster(IHubContext<AgentHub, IAgentClien
                 StaffEvents.VisitorTyping => clients.VisitorTyping(e),
                 StaffEvents.PresenceChanged => clients.PresenceChanged(e),
                 StaffEvents.RoutingDecision => clients.RoutingDecision(e),
+                StaffEvents.SupervisorAlert => clients.SupervisorAlert(e),
                 _ => Task.CompletedTask,
             });
         }

@@ -32,6 +32,10 @@ internal sealed class HubRoutingOptions
     [Range(0, 100, ErrorMessage = "Crm:Routing:OffersNotTakenBeforeAway must be between 0 and 100.")]
     public int OffersNotTakenBeforeAway { get; set; } = 3;
 
+    /// <summary>A waiting conversation is at risk (jumps its queue, supervisor alerted) with less than this % of its SLA period left; 0 turns it off.</summary>
+    [Range(0, 100, ErrorMessage = "Crm:Routing:SlaAtRiskPercent must be between 0 and 100.")]
+    public int SlaAtRiskPercent { get; set; } = 20;
+
     /// <summary>LeastLoadedLongestIdle (fair idle time, the default) or RoundRobin.</summary>
     [EnumDataType(typeof(Crm.Routing.AgentSelection), ErrorMessage = "Crm:Routing:Selection must be LeastLoadedLongestIdle or RoundRobin.")]
     public Crm.Routing.AgentSelection Selection { get; set; } = Crm.Routing.AgentSelection.LeastLoadedLongestIdle;

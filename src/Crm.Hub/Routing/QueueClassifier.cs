@@ -1,47 +1,73 @@
-using System.Globalization;
+using Crm.Hub.Conversations;
 using Crm.Hub.Storage;
+using Crm.Routing;
+using Crm.Routing.Classification;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Hub.Routing;
 
-/// <summary>One queue's rule, parsed once.</summary>
-internal sealed record QueueRule(Guid Id, string Name, int Priority, TimeSpan? FirstResponseSla, IReadOnlySet<string> Channels, IReadOnlyList<string> Keywords,
-    string? Skill = null, int MinProficiency = 1)
-{
-    public bool Matches(string channel, string firstMessage) =>
-        (Channels.Count == 0 || Channels.Contains(channel))
-        && (Keywords.Count == 0 || Keywords.Any(k => firstMessage.Contains(k, StringComparison.OrdinalIgnoreCase)));
-
-    public static QueueRule From(RoutingQueue q) => new(q.Id, q.Name, q.Priority,
-        q.FirstResponseSlaSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
-        Split(q.Channels).Select(c => c.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal),
-        Split(q.Keywords), q.Skill, q.MinProficiency);
-
-    public static IReadOnlyList<string> Split(string list) =>
-        [.. list.Split([',', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-}
-
 /// <summary>
-/// The queues in evaluation order, held in memory so classifying a new conversation costs no query; replaced
-/// whenever a supervisor saves. The ingest writer reads <see cref="Classify"/> for every conversation it opens.
+/// The routing policy in force, held in memory so classifying a new conversation costs no query; replaced whenever a
+/// supervisor saves. The ingest writer classifies every conversation it opens with it, and every conversation sent to routing
+/// takes its queue's escalation ladder and alert wait from it.
 /// </summary>
 internal sealed class QueueClassifier(IServiceScopeFactory scopes)
 {
-    private volatile IReadOnlyList<QueueRule>? _rules;
+    private volatile RoutingPolicy _policy = RoutingPolicy.Empty;
+
+    public RoutingPolicy Policy => _policy;
 
     public async Task ReloadAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-        _rules = [.. (await db.RoutingQueues.AsNoTracking().OrderBy(q => q.Order).ThenBy(q => q.Name).ToListAsync(ct)).Select(QueueRule.From)];
+        var queues = await db.RoutingQueues.AsNoTracking().OrderBy(q => q.Order).ThenBy(q => q.Name).ToListAsync(ct);
+        var version = await db.RoutingPolicyVersions.MaxAsync(v => (int?)v.Version, ct) ?? 0;
+        _policy = new RoutingPolicy(version, [.. queues.Select(ToRule)]);
     }
 
-    /// <summary>The first queue that takes a conversation opened on <paramref name="channel"/> by <paramref name="firstMessage"/>.</summary>
-    public QueueRule? Classify(string channel, string firstMessage) =>
-        (_rules ?? []).FirstOrDefault(r => r.Matches(channel, firstMessage));
+    /// <summary>The first queue that takes a conversation with these facts.</summary>
+    public QueueRule? Classify(ConversationFacts facts) => _policy.Classify(facts);
 
-    public static string Describe(QueueRule rule) =>
-        string.Create(CultureInfo.InvariantCulture, $"queue {rule.Name}, priority {rule.Priority}")
-        + (rule.FirstResponseSla is { } sla ? string.Create(CultureInfo.InvariantCulture, $", first response within {sla.TotalSeconds:0} s") : "")
-        + (rule.Skill is { } skill ? string.Create(CultureInfo.InvariantCulture, $", needs {skill} at level {rule.MinProficiency}+") : "");
+    /// <summary>
+    /// The routing request for a conversation that (again) waits for an agent. A conversation a person sent to a team or an
+    /// agent stays there (<paramref name="placedByPerson"/>): no overflow ladder then, only the supervisor alert.
+    /// </summary>
+    public ConversationWaiting Waiting(Conversation c, DateTimeOffset since, Guid? responsible = null, Guid? target = null, bool placedByPerson = false)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var queue = _policy.Find(c.QueueId);
+        return new ConversationWaiting(c.Id, c.Channel, c.Priority, since, c.TeamId, responsible, target, c.PendingSlaDueAt,
+            c.RequiredSkill, c.MinProficiency,
+            placedByPerson ? null : _policy.LadderFrom(c.QueueId),
+            queue?.AlertAfter);
+    }
+
+    public static QueueRule ToRule(RoutingQueue q) => new()
+    {
+        Id = q.Id,
+        Name = q.Name,
+        Priority = q.Priority,
+        FirstResponseSla = Seconds(q.FirstResponseSlaSeconds),
+        Channels = Set(q.Channels, lower: true),
+        Inboxes = Set(q.Inboxes, lower: false),
+        Languages = Set(q.Languages, lower: true),
+        ContactTags = Set(q.ContactTags, lower: true),
+        Categories = Set(q.Categories, lower: true),
+        Keywords = Split(q.Keywords),
+        TeamId = q.TeamId,
+        Skill = q.Skill,
+        MinProficiency = q.MinProficiency,
+        OverflowQueueId = q.OverflowQueueId,
+        OverflowAfter = Seconds(q.OverflowAfterSeconds),
+        AlertAfter = Seconds(q.AlertAfterSeconds),
+    };
+
+    public static IReadOnlyList<string> Split(string list) =>
+        [.. list.Split([',', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    private static HashSet<string> Set(string list, bool lower) =>
+        Split(list).Select(v => lower ? v.ToLowerInvariant() : v).ToHashSet(StringComparer.Ordinal);
+
+    private static TimeSpan? Seconds(int? seconds) => seconds is int s ? TimeSpan.FromSeconds(s) : null;
 }

@@ -1,26 +1,34 @@
+using System.Security.Claims;
 using Crm.Channels;
 using Crm.Hub.Auth;
 using Crm.Hub.Storage;
+using Crm.Routing.Classification;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Hub.Routing;
 
 public sealed record QueueInput(string? Name, int? Order, int? Priority, int? FirstResponseSlaSeconds, IReadOnlyList<string>? Channels,
-    IReadOnlyList<string>? Keywords, string? Skill = null, int? MinProficiency = null);
+    IReadOnlyList<string>? Keywords, string? Skill = null, int? MinProficiency = null, IReadOnlyList<string>? Inboxes = null,
+    IReadOnlyList<string>? Languages = null, IReadOnlyList<string>? ContactTags = null, IReadOnlyList<string>? Categories = null,
+    Guid? TeamId = null, Guid? OverflowQueueId = null, int? OverflowAfterSeconds = null, int? AlertAfterSeconds = null);
 
 public sealed record QueueView(Guid Id, string Name, int Order, int Priority, int? FirstResponseSlaSeconds, IReadOnlyList<string> Channels,
     IReadOnlyList<string> Keywords, int Version, DateTimeOffset UpdatedAt, string? Skill = null, int MinProficiency = 1,
-    QueueStaffing? Staffing = null);
+    QueueStaffing? Staffing = null, IReadOnlyList<string>? Inboxes = null, IReadOnlyList<string>? Languages = null,
+    IReadOnlyList<string>? ContactTags = null, IReadOnlyList<string>? Categories = null, Guid? TeamId = null, Guid? OverflowQueueId = null,
+    int? OverflowAfterSeconds = null, int? AlertAfterSeconds = null);
 
 /// <summary>Who could serve a queue: active agents with capacity on its channels and its skill level, and how many are online now.</summary>
 public sealed record QueueStaffing(int EligibleAgents, int EligibleOnline);
 
-public sealed record QueuePreviewRequest(string? Channel, string? Text);
+public sealed record QueuePreviewRequest(string? Channel, string? Text, string? Inbox = null, IReadOnlyList<string>? ContactTags = null, string? Category = null);
 
-public sealed record QueuePreview(Guid? QueueId, string? Queue, int Priority, int? FirstResponseSlaSeconds, string Explanation);
+/// <summary>Which queue would take it, what it would get, and why each queue before it did not take it.</summary>
+public sealed record QueuePreview(Guid? QueueId, string? Queue, int Priority, int? FirstResponseSlaSeconds, string Explanation,
+    IReadOnlyList<string>? Trace = null, string? Language = null, int PolicyVersion = 0, IReadOnlyList<string>? Ladder = null);
 
-/// <summary>Routing queues as data: supervisors add and edit them, and the next conversation uses the change.</summary>
+/// <summary>Routing queues as data: supervisors add and edit them, the next conversation uses the change, and every change is a policy version.</summary>
 internal static class QueuesApi
 {
     public const int MaxPriority = 9;
@@ -32,10 +40,10 @@ internal static class QueuesApi
     {
         var group = routes.MapGroup("/api/v1/routing/queues").WithTags("Routing").RequireAuthorization(Policies.SupervisorOrAdmin);
         group.MapGet("/", ListAsync).WithSummary("The queues in the order they are tried.");
-        group.MapPost("/", CreateAsync).WithSummary("Adds a queue: which conversations it takes (channels, keywords), their priority and first-response SLA.");
-        group.MapPut("/{id:guid}", UpdateAsync).WithSummary("Changes a queue; new conversations use it at once. Bumps the version.");
+        group.MapPost("/", CreateAsync).WithSummary("Adds a queue: which conversations it takes, their priority, SLA, team, skill and escalation.");
+        group.MapPut("/{id:guid}", UpdateAsync).WithSummary("Changes a queue; new conversations use it at once. A new policy version.");
         group.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Removes a queue; conversations already in it keep their priority and SLA.");
-        group.MapPost("/preview", PreviewAsync).WithSummary("Which queue would a conversation opened on this channel with this first message go to?");
+        group.MapPost("/preview", PreviewAsync).WithSummary("Which queue would a conversation with this channel, inbox, first message, contact tags and category go to, and why?");
         return group;
     }
 
@@ -43,58 +51,82 @@ internal static class QueuesApi
     private static async Task<Ok<List<QueueView>>> ListAsync(HubDbContext db, Agents.AgentPresenceTracker presence, CancellationToken ct)
     {
         var queues = await db.RoutingQueues.AsNoTracking().OrderBy(q => q.Order).ThenBy(q => q.Name).ToListAsync(ct);
-        var agents = await db.Agents.AsNoTracking().Where(a => a.IsActive).Include(a => a.Capacities).Include(a => a.Skills).ToListAsync(ct);
+        var agents = await db.Agents.AsNoTracking().Where(a => a.IsActive).Include(a => a.Capacities).Include(a => a.Skills).Include(a => a.Teams).ToListAsync(ct);
         return TypedResults.Ok(queues.Select(q =>
         {
-            var channels = QueueRule.Split(q.Channels);
+            var channels = QueueClassifier.Split(q.Channels);
             var eligible = agents.Where(a => a.Capacities.Any(c => c.Capacity > 0 && (channels.Count == 0 || channels.Contains(c.Channel)))
+                && (q.TeamId is null || a.Teams.Any(t => t.TeamId == q.TeamId))
                 && (q.Skill is null || a.Skills.Any(s => s.Skill == q.Skill && s.Proficiency >= q.MinProficiency))).ToList();
             var online = eligible.Count(a => presence.Effective(a.Id, a.Presence) == Crm.Routing.AgentPresence.Online);
             return View(q) with { Staffing = new QueueStaffing(eligible.Count, online) };
         }).ToList());
     }
 
-    private static async Task<Results<Created<QueueView>, ValidationProblem>> CreateAsync(QueueInput input, HubDbContext db, QueueClassifier classifier,
-        TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Created<QueueView>, ValidationProblem, Conflict<string>>> CreateAsync(QueueInput input, HubDbContext db,
+        QueueClassifier classifier, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
     {
-        var errors = await ValidateAsync(input, null, db, ct);
+        var queues = await db.RoutingQueues.ToListAsync(ct);
+        var queue = new RoutingQueue { Id = Guid.CreateVersion7(time.GetUtcNow()), Name = input.Name?.Trim() ?? "" };
+        var errors = await QueueValidation.ValidateAsync(input, queue.Id, queues, db, ct);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
-        var queue = new RoutingQueue { Id = Guid.CreateVersion7(time.GetUtcNow()), Name = input.Name!.Trim() };
         Apply(queue, input, time.GetUtcNow());
         db.RoutingQueues.Add(queue);
-        await db.SaveChangesAsync(ct);
+        queues.Add(queue);
+        if (!await PolicyVersions.SaveAsync(db, queues, $"queue {queue.Name} added", user, time, ct))
+        {
+            return TypedResults.Conflict(PolicyVersions.ConcurrentChange);
+        }
         await classifier.ReloadAsync(ct);
         return TypedResults.Created($"/api/v1/routing/queues/{queue.Id}", View(queue));
     }
 
-    private static async Task<Results<Ok<QueueView>, NotFound, ValidationProblem>> UpdateAsync(Guid id, QueueInput input, HubDbContext db,
-        QueueClassifier classifier, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<QueueView>, NotFound, ValidationProblem, Conflict<string>>> UpdateAsync(Guid id, QueueInput input,
+        HubDbContext db, QueueClassifier classifier, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
     {
-        var queue = await db.RoutingQueues.FirstOrDefaultAsync(q => q.Id == id, ct);
-        if (queue is null)
+        var queues = await db.RoutingQueues.ToListAsync(ct);
+        if (queues.Find(q => q.Id == id) is not { } queue)
         {
             return TypedResults.NotFound();
         }
-        var errors = await ValidateAsync(input, id, db, ct);
+        var errors = await QueueValidation.ValidateAsync(input, id, queues, db, ct);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
         queue.Name = input.Name!.Trim();
         Apply(queue, input, time.GetUtcNow());
-        await db.SaveChangesAsync(ct);
+        if (!await PolicyVersions.SaveAsync(db, queues, $"queue {queue.Name} updated", user, time, ct))
+        {
+            return TypedResults.Conflict(PolicyVersions.ConcurrentChange);
+        }
         await classifier.ReloadAsync(ct);
         return TypedResults.Ok(View(queue));
     }
 
-    private static async Task<Results<NoContent, NotFound>> DeleteAsync(Guid id, HubDbContext db, QueueClassifier classifier, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound, ValidationProblem, Conflict<string>>> DeleteAsync(Guid id, HubDbContext db,
+        QueueClassifier classifier, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
     {
-        if (await db.RoutingQueues.Where(q => q.Id == id).ExecuteDeleteAsync(ct) == 0)
+        var queues = await db.RoutingQueues.ToListAsync(ct);
+        if (queues.Find(q => q.Id == id) is not { } queue)
         {
             return TypedResults.NotFound();
+        }
+        if (queues.Where(q => q.OverflowQueueId == id).Select(q => q.Name).ToList() is { Count: > 0 } feeding)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["id"] = [$"{queue.Name} is the overflow of {string.Join(", ", feeding)}: change their overflow first."],
+            });
+        }
+        db.RoutingQueues.Remove(queue);
+        queues.Remove(queue);
+        if (!await PolicyVersions.SaveAsync(db, queues, $"queue {queue.Name} removed", user, time, ct))
+        {
+            return TypedResults.Conflict(PolicyVersions.ConcurrentChange);
         }
         await classifier.ReloadAsync(ct);
         return TypedResults.NoContent();
@@ -109,77 +141,43 @@ internal static class QueuesApi
                 ["channel"] = [$"channel must be one of {string.Join(", ", ChannelNames.All)}."],
             });
         }
-        var rule = classifier.Classify(channel, request.Text ?? "");
+        var policy = classifier.Policy;
+        var facts = new ConversationFacts(channel, request.Text ?? "", string.IsNullOrWhiteSpace(request.Inbox) ? null : request.Inbox.Trim(),
+            [.. (request.ContactTags ?? []).Select(t => t.Trim().ToLowerInvariant())], request.Category?.Trim().ToLowerInvariant());
+        var (rule, trace) = policy.Explain(facts);
+        var ladder = policy.LadderFrom(rule?.Id).Select(s => $"after {s.After.TotalSeconds:0} s: {s.Name}").ToList();
         return TypedResults.Ok(rule is null
-            ? new QueuePreview(null, null, 0, null, "no queue matches: default priority 0, no SLA")
-            : new QueuePreview(rule.Id, rule.Name, rule.Priority, rule.FirstResponseSla is { } s ? (int)s.TotalSeconds : null, QueueClassifier.Describe(rule)));
+            ? new QueuePreview(null, null, 0, null, "no queue matches: default priority 0, no SLA", trace, facts.Language, policy.Version, [])
+            : new QueuePreview(rule.Id, rule.Name, rule.Priority, rule.FirstResponseSla is { } s ? (int)s.TotalSeconds : null, rule.Describe(),
+                trace, facts.Language, policy.Version, ladder));
     }
 
-    private static void Apply(RoutingQueue queue, QueueInput input, DateTimeOffset now)
+    public static void Apply(RoutingQueue queue, QueueInput input, DateTimeOffset now)
     {
         queue.Order = input.Order ?? 0;
         queue.Priority = input.Priority ?? 0;
         queue.FirstResponseSlaSeconds = input.FirstResponseSlaSeconds;
-        queue.Channels = string.Join(',', (input.Channels ?? []).Select(c => c.Trim().ToLowerInvariant()).Where(c => c.Length > 0).Distinct());
+        queue.Channels = Join(input.Channels, lower: true);
         queue.Keywords = string.Join(',', (input.Keywords ?? []).Select(k => k.Trim()).Where(k => k.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase));
+        queue.Inboxes = Join(input.Inboxes, lower: false);
+        queue.Languages = Join(input.Languages, lower: true);
+        queue.ContactTags = Join(input.ContactTags, lower: true);
+        queue.Categories = Join(input.Categories, lower: true);
         queue.Skill = string.IsNullOrWhiteSpace(input.Skill) ? null : Agents.AgentSkills.Normalize(input.Skill);
         queue.MinProficiency = queue.Skill is null ? 1 : input.MinProficiency ?? 1;
+        queue.TeamId = input.TeamId;
+        queue.OverflowQueueId = input.OverflowQueueId;
+        queue.OverflowAfterSeconds = input.OverflowQueueId is null ? null : input.OverflowAfterSeconds;
+        queue.AlertAfterSeconds = input.AlertAfterSeconds;
         queue.Version++;
         queue.UpdatedAt = now;
     }
 
-    private static async Task<Dictionary<string, string[]>> ValidateAsync(QueueInput input, Guid? id, HubDbContext db, CancellationToken ct)
-    {
-        var errors = new Dictionary<string, string[]>();
-        var name = input.Name?.Trim() ?? "";
-        if (name.Length is 0 or > 100)
-        {
-            errors["name"] = ["A name of 1 to 100 characters is required."];
-        }
-        else if (await db.RoutingQueues.AnyAsync(q => q.Name == name && q.Id != id, ct))
-        {
-            errors["name"] = [$"There is already a queue named {name}."];
-        }
-        if (input.Priority is < 0 or > MaxPriority)
-        {
-            errors["priority"] = [$"Priority is 0 (normal) to {MaxPriority} (most urgent)."];
-        }
-        if (input.FirstResponseSlaSeconds is < 1 or > 7 * 86400)
-        {
-            errors["firstResponseSlaSeconds"] = ["The first-response SLA is 1 second to 7 days, or empty for none."];
-        }
-        if ((input.Channels ?? []).FirstOrDefault(c => !ChannelNames.IsKnown(c.Trim().ToLowerInvariant())) is { } unknown)
-        {
-            errors["channels"] = [$"'{unknown}' is not a channel; use {string.Join(", ", ChannelNames.All)}."];
-        }
-        if (!string.IsNullOrWhiteSpace(input.Skill))
-        {
-            var skill = Agents.AgentSkills.Normalize(input.Skill);
-            if (!Agents.AgentSkills.IsValidName(skill))
-            {
-                errors["skill"] = [$"'{input.Skill}' is not a skill name: 1-64 letters, digits, '-', '_' or spaces."];
-            }
-            else if (!await db.AgentSkills.AnyAsync(s => s.Skill == skill, ct))
-            {
-                // A queue nobody can serve would only ever fall back: name a skill some agent has.
-                var known = await db.AgentSkills.Select(s => s.Skill).Distinct().OrderBy(s => s).Take(20).ToListAsync(ct);
-                errors["skill"] = [known.Count == 0
-                    ? $"No agent has the skill '{skill}' (no agent has any skill yet): add it to agents first."
-                    : $"No agent has the skill '{skill}'; known skills: {string.Join(", ", known)}."];
-            }
-        }
-        if (input.MinProficiency is < 1 or > 5)
-        {
-            errors["minProficiency"] = ["The minimum proficiency is 1 (basic) to 5 (expert)."];
-        }
-        var keywords = string.Join(',', input.Keywords ?? []);
-        if (keywords.Length > 2000 || (input.Keywords ?? []).Any(k => k.Contains(',', StringComparison.Ordinal)))
-        {
-            errors["keywords"] = ["Keywords are at most 2,000 characters in all, one word or phrase per entry (no commas)."];
-        }
-        return errors;
-    }
+    private static string Join(IReadOnlyList<string>? values, bool lower) =>
+        string.Join(',', (values ?? []).Select(v => lower ? v.Trim().ToLowerInvariant() : v.Trim()).Where(v => v.Length > 0).Distinct());
 
-    private static QueueView View(RoutingQueue q) => new(q.Id, q.Name, q.Order, q.Priority, q.FirstResponseSlaSeconds,
-        QueueRule.Split(q.Channels), QueueRule.Split(q.Keywords), q.Version, q.UpdatedAt, q.Skill, q.MinProficiency);
+    public static QueueView View(RoutingQueue q) => new(q.Id, q.Name, q.Order, q.Priority, q.FirstResponseSlaSeconds,
+        QueueClassifier.Split(q.Channels), QueueClassifier.Split(q.Keywords), q.Version, q.UpdatedAt, q.Skill, q.MinProficiency, null,
+        QueueClassifier.Split(q.Inboxes), QueueClassifier.Split(q.Languages), QueueClassifier.Split(q.ContactTags), QueueClassifier.Split(q.Categories),
+        q.TeamId, q.OverflowQueueId, q.OverflowAfterSeconds, q.AlertAfterSeconds);
 }

@@ -7,10 +7,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Hub.Routing;
 
-public sealed record DecisionView(string Kind, Guid? AgentId, string? AgentName, string Reason, DateTimeOffset At, DateTimeOffset? OfferExpiresAt);
+public sealed record DecisionView(string Kind, Guid? AgentId, string? AgentName, string Reason, DateTimeOffset At, DateTimeOffset? OfferExpiresAt,
+    int? PolicyVersion = null, string? Queue = null);
+
+/// <summary>What a supervisor is told: which conversation, why (SLA at risk, escalated), the engine's words, and when.</summary>
+public sealed record SupervisorAlertView(Guid ConversationId, long Number, string Kind, string Reason, DateTimeOffset At, string? Queue);
 
 /// <summary>Turns routing decisions into conversation state and events, in one commit per batch.</summary>
-internal sealed class RoutingDecisionApplier(HubDbContext db, StaffBroadcaster broadcaster, VisitorNotifier visitors, RoutingLoop routing, TimeProvider time)
+internal sealed class RoutingDecisionApplier(
+    HubDbContext db, StaffBroadcaster broadcaster, VisitorNotifier visitors, RoutingLoop routing, QueueClassifier queues, TimeProvider time)
 {
     public const string DecisionMethod = StaffEvents.RoutingDecision;
 
@@ -43,13 +48,20 @@ internal sealed class RoutingDecisionApplier(HubDbContext db, StaffBroadcaster b
             {
                 continue;
             }
-            if (d.Kind != DecisionKind.Released)
+            // Alerts change nothing about the conversation itself; only decisions that move it refresh its view.
+            if (d.Kind is not (DecisionKind.Released or DecisionKind.SlaAtRisk or DecisionKind.Escalated))
             {
                 touched.Add(c.Id);
             }
             var agentName = d.AgentId is { } id ? names.GetValueOrDefault(id) : null;
+            var queue = queues.Policy.Find(c.QueueId)?.Name;
             events.Add(db.Append(EventKinds.RoutingDecision, DecisionMethod, c.Id, d.AgentId,
-                new DecisionView(Wire(d.Kind), d.AgentId, agentName, d.Reason, d.At, d.OfferExpiresAt), d.At));
+                new DecisionView(Wire(d.Kind), d.AgentId, agentName, d.Reason, d.At, d.OfferExpiresAt, c.PolicyVersion, queue), d.At));
+            if (d.Kind is DecisionKind.SlaAtRisk or DecisionKind.Escalated)
+            {
+                events.Add(db.Append(EventKinds.SupervisorAlert, StaffEvents.SupervisorAlert, c.Id, d.AgentId,
+                    new SupervisorAlertView(c.Id, c.Number, Wire(d.Kind), d.Reason, d.At, queue), d.At));
+            }
 
             switch (d.Kind)
             {
@@ -123,7 +135,7 @@ internal sealed class RoutingDecisionApplier(HubDbContext db, StaffBroadcaster b
         }
         foreach (var c in untargeted)
         {
-            routing.Post(new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId, SlaDueAt: c.PendingSlaDueAt, Skill: c.RequiredSkill, MinProficiency: c.MinProficiency));
+            routing.Post(queues.Waiting(c, c.WaitingSince));
         }
         // The visitor's ticks are not the routing loop's business: a stalled widget must not hold routing up.
         foreach (var conversationId in assigned)
@@ -139,6 +151,7 @@ internal sealed class RoutingDecisionApplier(HubDbContext db, StaffBroadcaster b
     {
         DecisionKind.OfferExpired => "offerExpired",
         DecisionKind.OfferDeclined => "offerDeclined",
+        DecisionKind.SlaAtRisk => "slaAtRisk",
         _ => kind.ToString().ToLowerInvariant(),
     };
 }

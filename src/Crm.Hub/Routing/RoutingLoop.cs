@@ -60,6 +60,7 @@ internal sealed partial class RoutingLoop(
         OffersNotTakenBeforeAway = options.Value.OffersNotTakenBeforeAway,
         SkillFallbackAfter = TimeSpan.FromSeconds(options.Value.SkillFallbackSeconds),
         AwayAfterIdle = TimeSpan.FromSeconds(options.Value.AwayAfterIdleSeconds),
+        SlaAtRiskShare = options.Value.SlaAtRiskPercent / 100.0,
     }, time);
 
     /// <summary>A fresh engine fed from the database: at start-up, and whenever engine and database may disagree.</summary>
@@ -193,6 +194,7 @@ internal sealed partial class RoutingLoop(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
         var presence = scope.ServiceProvider.GetRequiredService<AgentPresenceTracker>();
+        var queues = scope.ServiceProvider.GetRequiredService<QueueClassifier>();
         var events = new List<RoutingEvent>();
 
         var agents = await db.Agents.AsNoTracking().Where(a => a.IsActive).Include(a => a.Capacities).Include(a => a.Skills).Include(a => a.Teams).ToListAsync(ct);
@@ -208,9 +210,9 @@ internal sealed partial class RoutingLoop(
             // A conversation held by an agent who is no longer active waits for someone else.
             events.Add(c is { Status: ConversationStatus.Assigned, AssigneeId: { } agentId } && active.Contains(agentId)
                 ? new ConversationAssigned(c.Id, c.Channel, agentId)
-                : new ConversationWaiting(c.Id, c.Channel, c.Priority, c.WaitingSince, c.TeamId,
+                : queues.Waiting(c, c.WaitingSince,
                     c.ResponsibleAgentId is { } r && active.Contains(r) ? r : null,
-                    c.TargetAgentId is { } t && active.Contains(t) ? t : null, c.PendingSlaDueAt, c.RequiredSkill, c.MinProficiency));
+                    c.TargetAgentId is { } t && active.Contains(t) ? t : null));
         }
         return events;
     }
@@ -235,5 +237,15 @@ internal static class AgentEvents
         agent.Capacities.ToDictionary(c => c.Channel, c => c.Capacity),
         agent.Teams.Select(t => t.TeamId).ToList(),
         agent.AutoAccept,
-        agent.Skills.ToDictionary(s => s.Skill, s => s.Proficiency, StringComparer.Ordinal));
+        agent.Skills.ToDictionary(s => s.Skill, s => s.Proficiency, StringComparer.Ordinal),
+        Profile(agent));
+
+    /// <summary>The agent's weighted capacity, when they have a unit budget.</summary>
+    public static CapacityProfile? Profile(Agent agent) => agent.CapacityUnits is int units and > 0
+        ? new CapacityProfile(
+            units,
+            agent.Capacities.Where(c => c.Units is > 0).ToDictionary(c => c.Channel, c => c.Units!.Value, StringComparer.Ordinal),
+            agent.Capacities.Where(c => c.Blocks.Length > 0).ToDictionary(
+                c => c.Channel, IReadOnlyCollection<string> (c) => QueueClassifier.Split(c.Blocks).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal))
+        : null;
 }

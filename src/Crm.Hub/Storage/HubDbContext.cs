@@ -31,6 +31,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
     public DbSet<Email.QuarantinedEmail> QuarantinedEmails => Set<Email.QuarantinedEmail>();
     public DbSet<ChannelSetting> ChannelSettings => Set<ChannelSetting>();
     public DbSet<Routing.RoutingQueue> RoutingQueues => Set<Routing.RoutingQueue>();
+    public DbSet<Routing.RoutingPolicyVersion> RoutingPolicyVersions => Set<Routing.RoutingPolicyVersion>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -67,6 +68,18 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
             e.Property(q => q.Channels).HasMaxLength(200);
             e.Property(q => q.Keywords).HasMaxLength(2000);
             e.Property(q => q.Skill).HasMaxLength(64);
+            e.Property(q => q.Inboxes).HasMaxLength(1000);
+            e.Property(q => q.Languages).HasMaxLength(100);
+            e.Property(q => q.ContactTags).HasMaxLength(1000);
+            e.Property(q => q.Categories).HasMaxLength(1000);
+        });
+
+        modelBuilder.Entity<Routing.RoutingPolicyVersion>(e =>
+        {
+            e.HasKey(v => v.Version);
+            e.Property(v => v.Version).ValueGeneratedNever();
+            e.Property(v => v.SavedBy).HasMaxLength(200);
+            e.Property(v => v.Change).HasMaxLength(300);
         });
 
         modelBuilder.Entity<ChannelCursor>(e =>
@@ -180,6 +193,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
         {
             e.HasKey(c => new { c.AgentId, c.Channel });
             e.Property(c => c.Channel).HasMaxLength(16);
+            e.Property(c => c.Blocks).HasMaxLength(200);
         });
 
         modelBuilder.Entity<AgentSkill>(e =>

@@ -69,4 +69,13 @@ public static class Wait
             await Task.Delay(50);
         }
     }
+
+    /// <summary><see cref="UntilAsync{T}"/> for a reference type: polls until the probe returns something.</summary>
+    public static async Task<T> UntilFoundAsync<T>(Func<Task<T?>> probe, TimeSpan? timeout = null) where T : class
+    {
+        var found = await UntilAsync(async () => await probe() is { } value ? new Found<T>(value) : (Found<T>?)null, timeout);
+        return found.Value;
+    }
+
+    private readonly record struct Found<T>(T Value);
 }

@@ -26,6 +26,9 @@ namespace Crm.Hub.Storage.Migrations
                     b.Property<bool>("AutoAccept")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("CapacityUnits")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -74,7 +77,15 @@ namespace Crm.Hub.Storage.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Blocks")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Capacity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Units")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("AgentId", "Channel");
@@ -416,6 +427,9 @@ namespace Crm.Hub.Storage.Migrations
                     b.Property<Guid?>("OfferedToAgentId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("PolicyVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Priority")
                         .HasColumnType("INTEGER");
 
@@ -649,10 +663,48 @@ namespace Crm.Hub.Storage.Migrations
                     b.ToTable("Outbox");
                 });
 
+            modelBuilder.Entity("Crm.Hub.Routing.RoutingPolicyVersion", b =>
+                {
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Change")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Queues")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SavedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SavedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SavedById")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Version");
+
+                    b.ToTable("RoutingPolicyVersions");
+                });
+
             modelBuilder.Entity("Crm.Hub.Routing.RoutingQueue", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("AlertAfterSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Categories")
+                        .IsRequired()
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Channels")
@@ -660,12 +712,27 @@ namespace Crm.Hub.Storage.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ContactTags")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("FirstResponseSlaSeconds")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Inboxes")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Keywords")
                         .IsRequired()
                         .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Languages")
+                        .IsRequired()
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("MinProficiency")
@@ -679,11 +746,20 @@ namespace Crm.Hub.Storage.Migrations
                     b.Property<int>("Order")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("OverflowAfterSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("OverflowQueueId")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Priority")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Skill")
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TeamId")
                         .HasColumnType("TEXT");
 
                     b.Property<long>("UpdatedAt")
