@@ -28,6 +28,14 @@ export interface QueueInput {
   keywords: string[];
   skill: string | null;
   minProficiency: number;
+  inboxes: string[];
+  languages: string[];
+  contactTags: string[];
+  categories: string[];
+  teamId: string | null;
+  overflowQueueId: string | null;
+  overflowAfterSeconds: number | null;
+  alertAfterSeconds: number | null;
 }
 
 export interface QueueView extends QueueInput {
@@ -44,6 +52,26 @@ export interface QueuePreview {
   priority: number;
   firstResponseSlaSeconds: number | null;
   explanation: string;
+  /** For each queue tried, in order: taken or not, and why. */
+  trace: string[];
+  language: string | null;
+  policyVersion: number;
+  ladder: string[];
+}
+
+export interface PreviewFacts {
+  channel: string;
+  text: string;
+  inbox: string | null;
+  contactTags: string[];
+  category: string | null;
+}
+
+export interface PolicyVersionView {
+  version: number;
+  savedAt: string;
+  savedBy: string;
+  change: string;
 }
 
 export interface QuarantinePage {
@@ -149,8 +177,9 @@ export const api = {
   createQueue: (input: QueueInput) => request<QueueView>("POST", "/routing/queues", input),
   updateQueue: (id: string, input: QueueInput) => request<QueueView>("PUT", `/routing/queues/${id}`, input),
   deleteQueue: (id: string) => request<void>("DELETE", `/routing/queues/${id}`),
-  previewQueue: (channel: string, text: string) =>
-    request<QueuePreview>("POST", "/routing/queues/preview", { channel, text }),
+  previewQueue: (facts: PreviewFacts) => request<QueuePreview>("POST", "/routing/queues/preview", facts),
+  policyVersions: () => request<PolicyVersionView[]>("GET", "/routing/policy/versions"),
+  restorePolicyVersion: (version: number) => request<PolicyVersionView>("POST", `/routing/policy/versions/${version}/restore`),
   emailConnectionTest: (values: Record<string, string | null>) =>
     request<ConnectionReport>("POST", "/admin/channels/email/connection-test", { values }),
   quarantine: () => request<QuarantinePage>("GET", "/admin/email/quarantine"),

@@ -11,8 +11,10 @@ import type {
   OfferReceived,
   OfferWithdrawn,
   Presence,
+  SupervisorAlert,
   TeamView,
 } from "./types";
+import { t } from "./i18n";
 
 export type Topic =
   | "me"
@@ -38,7 +40,7 @@ export interface Offer {
 export interface Notice {
   id: number;
   text: string;
-  kind: "error" | "info";
+  kind: "error" | "info" | "warning";
 }
 
 type Listener = (detail?: string) => void;
@@ -243,6 +245,13 @@ class Store {
         this.agents = this.agents.map((a) => (a.id === d.agentId ? { ...a, presence: d.presence } : a));
         this.emit("directory");
         if (this.me && this.me.id === d.agentId) this.setMe({ ...this.me, presence: d.presence });
+        break;
+      }
+      case "SupervisorAlert": {
+        // Everyone's console receives it; only those who supervise are told.
+        if (!this.isSupervisor) break;
+        const d = ev.data as SupervisorAlert;
+        this.notify(`${t(d.kind === "slaAtRisk" ? "alert.slaAtRisk" : "alert.escalated", { number: String(d.number) })} — ${d.reason}`, "warning");
         break;
       }
       default:

@@ -93,6 +93,18 @@ export interface RoutingDecision {
   agentName: string | null;
   reason: string;
   at: string;
+  /** The routing policy version that classified the conversation, and its queue. */
+  policyVersion?: number | null;
+  queue?: string | null;
+}
+
+export interface SupervisorAlert {
+  conversationId: string;
+  number: number;
+  kind: "slaAtRisk" | "escalated";
+  reason: string;
+  at: string;
+  queue: string | null;
 }
 
 export interface ContactView {

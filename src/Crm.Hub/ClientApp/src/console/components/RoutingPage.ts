@@ -1,26 +1,34 @@
-// Routing (supervisors and admins): the queues new conversations are sorted into — which channels and words they
-// take, their priority and first-response SLA, tried in order — edited here with the server's validation shown at
-// each field, and a preview that says which queue a first message would land in, and why.
-import { api, problemText, type QueueInput, type QueueView } from "../api";
+// Routing (supervisors and admins): the queues new conversations are sorted into — which conversations they take,
+// their priority, SLA, team, skill and escalation, tried in order — edited with the server's validation shown at each
+// field; a preview that says which queue a conversation would land in and why; and the policy's version history.
+import { api, problemText, type QueueView } from "../api";
 import { fullTime, num, t, when, type Key } from "../i18n";
 import type { Scope } from "../scope";
 import { store } from "../store";
 import { h, replace } from "../../shared/h";
-import { CHANNELS } from "../types";
-import { clearErrors, field, showErrors } from "./forms";
+import { PolicyHistory } from "./PolicyHistory";
+import { queueForm } from "./QueueForm";
+import { QueuePreviewForm } from "./QueuePreview";
 
 export function RoutingPage(scope: Scope): HTMLElement {
   let alive = true;
   scope.add(() => (alive = false));
   const list = h("div", { "data-testid": "queues" }, h("p", { class: "muted" }, t("routing.loading")));
   const editor = h("div");
+  let queues: QueueView[] = [];
+  const history = PolicyHistory(scope, () => load());
   const load = (): void =>
     void api
       .queues()
-      .then((queues) => alive && replace(list, queues.length ? queueTable(queues, edit, load) : h("p", { class: "empty-state", "data-testid": "queues-empty" }, t("routing.empty"))))
+      .then((loaded) => {
+        if (!alive) return;
+        queues = loaded;
+        replace(list, queues.length ? queueTable(queues, edit, load) : h("p", { class: "empty-state", "data-testid": "queues-empty" }, t("routing.empty")));
+        history.refresh();
+      })
       .catch((err) => alive && replace(list, h("div", { class: "form-error" }, problemText(err))));
   const edit = (queue: QueueView | null): void => {
-    replace(editor, queueForm(queue, () => {
+    replace(editor, queueForm(queue, queues, () => {
       replace(editor);
       load();
     }));
@@ -35,7 +43,8 @@ export function RoutingPage(scope: Scope): HTMLElement {
     "div",
     { class: "page admin-page", "data-testid": "routing-page" },
     h("section", { class: "panel" }, h("div", { class: "panel-head" }, h("h2", null, t("routing.queues")), add), h("p", { class: "muted" }, t("routing.help")), list, editor),
-    h("section", { class: "panel" }, h("h2", null, t("routing.preview")), previewForm()),
+    h("section", { class: "panel" }, h("h2", null, t("routing.preview")), QueuePreviewForm()),
+    history.el,
   );
 }
 
@@ -43,7 +52,7 @@ function queueTable(queues: QueueView[], edit: (q: QueueView) => void, reload: (
   return h(
     "table",
     { class: "table" },
-    h("thead", null, h("tr", null, (["order", "name", "channels", "keywords", "skill", "priority", "sla", "staffing", "version"] as const).map((k) => h("th", { scope: "col" }, t(`routing.col.${k}` as Key))), h("th", null, ""))),
+    h("thead", null, h("tr", null, (["order", "name", "takes", "skill", "priority", "sla", "escalation", "staffing", "version"] as const).map((k) => h("th", { scope: "col" }, t(`routing.col.${k}` as Key))), h("th", null, ""))),
     h(
       "tbody",
       null,
@@ -56,18 +65,18 @@ function queueTable(queues: QueueView[], edit: (q: QueueView) => void, reload: (
         });
         const name = h("td", { dir: "auto" });
         name.textContent = q.name;
-        const keywords = h("td", { dir: "auto" });
-        keywords.textContent = q.keywords.length ? q.keywords.join(", ") : t("routing.anyText");
+        const takes = h("td", { dir: "auto" });
+        takes.textContent = conditions(q);
         return h(
           "tr",
           { "data-testid": "queue-row", "data-name": q.name },
           h("td", null, num(q.order)),
           name,
-          h("td", null, q.channels.length ? q.channels.map((c) => t(`channel.${c}` as Key)).join(", ") : t("routing.anyChannel")),
-          keywords,
+          takes,
           h("td", { dir: "auto" }, q.skill ? t("routing.skillAtLeast", { skill: q.skill, level: num(q.minProficiency) }) : "—"),
           h("td", null, num(q.priority)),
           h("td", null, q.firstResponseSlaSeconds ? duration(q.firstResponseSlaSeconds) : "—"),
+          h("td", { "data-testid": "queue-escalation" }, escalation(q, queues)),
           staffingCell(q),
           h("td", { title: fullTime(q.updatedAt) }, `v${num(q.version)} · ${when(q.updatedAt)}`),
           h("td", null, editButton, " ", remove),
@@ -75,6 +84,31 @@ function queueTable(queues: QueueView[], edit: (q: QueueView) => void, reload: (
       }),
     ),
   );
+}
+
+/** What a queue takes, in one line: its channels, inboxes, languages, tags, categories and words. */
+function conditions(q: QueueView): string {
+  const parts = [
+    q.channels.length ? q.channels.map((c) => t(`channel.${c}` as Key)).join(", ") : t("routing.anyChannel"),
+    q.inboxes.length ? t("routing.cond.inboxes", { list: q.inboxes.join(", ") }) : null,
+    q.languages.length ? t("routing.cond.languages", { list: q.languages.map((l) => t(`routing.lang.${l}` as Key)).join(", ") }) : null,
+    q.contactTags.length ? t("routing.cond.tags", { list: q.contactTags.join(", ") }) : null,
+    q.categories.length ? t("routing.cond.categories", { list: q.categories.join(", ") }) : null,
+    q.keywords.length ? t("routing.cond.words", { list: q.keywords.join(", ") }) : null,
+  ];
+  return parts.filter(Boolean).join(" · ");
+}
+
+/** The queue's ladder: the team serving it, where it overflows and when, and when a supervisor is alerted. */
+function escalation(q: QueueView, all: QueueView[]): string {
+  const team = q.teamId ? store.teams.find((x) => x.id === q.teamId)?.name ?? "?" : null;
+  const overflow = q.overflowQueueId ? all.find((x) => x.id === q.overflowQueueId)?.name ?? "?" : null;
+  const parts = [
+    team ? t("routing.esc.team", { team }) : null,
+    overflow && q.overflowAfterSeconds ? t("routing.esc.overflow", { queue: overflow, after: duration(q.overflowAfterSeconds) }) : null,
+    q.alertAfterSeconds ? t("routing.esc.alert", { after: duration(q.alertAfterSeconds) }) : null,
+  ];
+  return parts.filter(Boolean).join(" · ") || "—";
 }
 
 /** Flags a queue nobody could serve (no agent has its channels or skill level) or nobody online can serve right now. */
@@ -90,100 +124,7 @@ function staffingCell(q: QueueView): HTMLElement {
   );
 }
 
-function queueForm(queue: QueueView | null, done: () => void): HTMLElement {
-  const name = h("input", { id: "queue-name", type: "text", value: queue?.name ?? "", required: true, dir: "auto" });
-  const order = h("input", { id: "queue-order", type: "number", min: "0", value: String(queue?.order ?? 0) });
-  const priority = h("input", { id: "queue-priority", type: "number", min: "0", max: "9", value: String(queue?.priority ?? 0) });
-  const sla = h("input", { id: "queue-sla", type: "number", min: "0", placeholder: t("routing.slaHint"), value: queue?.firstResponseSlaSeconds ? String(queue.firstResponseSlaSeconds / 60) : "" });
-  const keywords = h("input", { id: "queue-keywords", type: "text", dir: "auto", placeholder: t("routing.keywordsHint"), value: (queue?.keywords ?? []).join(", ") });
-  const skill = h("input", { id: "queue-skill", type: "text", dir: "auto", placeholder: t("routing.skillHint"), value: queue?.skill ?? "" });
-  const level = h("input", { id: "queue-level", type: "number", min: "1", max: "5", value: String(queue?.minProficiency ?? 1) });
-  const channelBoxes = CHANNELS.map((c) => {
-    const box = h("input", { type: "checkbox", value: c, checked: queue?.channels.includes(c) ?? false, "data-testid": `queue-channel-${c}` });
-    return { c, box, el: h("label", { class: "check" }, box, " ", t(`channel.${c}` as Key)) };
-  });
-  const fName = field("queue-name", t("routing.col.name"), name);
-  const fOrder = field("queue-order", t("routing.col.order"), order);
-  const fPriority = field("queue-priority", t("routing.col.priority"), priority);
-  const fSla = field("queue-sla", t("routing.slaMinutes"), sla);
-  const fKeywords = field("queue-keywords", t("routing.col.keywords"), keywords);
-  const fSkill = field("queue-skill", t("routing.col.skill"), skill);
-  const fLevel = field("queue-level", t("routing.minLevel"), level);
-  const channelsError = h("div", { class: "field-error", "data-testid": "queue-channels-error" });
-  const formError = h("div", { class: "form-error", role: "alert", hidden: true, "data-testid": "queue-form-error" });
-  const slots = {
-    name: fName.error, order: fOrder.error, priority: fPriority.error, firstResponseSlaSeconds: fSla.error, keywords: fKeywords.error,
-    channels: channelsError, skill: fSkill.error, minProficiency: fLevel.error,
-  };
-  const save = h("button", { type: "submit", class: "btn btn-primary", "data-testid": "queue-save" }, queue ? t("routing.save") : t("routing.create"));
-  const cancel = h("button", { type: "button", class: "btn" }, t("routing.cancel"));
-  cancel.addEventListener("click", done);
-  return h(
-    "form",
-    {
-      class: "form queue-form",
-      novalidate: true,
-      "data-testid": "queue-form",
-      onsubmit: async (e: Event) => {
-        e.preventDefault();
-        clearErrors(slots, formError);
-        const minutes = sla.value.trim() === "" ? null : Number(sla.value);
-        const input: QueueInput = {
-          name: name.value.trim(),
-          order: Number(order.value || 0),
-          priority: Number(priority.value || 0),
-          firstResponseSlaSeconds: minutes === null ? null : Math.round(minutes * 60),
-          channels: channelBoxes.filter((b) => b.box.checked).map((b) => b.c),
-          keywords: keywords.value.split(",").map((k) => k.trim()).filter(Boolean),
-          skill: skill.value.trim() || null,
-          minProficiency: Number(level.value || 1),
-        };
-        save.disabled = true;
-        try {
-          if (queue) await api.updateQueue(queue.id, input);
-          else await api.createQueue(input);
-          done();
-        } catch (err) {
-          showErrors(err, slots, formError);
-        } finally {
-          save.disabled = false;
-        }
-      },
-    },
-    h("h3", null, queue ? t("routing.editing", { name: queue.name }) : t("routing.new")),
-    h("div", { class: "form-grid" }, fName.el, fOrder.el, fPriority.el, fSla.el, fKeywords.el, fSkill.el, fLevel.el),
-    h("fieldset", { class: "checks" }, h("legend", null, t("routing.col.channels")), channelBoxes.map((b) => b.el), h("p", { class: "muted" }, t("routing.channelsHint")), channelsError),
-    formError,
-    h("div", { class: "form-actions" }, save, cancel),
-  );
-}
-
-function previewForm(): HTMLElement {
-  const channel = h("select", { id: "preview-channel", "data-testid": "preview-channel" }, CHANNELS.map((c) => h("option", { value: c }, t(`channel.${c}` as Key))));
-  const text = h("textarea", { id: "preview-text", rows: 3, dir: "auto", "data-testid": "preview-text", placeholder: t("routing.previewHint") });
-  const result = h("div", { role: "status", "aria-live": "polite", "data-testid": "preview-result" });
-  let timer = 0;
-  const run = (): void => {
-    window.clearTimeout(timer);
-    timer = window.setTimeout(() => {
-      void api
-        .previewQueue(channel.value, text.value)
-        .then((p) => {
-          const queueName = h("strong", { "data-testid": "preview-queue" });
-          queueName.textContent = p.queue ?? t("routing.noQueue");
-          const why = h("p", { class: "muted", dir: "auto" });
-          why.textContent = p.explanation;
-          replace(result, h("p", null, t("routing.wouldGo"), " ", queueName, " · ", t("routing.col.priority"), " ", num(p.priority),
-            p.firstResponseSlaSeconds ? [" · ", t("routing.col.sla"), " ", duration(p.firstResponseSlaSeconds)] : null), why);
-        })
-        .catch((err) => replace(result, h("div", { class: "form-error" }, problemText(err))));
-    }, 250);
-  };
-  channel.addEventListener("change", run);
-  text.addEventListener("input", run);
-  return h("div", { class: "form" }, field("preview-channel", t("routing.channel"), channel).el, field("preview-text", t("routing.firstMessage"), text).el, result);
-}
-
-function duration(seconds: number): string {
+export function duration(seconds: number): string {
+  if (seconds < 60) return t("routing.seconds", { n: num(seconds) });
   return seconds % 3600 === 0 ? t("routing.hours", { n: num(seconds / 3600) }) : t("routing.minutes", { n: num(Math.round(seconds / 60)) });
 }

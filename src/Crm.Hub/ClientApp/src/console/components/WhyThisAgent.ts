@@ -33,7 +33,9 @@ export function WhyThisAgent(scope: Scope, conversationId: string): HTMLElement 
             return h(
               "li",
               { class: "decision", "data-testid": "decision", "data-kind": d.kind },
-              h("div", { class: "decision-head" }, h("span", { class: "badge" }, d.kind), agent, h("time", { datetime: d.at, title: fullTime(d.at) }, when(d.at))),
+              h("div", { class: "decision-head" }, h("span", { class: "badge" }, d.kind), agent, h("time", { datetime: d.at, title: fullTime(d.at) }, when(d.at)),
+                d.policyVersion ? h("span", { class: "muted", "data-testid": "decision-policy" }, t("why.policy", { n: String(d.policyVersion) })) : null,
+                d.queue ? policyQueue(d.queue) : null),
               reason,
             );
           }),
@@ -62,4 +64,10 @@ export function WhyThisAgent(scope: Scope, conversationId: string): HTMLElement 
     }),
   );
   return details;
+}
+
+function policyQueue(queue: string): HTMLElement {
+  const el = h("span", { class: "muted", dir: "auto" });
+  el.textContent = t("why.queue", { queue });
+  return el;
 }
