@@ -18,6 +18,14 @@ export interface AgentView {
   presence: Presence;
   /** Skill → proficiency 1–5. */
   skills?: Record<string, number>;
+  weighted?: WeightedCapacity | null;
+}
+
+/** Capacity in units shared across channels: the cost of one conversation per channel, and channels a held one shuts out. */
+export interface WeightedCapacity {
+  units: number;
+  unitsPerConversation: Record<string, number>;
+  blocks: Record<string, string[]>;
 }
 
 export interface ConversationView {
@@ -217,4 +225,5 @@ export interface AgentInput {
   capacity: Record<string, number>;
   autoAccept: boolean;
   skills?: Record<string, number>;
+  weighted?: WeightedCapacity | null;
 }

@@ -9,6 +9,7 @@ import { CHANNELS, type AgentInput, type Role } from "../types";
 import { ChannelBadge } from "./ChannelBadge";
 import { ChannelsAdmin } from "./ChannelsAdmin";
 import { clearErrors, field, showErrors } from "./forms";
+import { WeightedCapacityFields } from "./WeightedCapacityFields";
 import { loadDirectory } from "./TransferDialog";
 
 const ROLES: Role[] = ["agent", "supervisor", "marketer", "admin"];
@@ -63,6 +64,7 @@ export function AdminPage(scope: Scope): HTMLElement {
                 Object.entries(a.capacity ?? {})
                   .filter(([, n]) => n > 0)
                   .map(([ch, n]) => h("span", { class: "cap" }, ChannelBadge(ch), num(n))),
+                a.weighted ? h("span", { class: "cap", "data-testid": "agent-units-cell" }, t("admin.unitsShort", { n: num(a.weighted.units) })) : null,
               ),
               h("td", { "data-testid": "agent-skills", dir: "auto" }, formatSkills(a.skills)),
               h("td", null, a.autoAccept ? t("admin.yes") : t("admin.no")),
@@ -142,6 +144,7 @@ function createAgentForm(scope: Scope, status: HTMLElement): HTMLElement {
     input: h("input", { id: `agent-cap-${ch}`, type: "number", min: 0, max: 50, step: 1, "data-testid": `agent-capacity-${ch}` }),
   }));
   for (const { ch, input } of capacity) input.defaultValue = String(ch === "webchat" ? 3 : ch === "fax" ? 0 : 2);
+  const weighted = WeightedCapacityFields();
   const autoAccept = h("input", { id: "agent-autoaccept", type: "checkbox", "data-testid": "agent-autoaccept" });
   const skills = h("input", { id: "agent-skills", type: "text", dir: "auto", autocomplete: "off", placeholder: t("admin.skillsHint"), "data-testid": "agent-skills-input" });
   const formError = h("div", { class: "form-error", role: "alert", hidden: true, "data-testid": "agent-form-error" });
@@ -163,6 +166,7 @@ function createAgentForm(scope: Scope, status: HTMLElement): HTMLElement {
     role: fRole.error,
     teamIds: fTeams.error,
     capacity: capError,
+    weighted: weighted.error,
     autoAccept: autoError,
     skills: fSkills.error,
   };
@@ -184,6 +188,7 @@ function createAgentForm(scope: Scope, status: HTMLElement): HTMLElement {
           capacity: Object.fromEntries(capacity.map(({ ch, input }) => [ch, Math.max(0, Number(input.value) || 0)])),
           autoAccept: autoAccept.checked,
           skills: parseSkills(skills.value),
+          weighted: weighted.value(),
         };
         submit.disabled = true;
         try {
@@ -209,6 +214,7 @@ function createAgentForm(scope: Scope, status: HTMLElement): HTMLElement {
       h("div", { class: "capacity-grid" }, capacity.map(({ ch, input }) => h("label", { for: input.id, class: "cap-field" }, ChannelBadge(ch), input))),
       capError,
     ),
+    weighted.el,
     h("div", { class: "field field-inline" }, autoAccept, h("label", { for: "agent-autoaccept" }, t("admin.autoAccept")), autoError),
     formError,
     submit,
