@@ -34,7 +34,7 @@ internal sealed record SurveyAnswer(int? Score, string? Comment)
         }
         var number = numbers[0];
         var rest = (trimmed[..number.Start] + " " + trimmed[number.End..]).Trim(' ', '.', ',', '!', '-', ':', '،', '؛', '\t', '\n', '\r');
-        return new SurveyAnswer(number.Value, rest.Any(char.IsLetter) ? rest : null);
+        return new SurveyAnswer((int)number.Value, rest.Any(char.IsLetter) ? rest : null);
     }
 
     private sealed record Number(int Start, int End, long Value, bool Fractional);
