@@ -52,20 +52,32 @@ internal sealed record SlaEvaluation(SlaOutcome FirstResponse, SlaOutcome Resolu
         {
             return null;
         }
-        var first = timings.Episodes[0];
-        var responseClockStart = first.CustomerWroteAt ?? opened;
-        var responseStop = first.CustomerWroteAt is not null && first.FirstResponseAt is { } replied ? replied : first.ResolvedAt;
-        var responseDue = calendar.AddBusinessTime(responseClockStart, target.FirstResponse);
-        var resolutionDue = calendar.AddBusinessTime(opened, target.Resolution);
+        var (responseStart, responseStop) = ResponseClock(timings.Episodes[0], opened);
         return new SlaEvaluation(
-            Outcome(responseStop, responseDue, now),
-            Outcome(timings.ResolvedAt, resolutionDue, now),
-            responseDue, resolutionDue);
+            Outcome(calendar, responseStart, responseStop, target.FirstResponse, now),
+            Outcome(calendar, opened, timings.ResolvedAt, target.Resolution, now),
+            calendar.AddBusinessTime(responseStart, target.FirstResponse),
+            calendar.AddBusinessTime(opened, target.Resolution));
     }
 
-    /// <summary>Met when stopped by the due instant (the business time used is at most the target), else breached once due has passed.</summary>
-    private static SlaOutcome Outcome(DateTimeOffset? stoppedAt, DateTimeOffset due, DateTimeOffset now) =>
-        stoppedAt is { } stop ? (stop <= due ? SlaOutcome.Met : SlaOutcome.Breached)
-        : now > due ? SlaOutcome.Breached
+    /// <summary>Whether a resolution at <paramref name="resolvedAt"/> met both targets: the figure a day's resolution counts for.</summary>
+    public static bool AtResolution(ContactEpisode first, DateTimeOffset opened, DateTimeOffset resolvedAt, SlaTarget target, BusinessCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(calendar);
+        var (responseStart, responseStop) = ResponseClock(first, opened);
+        return calendar.BusinessDuration(responseStart, responseStop ?? resolvedAt) <= target.FirstResponse
+            && calendar.BusinessDuration(opened, resolvedAt) <= target.Resolution;
+    }
+
+    /// <summary>The first-response clock: the first customer message (else the opening) to the first agent reply, else the first resolution.</summary>
+    private static (DateTimeOffset Start, DateTimeOffset? Stop) ResponseClock(ContactEpisode first, DateTimeOffset opened) =>
+        (first.CustomerWroteAt ?? opened, first.CustomerWroteAt is not null && first.FirstResponseAt is { } replied ? replied : first.ResolvedAt);
+
+    /// <summary>Met when the business time used is within the target, breached once it is over (stopped or not), pending before.</summary>
+    private static SlaOutcome Outcome(BusinessCalendar calendar, DateTimeOffset start, DateTimeOffset? stop, TimeSpan target, DateTimeOffset now) =>
+        calendar.BusinessDuration(start, stop ?? now) > target ? SlaOutcome.Breached
+        : stop is not null ? SlaOutcome.Met
         : SlaOutcome.Pending;
 }
