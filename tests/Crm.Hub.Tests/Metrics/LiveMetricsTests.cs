@@ -1,0 +1,137 @@
+using Crm.Channels;
+using Crm.Hub.Metrics;
+
+namespace Crm.Hub.Tests.Metrics;
+
+public sealed class LiveMetricsTests
+{
+    private static readonly string[] Channels = [ChannelNames.Sms, ChannelNames.Email, ChannelNames.Telegram, ChannelNames.WebChat];
+    private static readonly Guid QueueA = MetricsFixture.Id(0xfa), QueueB = MetricsFixture.Id(0xfb);
+    private static readonly Guid[] Agents = [MetricsFixture.Ava, MetricsFixture.Babak, MetricsFixture.Cyrus];
+
+    /// <summary>Two queues: one on the fixture's Tehran calendar, one on Berlin office hours (another time zone for same-day).</summary>
+    private static MetricsSettings Settings() => MetricsFixture.Settings() with
+    {
+        QueueCalendars = new Dictionary<Guid, BusinessCalendar>
+        {
+            [QueueB] = BusinessCalendar.Weekly(BusinessCalendarTests.Berlin,
+                [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday],
+                [OpeningHours.Of(9, 13), OpeningHours.Of(14, 18)]),
+        },
+    };
+
+    internal static void AssertSame(DailyFigures expected, DailyFigures actual)
+    {
+        Assert.Equal(expected with { ResolvedByAgent = new Dictionary<Guid, int>() }, actual with { ResolvedByAgent = new Dictionary<Guid, int>() });
+        Assert.Equal(expected.ResolvedByAgent.OrderBy(p => p.Key), actual.ResolvedByAgent.OrderBy(p => p.Key));
+    }
+
+    public static TheoryData<int> Seeds => [.. Enumerable.Range(1, 25)];
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void FeedingChangesOneByOneGivesTheBatchFiguresOfTheDay(int seed)
+    {
+        var random = new Random(seed);
+        var histories = Enumerable.Range(1, 60).Select(n => RandomHistory(random, n)).ToList();
+        var settings = Settings();
+        var live = new LiveMetrics(settings);
+        var feed = histories.SelectMany(h => h.Timeline.Select(e => (h.Header, Entry: e))).OrderBy(x => x.Entry.At).ToList();
+
+        foreach (var (header, entry) in feed)
+        {
+            live.Apply(header, entry);
+        }
+
+        var now = feed[^1].Entry.At;
+        var today = settings.BoardDate(now);
+        Assert.Equal(today, live.Today);
+        var expected = DailyFigures.Compute(histories, today, settings, now);
+        AssertSame(expected, live.Figures());
+        foreach (var channel in Channels)
+        {
+            var ofChannel = DailyFigures.Compute([.. histories.Where(h => h.Channel == channel)], today, settings, now);
+            var fcrOfChannel = ofChannel.Fcr;
+            // FCR looks at the contact on every channel: take the channel's conversations' outcomes from the full set.
+            var outcomes = new FcrEvaluator(settings.FcrWindow).EvaluateAll(histories, now);
+            var fcr = FcrSummary.Of(histories.Where(h => h.Channel == channel && ConversationTimings.Of(h).ResolvedAt is { } r && settings.BoardDate(r) == today)
+                .Select(h => outcomes[h.ConversationId]));
+            if (live.FiguresOfChannel(channel) is { } liveChannel)
+            {
+                AssertSame(ofChannel with { Fcr = fcr }, liveChannel);
+            }
+            else
+            {
+                Assert.Equal(0, ofChannel.Opened + ofChannel.Resolved + ofChannel.FirstResponse.Count + ofChannel.TimeToAssign.Count + fcrOfChannel.Provisional);
+            }
+        }
+        Assert.True(expected.Resolved > 0 && expected.FirstResponse.Count > 0, "the random day should have something to compare");
+    }
+
+    [Fact]
+    public void TheDayRollsOverAtMidnightInTheBoardsTimeZone()
+    {
+        var live = new LiveMetrics(MetricsFixture.Settings());
+        var header = new ConversationHeader(MetricsFixture.Id(1), MetricsFixture.Sara, ChannelNames.Sms);
+
+        // 23:59 Tehran on the 1st is 20:29 UTC; 00:01 Tehran on the 2nd is still the 1st in UTC.
+        live.Apply(header, new TimelineEntry(TimelineKind.Opened, MetricsFixture.L(1, 23, 59)));
+        Assert.Equal(new DateOnly(2026, 6, 1), live.Today);
+        Assert.Equal(1, live.Figures().Opened);
+        live.Apply(header, new TimelineEntry(TimelineKind.CustomerMessage, MetricsFixture.L(2, 0, 1)));
+
+        Assert.Equal(new DateOnly(2026, 6, 2), live.Today);
+        Assert.Equal(0, live.Figures().Opened);
+        Assert.Null(live.FiguresOfChannel(ChannelNames.Sms));
+    }
+
+    [Fact]
+    public void AContactComingBackOnAnotherChannelBreaksTodaysProvisionalFcr()
+    {
+        var live = new LiveMetrics(MetricsFixture.Settings());
+        var sms = new ConversationHeader(MetricsFixture.Id(1), MetricsFixture.Sara, ChannelNames.Sms);
+        var telegram = new ConversationHeader(MetricsFixture.Id(2), MetricsFixture.Sara, ChannelNames.Telegram);
+        live.Apply(sms, new TimelineEntry(TimelineKind.Opened, MetricsFixture.L(1, 9, 0)));
+        live.Apply(sms, new TimelineEntry(TimelineKind.Assigned, MetricsFixture.L(1, 9, 1), MetricsFixture.Ava));
+        live.Apply(sms, new TimelineEntry(TimelineKind.Resolved, MetricsFixture.L(1, 9, 30), MetricsFixture.Ava));
+        Assert.Equal(new FcrSummary(0, 0, 1), live.Figures().Fcr);
+
+        live.Apply(telegram, new TimelineEntry(TimelineKind.Opened, MetricsFixture.L(1, 15, 0)));
+
+        Assert.Equal(new FcrSummary(0, 1, 0), live.Figures().Fcr);
+        Assert.Equal(new FcrSummary(0, 1, 0), live.FiguresOfChannel(ChannelNames.Sms)!.Fcr);
+    }
+
+    private static ConversationHistory RandomHistory(Random random, int n)
+    {
+        var header = new ConversationHeader(MetricsFixture.Id(0x1000 + n), MetricsFixture.Id(0x2000 + random.Next(12)), Channels[random.Next(Channels.Length)],
+            random.Next(3) switch { 0 => null, 1 => QueueA, _ => QueueB }, null, random.Next(3), random.Next(3) == 0 ? Categories.Complaint : null);
+        // Three days, so the live board rolls over and carries conversations across midnight.
+        var t = MetricsFixture.L(1, 0, 0) + TimeSpan.FromMinutes(random.Next(3 * 24 * 60));
+        var timeline = new List<TimelineEntry>();
+        if (random.Next(4) != 0)
+        {
+            timeline.Add(new(TimelineKind.Opened, t));
+        }
+        timeline.Add(new(TimelineKind.CustomerMessage, t));
+        var resolved = false;
+        for (var step = random.Next(1, 14); step > 0; step--)
+        {
+            t += TimeSpan.FromMinutes(random.Next(0, 400));
+            var agent = Agents[random.Next(Agents.Length)];
+            TimelineEntry entry = random.Next(9) switch
+            {
+                0 => new(TimelineKind.CustomerMessage, t),
+                1 => new(TimelineKind.AutomaticReply, t),
+                2 => new(TimelineKind.AgentReply, t, agent),
+                3 or 4 => new(TimelineKind.Assigned, t, agent),
+                5 => new(TimelineKind.Transferred, t, agent),
+                6 => new(TimelineKind.AutomaticMessageIn, t),
+                _ => resolved ? new(TimelineKind.Reopened, t, random.Next(2) == 0 ? agent : null) : new(TimelineKind.Resolved, t, agent),
+            };
+            resolved = entry.Kind == TimelineKind.Resolved || (resolved && entry.Kind != TimelineKind.Reopened);
+            timeline.Add(entry);
+        }
+        return new ConversationHistory(header, timeline);
+    }
+}
