@@ -52,12 +52,6 @@ internal sealed record ConversationHistory(ConversationHeader Header, IReadOnlyL
 
     public DateTimeOffset? OpenedAt => Timeline.FirstOrDefault(e => e.Kind is TimelineKind.Opened or TimelineKind.CustomerMessage)?.At;
 
-    public bool IsResolved => Timeline.LastOrDefault(e => e.Kind is TimelineKind.Resolved or TimelineKind.Reopened)?.Kind == TimelineKind.Resolved;
-
-    public bool WasReopened => Timeline.Any(e => e.Kind == TimelineKind.Reopened);
-
-    public bool WasTransferred => Timeline.Any(e => e.Kind == TimelineKind.Transferred);
-
     public bool IsComplaint => string.Equals(Category, Categories.Complaint, StringComparison.OrdinalIgnoreCase);
 }
 

@@ -10,7 +10,8 @@ internal sealed record ContactEpisode(
     DateTimeOffset? FirstResponseAt,
     DateTimeOffset? AcceptedAt,
     DateTimeOffset? ResolvedAt,
-    Guid? ResolvedBy)
+    Guid? ResolvedBy,
+    bool Transferred = false)
 {
     /// <summary>The episode's first customer message to the first agent reply after it; null when either is missing.</summary>
     public TimeSpan? ResponseTime => CustomerWroteAt is { } wrote && FirstResponseAt is { } replied ? replied - wrote : null;
@@ -49,6 +50,12 @@ internal sealed record ConversationTimings(ConversationHistory Conversation, IRe
     /// <summary>The latest resolution, when the conversation is resolved now (not reopened since).</summary>
     public DateTimeOffset? ResolvedAt => Episodes.Count > 0 ? Episodes[^1].ResolvedAt : null;
 
+    /// <summary>Worked on more than once: resolved, then reopened.</summary>
+    public bool Reopened => Episodes.Count > 1;
+
+    /// <summary>Handed from one agent or team to another while open.</summary>
+    public bool Transferred => Episodes.Any(e => e.Transferred);
+
     public TimeSpan? ResolutionTime => ResolvedAt is { } resolved && OpenedAt is { } opened ? resolved - opened : null;
 
     public static ConversationTimings Of(ConversationHistory conversation)
@@ -81,6 +88,9 @@ internal sealed record ConversationTimings(ConversationHistory Conversation, IRe
                 case TimelineKind.Assigned when current is not null:
                     current.AcceptedAt ??= entry.At;
                     break;
+                case TimelineKind.Transferred when current is not null:
+                    current.Transferred = true;
+                    break;
                 case TimelineKind.Resolved when current is not null:
                     episodes.Add(current.Build(entry.At, entry.AgentId));
                     current = null;
@@ -99,8 +109,9 @@ internal sealed record ConversationTimings(ConversationHistory Conversation, IRe
         public DateTimeOffset? CustomerWroteAt { get; set; }
         public DateTimeOffset? FirstResponseAt { get; set; }
         public DateTimeOffset? AcceptedAt { get; set; }
+        public bool Transferred { get; set; }
 
         public ContactEpisode Build(DateTimeOffset? resolvedAt, Guid? resolvedBy) =>
-            new(start, CustomerWroteAt, FirstResponseAt, AcceptedAt, resolvedAt, resolvedBy);
+            new(start, CustomerWroteAt, FirstResponseAt, AcceptedAt, resolvedAt, resolvedBy, Transferred);
     }
 }

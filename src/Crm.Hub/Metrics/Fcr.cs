@@ -35,12 +35,12 @@ internal sealed class FcrEvaluator(TimeSpan window)
     {
         ArgumentNullException.ThrowIfNull(conversation);
         ArgumentNullException.ThrowIfNull(contactConversations);
-        var resolved = conversation.IsResolved ? conversation.Timeline.Last(e => e.Kind == TimelineKind.Resolved).At : (DateTimeOffset?)null;
-        if (resolved is not { } r)
+        var timings = ConversationTimings.Of(conversation);
+        if (timings.ResolvedAt is not { } r)
         {
             return new FcrOutcome(FcrStatus.NotResolved);
         }
-        if (conversation.WasReopened || conversation.WasTransferred)
+        if (timings.Reopened || timings.Transferred)
         {
             return new FcrOutcome(FcrStatus.NotFirstContact);
         }

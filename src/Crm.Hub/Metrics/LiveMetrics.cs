@@ -91,7 +91,7 @@ internal sealed class LiveMetrics(MetricsSettings settings)
                     Each(c, t => t.TimeToAssign.Add(entry.At - episode.Start));
                 }
                 break;
-            case TimelineKind.Transferred:
+            case TimelineKind.Transferred when episode is not null:
                 c.Transferred = true;
                 break;
             case TimelineKind.Resolved when episode is not null:

@@ -97,7 +97,7 @@ public sealed class ConversationHistoryMapperTests
         ];
         Assert.Equal(expected, history.Timeline);
         Assert.True(history.IsComplaint);
-        Assert.False(history.IsResolved);
+        Assert.Null(ConversationTimings.Of(history).ResolvedAt);
     }
 
     [Fact]

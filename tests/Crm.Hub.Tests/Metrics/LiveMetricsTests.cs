@@ -22,7 +22,8 @@ public sealed class LiveMetricsTests
 
     internal static void AssertSame(DailyFigures expected, DailyFigures actual)
     {
-        Assert.Equal(expected with { ResolvedByAgent = new Dictionary<Guid, int>() }, actual with { ResolvedByAgent = new Dictionary<Guid, int>() });
+        var none = new Dictionary<Guid, int>();
+        Assert.Equal(expected with { ResolvedByAgent = none }, actual with { ResolvedByAgent = none });
         Assert.Equal(expected.ResolvedByAgent.OrderBy(p => p.Key), actual.ResolvedByAgent.OrderBy(p => p.Key));
     }
 
@@ -38,34 +39,35 @@ public sealed class LiveMetricsTests
         var live = new LiveMetrics(settings);
         var feed = histories.SelectMany(h => h.Timeline.Select(e => (h.Header, Entry: e))).OrderBy(x => x.Entry.At).ToList();
 
-        foreach (var (header, entry) in feed)
+        var days = 0;
+        var resolutions = 0;
+        for (var i = 0; i < feed.Count; i++)
         {
-            live.Apply(header, entry);
-        }
-
-        var now = feed[^1].Entry.At;
-        var today = settings.BoardDate(now);
-        Assert.Equal(today, live.Today);
-        var expected = DailyFigures.Compute(histories, today, settings, now);
-        AssertSame(expected, live.Figures());
-        foreach (var channel in Channels)
-        {
-            var ofChannel = DailyFigures.Compute([.. histories.Where(h => h.Channel == channel)], today, settings, now);
-            var fcrOfChannel = ofChannel.Fcr;
-            // FCR looks at the contact on every channel: take the channel's conversations' outcomes from the full set.
-            var outcomes = new FcrEvaluator(settings.FcrWindow).EvaluateAll(histories, now);
-            var fcr = FcrSummary.Of(histories.Where(h => h.Channel == channel && ConversationTimings.Of(h).ResolvedAt is { } r && settings.BoardDate(r) == today)
-                .Select(h => outcomes[h.ConversationId]));
-            if (live.FiguresOfChannel(channel) is { } liveChannel)
+            live.Apply(feed[i].Header, feed[i].Entry);
+            if (i + 1 < feed.Count && settings.BoardDate(feed[i + 1].Entry.At) == live.Today)
             {
+                continue;
+            }
+            // The end of a day on the board: what the batch makes of everything known by then.
+            var now = feed[i].Entry.At;
+            var known = histories.Select(h => h with { Timeline = [.. h.Timeline.Where(e => e.At <= now)] }).Where(h => h.Timeline.Count > 0).ToList();
+            var expected = DailyFigures.Compute(known, live.Today, settings, now);
+            AssertSame(expected, live.Figures());
+            var outcomes = new FcrEvaluator(settings.FcrWindow).EvaluateAll(known, now);
+            foreach (var channel in Channels)
+            {
+                var ofChannel = DailyFigures.Compute([.. known.Where(h => h.Channel == channel)], live.Today, settings, now);
+                // FCR follows the contact across channels: the channel's conversations' outcomes come from the full set.
+                var fcr = FcrSummary.Of(known.Where(h => h.Channel == channel
+                        && ConversationTimings.Of(h).ResolvedAt is { } r && settings.BoardDate(r) == live.Today)
+                    .Select(h => outcomes[h.ConversationId]));
+                var liveChannel = live.FiguresOfChannel(channel) ?? new DayTally(live.Today).Figures();
                 AssertSame(ofChannel with { Fcr = fcr }, liveChannel);
             }
-            else
-            {
-                Assert.Equal(0, ofChannel.Opened + ofChannel.Resolved + ofChannel.FirstResponse.Count + ofChannel.TimeToAssign.Count + fcrOfChannel.Provisional);
-            }
+            days++;
+            resolutions += expected.Resolved;
         }
-        Assert.True(expected.Resolved > 0 && expected.FirstResponse.Count > 0, "the random day should have something to compare");
+        Assert.True(days >= 3 && resolutions > 10, $"{days} days, {resolutions} resolutions: too little to compare");
     }
 
     [Fact]

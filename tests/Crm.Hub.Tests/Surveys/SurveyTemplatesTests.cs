@@ -7,14 +7,15 @@ namespace Crm.Hub.Tests.Surveys;
 public sealed class SurveyTemplatesTests
 {
     [Theory]
-    [InlineData(SurveyKind.Csat, "en", "1", "5")]
-    [InlineData(SurveyKind.Csat, "fa", "۱", "۵")]
-    [InlineData(SurveyKind.Nps, "en", "0", "10")]
-    [InlineData(SurveyKind.Nps, "fa", "۰", "۱۰")]
-    [InlineData(SurveyKind.Ces, "en", "1", "7")]
-    [InlineData(SurveyKind.Ces, "fa", "۱", "۷")]
-    public void EachSurveyQuestionRendersInEachLocaleWithItsScale(SurveyKind kind, string locale, string low, string high)
+    [InlineData("Csat", "en", "1", "5")]
+    [InlineData("Csat", "fa", "۱", "۵")]
+    [InlineData("Nps", "en", "0", "10")]
+    [InlineData("Nps", "fa", "۰", "۱۰")]
+    [InlineData("Ces", "en", "1", "7")]
+    [InlineData("Ces", "fa", "۱", "۷")]
+    public void EachSurveyQuestionRendersInEachLocaleWithItsScale(string kindName, string locale, string low, string high)
     {
+        var kind = Enum.Parse<SurveyKind>(kindName);
         var templates = new MessageTemplates(Options.Create(new TemplateOptions()));
         Assert.True(File.Exists(Path.Combine(templates.Root, "surveys", $"{kind.TemplateName()}.{locale}.sbn")));
 
@@ -40,6 +41,7 @@ public sealed class SurveyTemplatesTests
 
         var text = templates.Render("surveys", "csat", "fa", new Dictionary<string, object?>
         {
+            ["contact"] = new Dictionary<string, object?> { ["name"] = null },
             ["conversation"] = new Dictionary<string, object?> { ["number"] = 7L },
             ["business"] = new Dictionary<string, object?> { ["name"] = "Acme" },
         });
