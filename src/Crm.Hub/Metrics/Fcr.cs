@@ -18,7 +18,7 @@ internal sealed record FcrOutcome(FcrStatus Status, DateTimeOffset? Until = null
 /// First-contact resolution (DESIGN §8) over all conversations of one contact: a resolved conversation counts when it was
 /// never reopened, never transferred, and the same contact opened no other conversation on any channel after its resolution
 /// and within the window (default 7 days: resolved at R, a conversation opened in (R, R + window] breaks it). Until the window
-/// closes (now ≤ R + window) it is provisional.
+/// closes (now ≤ R + window) it is provisional. Conversations opened after <c>now</c> are not known yet and do not count.
 /// </summary>
 internal sealed class FcrEvaluator(TimeSpan window)
 {
@@ -46,7 +46,7 @@ internal sealed class FcrEvaluator(TimeSpan window)
         }
         var until = r + Window;
         var cameBack = contactConversations.Any(o => o.ConversationId != conversation.ConversationId && o.ContactId == conversation.ContactId
-            && o.OpenedAt is { } opened && opened > r && opened <= until);
+            && o.OpenedAt is { } opened && opened > r && opened <= until && opened <= now);
         return cameBack ? new FcrOutcome(FcrStatus.NotFirstContact)
             : now <= until ? new FcrOutcome(FcrStatus.Provisional, until)
             : new FcrOutcome(FcrStatus.FirstContact);

@@ -24,6 +24,19 @@ internal sealed class LiveMetrics(MetricsSettings settings)
 
     public DailyFigures? FiguresOfQueue(Guid queueId) => _byQueue.GetValueOrDefault(queueId)?.Figures();
 
+    /// <summary>
+    /// Catches up from stored histories (at start-up: every conversation with an event within the FCR window and every open
+    /// one), their entries in the order they happened.
+    /// </summary>
+    public void Replay(IEnumerable<ConversationHistory> histories)
+    {
+        ArgumentNullException.ThrowIfNull(histories);
+        foreach (var (header, entry) in histories.SelectMany(h => h.Timeline.Select(e => (h.Header, e))).OrderBy(x => x.e.At))
+        {
+            Apply(header, entry);
+        }
+    }
+
     /// <summary>Applies what one stored event changed (see <see cref="ConversationHistoryMapper.Read"/>).</summary>
     public void Apply(HistoryChange change)
     {
