@@ -34,7 +34,10 @@ internal sealed record ConversationHeader(
     Guid? QueueId = null,
     Guid? TeamId = null,
     int Priority = 0,
-    string? Category = null);
+    string? Category = null)
+{
+    public bool IsComplaint => string.Equals(Category, Categories.Complaint, StringComparison.OrdinalIgnoreCase);
+}
 
 /// <summary>
 /// A conversation as the metrics see it: its header and its timeline in the order it happened. Built from the hub's event
@@ -52,7 +55,7 @@ internal sealed record ConversationHistory(ConversationHeader Header, IReadOnlyL
 
     public DateTimeOffset? OpenedAt => Timeline.FirstOrDefault(e => e.Kind is TimelineKind.Opened or TimelineKind.CustomerMessage)?.At;
 
-    public bool IsComplaint => string.Equals(Category, Categories.Complaint, StringComparison.OrdinalIgnoreCase);
+    public bool IsComplaint => Header.IsComplaint;
 }
 
 /// <summary>Conversation categories the metrics single out.</summary>

@@ -68,7 +68,7 @@ internal sealed record DailyFigures(
                 tally.TimeToAssign.Add(tta);
             }
             var calendar = settings.CalendarOf(conversation.Header.QueueId);
-            var target = settings.Sla.TargetFor(conversation.Header.Priority, conversation.Channel);
+            var target = settings.TargetOf(conversation.Header);
             foreach (var episode in t.Episodes)
             {
                 if (episode.ResolvedAt is { } resolved && Today(resolved))
@@ -120,7 +120,7 @@ internal sealed class DayTally(DateOnly day)
         {
             SlaMet++;
         }
-        if (string.Equals(header.Category, Categories.Complaint, StringComparison.OrdinalIgnoreCase))
+        if (header.IsComplaint)
         {
             ComplaintToResolution.Add(resolved - openedAt);
             ComplaintToResolutionBusiness.Add(calendar.BusinessDuration(openedAt, resolved));

@@ -8,7 +8,7 @@ namespace Crm.Hub.Metrics;
 /// the rest of the day closes only in the batch figures).
 /// Not thread-safe: fed from one loop, like routing.
 /// </summary>
-internal sealed class LiveMetrics(MetricsSettings settings)
+internal sealed partial class LiveMetrics(MetricsSettings settings)
 {
     private readonly Dictionary<Guid, TrackedConversation> _conversations = [];
     private readonly Dictionary<Guid, List<TrackedConversation>> _resolvedByContact = [];
@@ -127,7 +127,7 @@ internal sealed class LiveMetrics(MetricsSettings settings)
             return;
         }
         var calendar = settings.CalendarOf(c.Header.QueueId);
-        var target = settings.Sla.TargetFor(c.Header.Priority, c.Header.Channel);
+        var target = settings.TargetOf(c.Header);
         var slaMet = SlaEvaluation.AtResolution(c.FirstClosed, c.OpenedAt, entry.At, target, calendar);
         Each(c, t => t.AddResolution(c.Header, c.OpenedAt, resolved, slaMet, calendar));
         c.Fcr = c.Reopened || c.Transferred ? FcrStatus.NotFirstContact : FcrStatus.Provisional;
@@ -193,37 +193,5 @@ internal sealed class LiveMetrics(MetricsSettings settings)
             }
             update(queue);
         }
-    }
-
-    private sealed class TrackedConversation
-    {
-        public TrackedConversation(ConversationHeader header, DateTimeOffset openedAt)
-        {
-            Header = header;
-            OpenedAt = openedAt;
-            First = new OpenEpisode(openedAt);
-            Episode = First;
-        }
-
-        public ConversationHeader Header { get; set; }
-        public DateTimeOffset OpenedAt { get; }
-        public OpenEpisode? Episode { get; set; }
-        public OpenEpisode First { get; }
-        public ContactEpisode? FirstClosed { get; set; }
-        public DateTimeOffset? ResolvedAt { get; set; }
-        public bool Reopened { get; set; }
-        public bool Transferred { get; set; }
-        public FcrStatus Fcr { get; set; }
-        public DateOnly? FcrDay { get; set; }
-    }
-
-    private sealed class OpenEpisode(DateTimeOffset start)
-    {
-        public DateTimeOffset Start { get; } = start;
-        public DateTimeOffset? CustomerWroteAt { get; set; }
-        public DateTimeOffset? FirstResponseAt { get; set; }
-        public DateTimeOffset? AcceptedAt { get; set; }
-
-        public ContactEpisode Close(DateTimeOffset resolvedAt, Guid? by) => new(Start, CustomerWroteAt, FirstResponseAt, AcceptedAt, resolvedAt, by);
     }
 }

@@ -24,6 +24,20 @@ public sealed class SlaPolicyTests
     }
 
     [Fact]
+    public void AQueueWithItsOwnPolicyUsesIt()
+    {
+        var vip = MetricsFixture.Id(0xf9);
+        var settings = MetricsFixture.Settings() with
+        {
+            QueuePolicies = new Dictionary<Guid, SlaPolicy> { [vip] = new(Minutes(5), []) },
+        };
+
+        Assert.Equal(Minutes(5), settings.TargetOf(new ConversationHeader(MetricsFixture.Id(1), MetricsFixture.Sara, ChannelNames.Email, vip)));
+        Assert.Equal(TimeSpan.FromHours(4),
+            settings.TargetOf(new ConversationHeader(MetricsFixture.Id(2), MetricsFixture.Sara, ChannelNames.Email, MetricsFixture.Support)).FirstResponse);
+    }
+
+    [Fact]
     public void AnUnansweredConversationIsPendingUntilItsBusinessTimeRunsOut()
     {
         var calendar = MetricsFixture.Calendar;
