@@ -20,6 +20,12 @@ internal sealed record ContactEpisode(
     public TimeSpan? HandleTime => AcceptedAt is { } accepted && ResolvedAt is { } resolved ? resolved - accepted : null;
 }
 
+/// <summary>A spell in the queue: from opening, reopening or a transfer to the next accepted assignment.</summary>
+internal sealed record QueueWait(DateTimeOffset Since, DateTimeOffset AssignedAt)
+{
+    public TimeSpan Duration => AssignedAt - Since;
+}
+
 /// <summary>
 /// The timings of one conversation, by the definitions of DESIGN §8 made exact:
 /// <list type="bullet">
@@ -29,11 +35,12 @@ internal sealed record ContactEpisode(
 /// <see cref="Episodes"/>. A first episode resolved without any agent reply has no FRT.</item>
 /// <item><b>AHT</b> (<see cref="HandleTime"/>): per episode, the first accepted assignment to the resolution; for the
 /// conversation, the sum over its resolved episodes (a transfer does not stop the clock: the centre still holds it).</item>
-/// <item><b>Time to assign</b>: opening to the first accepted assignment.</item>
+/// <item><b>Time to assign</b>: opening to the first accepted assignment; every spell in the queue (after opening, a reopening
+/// or a transfer) until an agent accepted it is in <see cref="Waits"/>.</item>
 /// <item><b>Resolution time</b>: opening to the latest resolution, for a conversation that is resolved now.</item>
 /// </list>
 /// </summary>
-internal sealed record ConversationTimings(ConversationHistory Conversation, IReadOnlyList<ContactEpisode> Episodes)
+internal sealed record ConversationTimings(ConversationHistory Conversation, IReadOnlyList<ContactEpisode> Episodes, IReadOnlyList<QueueWait> Waits)
 {
     public DateTimeOffset? OpenedAt => Episodes.Count > 0 ? Episodes[0].Start : null;
 
@@ -62,7 +69,9 @@ internal sealed record ConversationTimings(ConversationHistory Conversation, IRe
     {
         ArgumentNullException.ThrowIfNull(conversation);
         var episodes = new List<ContactEpisode>();
+        var waits = new List<QueueWait>();
         EpisodeBuilder? current = null;
+        DateTimeOffset? waitingSince = null;
         foreach (var entry in conversation.Timeline)
         {
             switch (entry.Kind)
@@ -70,12 +79,14 @@ internal sealed record ConversationTimings(ConversationHistory Conversation, IRe
                 case TimelineKind.Opened when episodes.Count == 0 && current is null:
                 case TimelineKind.Reopened when current is null && episodes.Count > 0:
                     current = new EpisodeBuilder(entry.At);
+                    waitingSince = entry.At;
                     break;
                 case TimelineKind.CustomerMessage:
                     // A first message without an "opened" before it opens the conversation itself.
                     if (current is null && episodes.Count == 0)
                     {
                         current = new EpisodeBuilder(entry.At);
+                        waitingSince = entry.At;
                     }
                     if (current is not null)
                     {
@@ -87,13 +98,20 @@ internal sealed record ConversationTimings(ConversationHistory Conversation, IRe
                     break;
                 case TimelineKind.Assigned when current is not null:
                     current.AcceptedAt ??= entry.At;
+                    if (waitingSince is { } since)
+                    {
+                        waits.Add(new QueueWait(since, entry.At));
+                        waitingSince = null;
+                    }
                     break;
                 case TimelineKind.Transferred when current is not null:
                     current.Transferred = true;
+                    waitingSince = entry.At;
                     break;
                 case TimelineKind.Resolved when current is not null:
                     episodes.Add(current.Build(entry.At, entry.AgentId));
                     current = null;
+                    waitingSince = null;
                     break;
             }
         }
@@ -101,7 +119,7 @@ internal sealed record ConversationTimings(ConversationHistory Conversation, IRe
         {
             episodes.Add(current.Build(null, null));
         }
-        return new ConversationTimings(conversation, episodes);
+        return new ConversationTimings(conversation, episodes, waits);
     }
 
     private sealed class EpisodeBuilder(DateTimeOffset start)

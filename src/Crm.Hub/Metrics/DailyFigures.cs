@@ -5,8 +5,10 @@ namespace Crm.Hub.Metrics;
 /// board's time zone:
 /// <list type="bullet">
 /// <item><see cref="Opened"/>: conversations opened that day;</item>
-/// <item><see cref="FirstResponse"/> and <see cref="TimeToAssign"/>: conversations whose first agent reply / first accepted
-/// assignment happened that day (first episode only, see <see cref="ConversationTimings"/>);</item>
+/// <item><see cref="FirstResponse"/>: conversations whose first agent reply (first episode, see <see cref="ConversationTimings"/>)
+/// happened that day;</item>
+/// <item><see cref="TimeToAssign"/>: spells in the queue (after opening, reopening or a transfer) that ended with an accepted
+/// assignment that day;</item>
 /// <item><see cref="Resolved"/>, <see cref="HandleTime"/>, <see cref="SameDayResolved"/>, <see cref="SlaMet"/>,
 /// <see cref="ComplaintToResolution"/> and <see cref="ResolvedByAgent"/>: resolutions that day, a reopened conversation
 /// counting once per resolution. Handle time is the resolved episode's; same-day when the resolution falls on the local date
@@ -63,9 +65,9 @@ internal sealed record DailyFigures(
             {
                 tally.FirstResponse.Add(frt);
             }
-            if (t.TimeToAssign is { } tta && Today(first.AcceptedAt!.Value))
+            foreach (var wait in t.Waits.Where(w => Today(w.AssignedAt)))
             {
-                tally.TimeToAssign.Add(tta);
+                tally.TimeToAssign.Add(wait.Duration);
             }
             var calendar = settings.CalendarOf(conversation.Header.QueueId);
             var target = settings.TargetOf(conversation.Header);

@@ -11,6 +11,7 @@ internal sealed partial class LiveMetrics
             OpenedAt = openedAt;
             First = new OpenEpisode(openedAt);
             Episode = First;
+            WaitingSince = openedAt;
         }
 
         public ConversationHeader Header { get; set; }
@@ -18,6 +19,7 @@ internal sealed partial class LiveMetrics
         public OpenEpisode? Episode { get; set; }
         public OpenEpisode First { get; }
         public ContactEpisode? FirstClosed { get; set; }
+        public DateTimeOffset? WaitingSince { get; set; }
         public DateTimeOffset? ResolvedAt { get; set; }
         public bool Reopened { get; set; }
         public bool Transferred { get; set; }

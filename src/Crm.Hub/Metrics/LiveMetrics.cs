@@ -97,15 +97,17 @@ internal sealed partial class LiveMetrics(MetricsSettings settings)
                     Each(c, t => t.FirstResponse.Add(entry.At - wrote));
                 }
                 break;
-            case TimelineKind.Assigned when episode is { AcceptedAt: null }:
-                episode.AcceptedAt = entry.At;
-                if (c.First == episode && today)
+            case TimelineKind.Assigned when episode is not null:
+                episode.AcceptedAt ??= entry.At;
+                if (c.WaitingSince is { } since && today)
                 {
-                    Each(c, t => t.TimeToAssign.Add(entry.At - episode.Start));
+                    Each(c, t => t.TimeToAssign.Add(entry.At - since));
                 }
+                c.WaitingSince = null;
                 break;
             case TimelineKind.Transferred when episode is not null:
                 c.Transferred = true;
+                c.WaitingSince = entry.At;
                 break;
             case TimelineKind.Resolved when episode is not null:
                 Resolve(c, episode, entry, today);
@@ -120,6 +122,7 @@ internal sealed partial class LiveMetrics(MetricsSettings settings)
     {
         var resolved = episode.Close(entry.At, entry.AgentId);
         c.Episode = null;
+        c.WaitingSince = null;
         c.FirstClosed ??= resolved;
         c.ResolvedAt = entry.At;
         if (!today)
@@ -147,6 +150,7 @@ internal sealed partial class LiveMetrics(MetricsSettings settings)
     {
         c.Reopened = true;
         c.Episode = new OpenEpisode(at);
+        c.WaitingSince = at;
         c.ResolvedAt = null;
         // Resolved no more: it leaves today's FCR counts until it is resolved again.
         if (c.FcrDay == _total.Day)

@@ -45,12 +45,20 @@ public sealed class ServiceMetricsFixtureTests
     [Fact]
     public void TimeToAssignPercentiles()
     {
+        // Opening to the first accepted assignment:
         // C1 2, C2 30, C3 5, C4 1, C5 1, C6 30, C7 Thu 20:00 -> Sat 08:05 = 36 h 5 min = 2165, C8 20, C9 10, C10 30 (min).
-        // Sorted: 1, 1, 2, 5, 10, 20, 30, 30, 30, 2165. p50: rank 5 -> 10 min. p95: rank ⌈9.5⌉ = 10 -> 2165 min.
-        var tta = All.Select(c => T(c).TimeToAssign!.Value).ToList();
-        Assert.Equal(new[] { M(2), M(30), M(5), M(1), M(1), M(30), M(2165), M(20), M(10), M(30) }, tta);
-        Assert.Equal(M(10), Percentiles.Of(tta, 50));
-        Assert.Equal(Hm(36, 5), Percentiles.Of(tta, 95));
+        var first = All.Select(c => T(c).TimeToAssign!.Value).ToList();
+        Assert.Equal(new[] { M(2), M(30), M(5), M(1), M(1), M(30), M(2165), M(20), M(10), M(30) }, first);
+
+        // Every spell in the queue also counts: C4's reopening (Tue 09:00 -> 09:30 = 30) and C5's transfer (14:10 -> 14:20 = 10).
+        Assert.Equal(new[] { M(1), M(30) }, T(C4).Waits.Select(w => w.Duration));
+        Assert.Equal(new[] { M(1), M(10) }, T(C5).Waits.Select(w => w.Duration));
+        // Twelve spells, sorted: 1, 1, 2, 5, 10, 10, 20, 30, 30, 30, 30, 2165.
+        // p50: rank ⌈0.50·12⌉ = 6 -> 10 min. p95: rank ⌈0.95·12⌉ = ⌈11.4⌉ = 12 -> 2165 min = 36 h 5 min.
+        var waits = All.SelectMany(c => T(c).Waits.Select(w => w.Duration)).ToList();
+        Assert.Equal(12, waits.Count);
+        Assert.Equal(M(10), Percentiles.Of(waits, 50));
+        Assert.Equal(Hm(36, 5), Percentiles.Of(waits, 95));
     }
 
     [Fact]
@@ -130,10 +138,12 @@ public sealed class ServiceMetricsFixtureTests
     {
         var day = DailyFigures.Compute(All, new DateOnly(2026, 6, 2), Settings(), Now);
 
-        // Opened: C5 (C4 was reopened, not opened). First responses given that day in a first episode: C5 3 min. Assigned: C5 1 min.
+        // Opened: C5 (C4 was reopened, not opened). First responses given that day in a first episode: C5 3 min.
         Assert.Equal(1, day.Opened);
         Assert.Equal(new DurationFigures(1, M(3), M(3), M(3)), day.FirstResponse);
-        Assert.Equal(new DurationFigures(1, M(1), M(1), M(1)), day.TimeToAssign);
+        // Spells in the queue ending that day: C4 reopened 09:00 -> 09:30 (30), C5 14:00 -> 14:01 (1), C5 transferred
+        // 14:10 -> 14:20 (10). Mean 41 / 3 min = 13 min 40 s; sorted 1, 10, 30: p50 rank 2 -> 10; p95 rank 3 -> 30.
+        Assert.Equal(new DurationFigures(3, new TimeSpan(0, 13, 40), M(10), M(30)), day.TimeToAssign);
         // Resolutions: C10 09:00 (Ava), C4 11:00 (Babak, its second), C5 14:50 (Ava) = 3.
         // Handle: 1290 + 90 + 49 = 1429 min / 3 = 476 min 20 s; p50 rank 2 -> 90; p95 rank 3 -> 1290.
         Assert.Equal(3, day.Resolved);
