@@ -55,4 +55,30 @@ public sealed class SurveyAnswerTests
     [InlineData("   ")]
     public void AnEmptyReplyIsNeitherScoreNorComment(string? text) =>
         Assert.Equal(new SurveyAnswer(null, null), SurveyAnswer.Parse(SurveyKind.Nps, text));
+
+    private static readonly string[] Words = ["", "thanks", "عالی بود", "ok!", "خیلی ممنون،", "I'd say", "score:", "بد نبود"];
+
+    private static string Script(int n, int script) => string.Concat(n.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        .Select(d => script switch { 1 => (char)('\u06F0' + (d - '0')), 2 => (char)('\u0660' + (d - '0')), _ => d }));
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void AnyInRangeNumberInAnyScriptAmongWordsIsTheScore(int seed)
+    {
+        var random = new Random(seed);
+        foreach (var kind in Enum.GetValues<SurveyKind>())
+        {
+            for (var score = kind.Min(); score <= kind.Max(); score++)
+            {
+                var text = $"{Words[random.Next(Words.Length)]} {Script(score, random.Next(3))} {Words[random.Next(Words.Length)]}";
+                Assert.Equal(score, SurveyAnswer.Parse(kind, text).Score);
+
+                var other = random.Next(kind.Min(), kind.Max() + 1);
+                var twoNumbers = $"{Script(score, random.Next(3))} {Words[random.Next(1, Words.Length)]} {Script(other, random.Next(3))}";
+                Assert.Equal(new SurveyAnswer(null, twoNumbers), SurveyAnswer.Parse(kind, twoNumbers));
+            }
+        }
+    }
 }
