@@ -5,7 +5,7 @@ namespace Crm.Hub.Metrics;
 /// counters and heaps (O(log n)), never rescans. Kept for the whole centre, per channel and per queue; "today" rolls over at
 /// midnight in the board's time zone, when a change of the new day arrives. The figures equal
 /// <see cref="DailyFigures.Compute"/> over the same histories (the live FCR counts stay provisional: a window shorter than
-/// the rest of the day closes only in the batch figures).
+/// the rest of the day closes only in the batch figures). It forgets conversations resolved long ago (see <see cref="Tracks"/>).
 /// Not thread-safe: fed from one loop, like routing.
 /// </summary>
 internal sealed partial class LiveMetrics(MetricsSettings settings)
@@ -59,9 +59,7 @@ internal sealed partial class LiveMetrics(MetricsSettings settings)
         var day = settings.BoardDate(entry.At);
         if (day > _total.Day)
         {
-            _total = new DayTally(day);
-            _byChannel.Clear();
-            _byQueue.Clear();
+            RollOver(day, entry.At);
         }
         var today = day == _total.Day;
         if (!_conversations.TryGetValue(header.ConversationId, out var c))
@@ -115,6 +113,26 @@ internal sealed partial class LiveMetrics(MetricsSettings settings)
             case TimelineKind.Reopened when episode is null:
                 Reopen(c, entry.At);
                 break;
+        }
+    }
+
+    /// <summary>Whether the board remembers a conversation; before applying a reopening of one it does not, replay its history.</summary>
+    public bool Tracks(Guid conversationId) => _conversations.ContainsKey(conversationId);
+
+    /// <summary>
+    /// A new day: fresh counters, and conversations resolved longer ago than the FCR window (plus a day) forgotten, once a day,
+    /// so memory follows the open and recent conversations, not the whole history.
+    /// </summary>
+    private void RollOver(DateOnly day, DateTimeOffset at)
+    {
+        _total = new DayTally(day);
+        _byChannel.Clear();
+        _byQueue.Clear();
+        _resolvedByContact.Clear();
+        var forgetBefore = at - settings.FcrWindow - TimeSpan.FromDays(1);
+        foreach (var (id, _) in _conversations.Where(x => x.Value.ResolvedAt is { } r && r < forgetBefore).ToList())
+        {
+            _conversations.Remove(id);
         }
     }
 

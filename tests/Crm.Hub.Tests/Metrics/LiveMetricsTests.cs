@@ -104,6 +104,44 @@ public sealed class LiveMetricsTests
         Assert.Equal(new FcrSummary(0, 1, 0), live.FiguresOfChannel(ChannelNames.Sms)!.Fcr);
     }
 
+    [Fact]
+    public void AConversationResolvedLongAgoIsForgottenAndReplayedWhenItIsReopened()
+    {
+        var settings = MetricsFixture.Settings();
+        var live = new LiveMetrics(settings);
+        var old = MetricsFixture.C1;
+        live.Replay([old]);
+        Assert.True(live.Tracks(old.ConversationId));
+
+        // Ten days later (more than the 7-day window and a day) the board has moved on and forgotten it.
+        var later = new ConversationHeader(MetricsFixture.Id(77), MetricsFixture.Reza, ChannelNames.Sms);
+        live.Apply(later, new TimelineEntry(TimelineKind.Opened, MetricsFixture.L(11, 9, 0)));
+        Assert.False(live.Tracks(old.ConversationId));
+
+        // Sara writes again on 11 June: the feeder replays the stored history, then applies the reopening.
+        if (!live.Tracks(old.ConversationId))
+        {
+            live.Replay([old]);
+        }
+        TimelineEntry[] reopening =
+        [
+            new(TimelineKind.Reopened, MetricsFixture.L(11, 10, 0)), new(TimelineKind.CustomerMessage, MetricsFixture.L(11, 10, 0)),
+            new(TimelineKind.Assigned, MetricsFixture.L(11, 10, 20), MetricsFixture.Ava), new(TimelineKind.Resolved, MetricsFixture.L(11, 11, 0), MetricsFixture.Ava),
+        ];
+        foreach (var entry in reopening)
+        {
+            live.Apply(old.Header, entry);
+        }
+
+        var full = old with { Timeline = [.. old.Timeline, .. reopening] };
+        var later2 = new ConversationHistory(later, [new(TimelineKind.Opened, MetricsFixture.L(11, 9, 0))]);
+        AssertSame(DailyFigures.Compute([full, later2], new DateOnly(2026, 6, 11), settings, MetricsFixture.L(11, 11, 0)), live.Figures());
+        // Reopened after 20 minutes in the queue, handled 40 minutes; not the same day it was opened (1 June).
+        Assert.Equal(TimeSpan.FromMinutes(20), live.Figures().TimeToAssign.Mean);
+        Assert.Equal(TimeSpan.FromMinutes(40), live.Figures().HandleTime.Mean);
+        Assert.Equal(0, live.Figures().SameDayResolved);
+    }
+
     private static ConversationHistory RandomHistory(Random random, int n)
     {
         var header = new ConversationHeader(MetricsFixture.Id(0x1000 + n), MetricsFixture.Id(0x2000 + random.Next(12)), Channels[random.Next(Channels.Length)],
