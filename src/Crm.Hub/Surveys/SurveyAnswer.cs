@@ -23,8 +23,7 @@ internal sealed record SurveyAnswer(int? Score, string? Comment)
         var latin = LatinDigits(trimmed);
         var numbers = Numbers(latin);
         // "10/10", "7 / 10", "9 out of 10": the second number names the scale, not a second answer.
-        if (numbers.Count == 2 && numbers[1].Value == kind.Max() && Between(latin, numbers[0], numbers[1]) is var gap
-            && (gap.Trim() == "/" || gap.Trim().Equals("out of", StringComparison.OrdinalIgnoreCase) || gap.Trim() == "از"))
+        if (numbers.Count == 2 && numbers[1].Value == kind.Max() && NamesTheScale(latin[numbers[0].End..numbers[1].Start]))
         {
             numbers = [numbers[0] with { End = numbers[1].End }];
         }
@@ -39,7 +38,9 @@ internal sealed record SurveyAnswer(int? Score, string? Comment)
 
     private sealed record Number(int Start, int End, long Value, bool Fractional);
 
-    private static string Between(string text, Number first, Number second) => text[first.End..second.Start];
+    /// <summary>What stands between a score and the top of its scale: "/", "out of", "از" (Persian "of").</summary>
+    private static bool NamesTheScale(string between) =>
+        between.Trim() is "/" or "از" || between.Trim().Equals("out of", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Digits of any script as ASCII, one char for one char so positions stay valid in the original text.</summary>
     private static string LatinDigits(string text)
