@@ -9,6 +9,7 @@ using Crm.Hub.Conversations;
 using Crm.Hub.Health;
 using Crm.Hub.Realtime;
 using Crm.Hub.Routing;
+using Crm.Hub.Routing.WhatIf;
 using Crm.Hub.Sms;
 using Crm.Hub.Storage;
 using Crm.Hub.Telegram;
@@ -38,6 +39,11 @@ var app = builder.Build();
 await app.MigrateDatabaseAsync();
 await app.LoadChannelSettingsAsync();
 await app.LoadRoutingQueuesAsync();
+if (WhatIfCommand.IsRequested(args))
+{
+    Environment.ExitCode = await WhatIfCommand.RunAsync(app.Services, args, Console.Out, Console.Error);
+    return;
+}
 await app.EnsureFirstAdminAsync();
 
 app.UseExceptionHandler();
@@ -72,6 +78,7 @@ app.MapEmailQuarantineApi();
 app.MapChannelAdminApi();
 app.MapQueuesApi();
 app.MapPolicyVersionsApi();
+app.MapWhatIfApi();
 app.MapHubHealth();
 app.MapUi();
 

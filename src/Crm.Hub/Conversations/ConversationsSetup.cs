@@ -13,6 +13,7 @@ internal static class ConversationsSetup
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<HubRoutingOptions>().BindConfiguration(HubRoutingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<QueueClassifier>();
+        services.AddScoped<Routing.WhatIf.WhatIfRunner>();
         services.AddSingleton<RoutingLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<RoutingLoop>());
         services.AddScoped<RoutingDecisionApplier>();

@@ -39,4 +39,17 @@ internal sealed class HubRoutingOptions
     /// <summary>LeastLoadedLongestIdle (fair idle time, the default) or RoundRobin.</summary>
     [EnumDataType(typeof(Crm.Routing.AgentSelection), ErrorMessage = "Crm:Routing:Selection must be LeastLoadedLongestIdle or RoundRobin.")]
     public Crm.Routing.AgentSelection Selection { get; set; } = Crm.Routing.AgentSelection.LeastLoadedLongestIdle;
+
+    /// <summary>The engine's options from these settings; the live loop and the what-if replay use the same.</summary>
+    public Crm.Routing.RoutingOptions ToEngineOptions() => new()
+    {
+        OfferTimeout = TimeSpan.FromSeconds(OfferTimeoutSeconds),
+        StickyWait = TimeSpan.FromSeconds(StickyWaitSeconds),
+        Selection = Selection,
+        AgingStep = TimeSpan.FromSeconds(AgingStepSeconds),
+        OffersNotTakenBeforeAway = OffersNotTakenBeforeAway,
+        SkillFallbackAfter = TimeSpan.FromSeconds(SkillFallbackSeconds),
+        AwayAfterIdle = TimeSpan.FromSeconds(AwayAfterIdleSeconds),
+        SlaAtRiskShare = SlaAtRiskPercent / 100.0,
+    };
 }

@@ -108,5 +108,5 @@ internal static class PolicyVersions
         return TypedResults.Ok(new PolicyVersionView(latest.Version, latest.SavedAt, latest.SavedBy, latest.Change));
     }
 
-    private static List<QueueView> Queues(RoutingPolicyVersion v) => JsonSerializer.Deserialize<List<QueueView>>(v.Queues, Json) ?? [];
+    public static List<QueueView> Queues(RoutingPolicyVersion v) => JsonSerializer.Deserialize<List<QueueView>>(v.Queues, Json) ?? [];
 }

@@ -51,17 +51,7 @@ internal sealed partial class RoutingLoop(
 
     private sealed record Inspect(Action<RoutingEngine> Read) : RoutingEvent;
 
-    private RoutingEngine NewEngine() => new(new RoutingOptions
-    {
-        OfferTimeout = TimeSpan.FromSeconds(options.Value.OfferTimeoutSeconds),
-        StickyWait = TimeSpan.FromSeconds(options.Value.StickyWaitSeconds),
-        Selection = options.Value.Selection,
-        AgingStep = TimeSpan.FromSeconds(options.Value.AgingStepSeconds),
-        OffersNotTakenBeforeAway = options.Value.OffersNotTakenBeforeAway,
-        SkillFallbackAfter = TimeSpan.FromSeconds(options.Value.SkillFallbackSeconds),
-        AwayAfterIdle = TimeSpan.FromSeconds(options.Value.AwayAfterIdleSeconds),
-        SlaAtRiskShare = options.Value.SlaAtRiskPercent / 100.0,
-    }, time);
+    private RoutingEngine NewEngine() => new(options.Value.ToEngineOptions(), time);
 
     /// <summary>A fresh engine fed from the database: at start-up, and whenever engine and database may disagree.</summary>
     private async Task RebuildAsync(CancellationToken ct)

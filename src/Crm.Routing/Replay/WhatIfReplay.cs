@@ -18,18 +18,22 @@ public static class WhatIfReplay
         Arrives,
     }
 
+    /// <summary>
+    /// Replays <paramref name="recorded"/> over the period <paramref name="from"/>–<paramref name="to"/> (default: first arrival to the
+    /// last event). Agents without shifts are on for the whole period. Idle-away is off: replayed agents are at work while on shift.
+    /// </summary>
     public static ReplayReport Run(IReadOnlyList<RecordedConversation> recorded, RoutingPolicy policy, IReadOnlyList<StaffedAgent> staffing,
-        RoutingOptions options)
+        RoutingOptions options, DateTimeOffset? from = null, DateTimeOffset? to = null)
     {
         ArgumentNullException.ThrowIfNull(recorded);
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(staffing);
         ArgumentNullException.ThrowIfNull(options);
-        var start = recorded.Count > 0 ? recorded.Min(c => c.ArrivedAt) : DateTimeOffset.UnixEpoch;
+        var start = from ?? (recorded.Count > 0 ? recorded.Min(c => c.ArrivedAt) : DateTimeOffset.UnixEpoch);
         var clock = new SimulatedClock(start);
-        var engine = new RoutingEngine(options, clock);
+        var engine = new RoutingEngine(options with { AwayAfterIdle = TimeSpan.Zero }, clock);
         var run = new ReplayRun(recorded, policy, staffing, engine, clock);
-        return run.Execute();
+        return run.Execute(start, to);
     }
 
     /// <summary>One replay's state: the event calendar, and what happened to each conversation and agent.</summary>
@@ -51,7 +55,7 @@ public static class WhatIfReplay
         private int _escalations;
         private int _atRisk;
 
-        public ReplayReport Execute()
+        public ReplayReport Execute(DateTimeOffset from, DateTimeOffset? to)
         {
             for (var i = 0; i < recorded.Count; i++)
             {
@@ -98,7 +102,7 @@ public static class WhatIfReplay
                 Handle(next.Kind, next.Index);
             }
 
-            return Report(end);
+            return Report(from, to ?? end);
         }
 
         private void Schedule(DateTimeOffset at, Kind kind, int index) => _calendar.Enqueue((kind, index), (at, kind, index));
@@ -188,9 +192,8 @@ public static class WhatIfReplay
             }
         }
 
-        private ReplayReport Report(DateTimeOffset end)
+        private ReplayReport Report(DateTimeOffset from, DateTimeOffset end)
         {
-            var from = recorded.Count > 0 ? recorded.Min(c => c.ArrivedAt) : end;
             var all = Enumerable.Range(0, recorded.Count).ToList();
             var queues = all.GroupBy(i => _queue[i]).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Outcome(g.Key, [.. g])).ToList();
             var agents = staffing.Select((a, i) =>
