@@ -9,6 +9,7 @@ using Crm.Hub.Conversations;
 using Crm.Hub.Health;
 using Crm.Hub.Realtime;
 using Crm.Hub.Routing;
+using Crm.Hub.Scheduling;
 using Crm.Hub.Sms;
 using Crm.Hub.Storage;
 using Crm.Hub.Telegram;
@@ -32,6 +33,7 @@ builder.Services.AddFax();
 builder.Services.AddEmail();
 builder.Services.AddContacts();
 builder.Services.AddHubHealth();
+builder.AddScheduling();
 
 var app = builder.Build();
 
