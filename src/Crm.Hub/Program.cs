@@ -1,6 +1,7 @@
 using Crm.Hub.Agents;
 using Crm.Hub.Attachments;
 using Crm.Hub.Auth;
+using Crm.Hub.Campaigns;
 using Crm.Hub.Channels;
 using Crm.Hub.Contacts;
 using Crm.Hub.Email;
@@ -34,6 +35,7 @@ builder.Services.AddEmail();
 builder.Services.AddContacts();
 builder.Services.AddHubHealth();
 builder.AddScheduling();
+builder.Services.AddCampaigns();
 
 var app = builder.Build();
 

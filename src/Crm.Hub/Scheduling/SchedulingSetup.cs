@@ -14,7 +14,7 @@ internal static class SchedulingSetup
 {
     public static WebApplicationBuilder AddScheduling(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SchedulingOptions>().BindConfiguration(SchedulingOptions.Section).ValidateDataAnnotations()
+        builder.Services.AddOptions<HubSchedulingOptions>().BindConfiguration(HubSchedulingOptions.Section).ValidateDataAnnotations()
             .Validate<IOptions<DatabaseOptions>>((o, db) => !o.Clustered || db.Value.Provider == DatabaseProvider.Postgres,
                 "Crm:Scheduling:Clustered needs Crm:Database:Provider=Postgres: a SQLite file serves one node.")
             .ValidateOnStart();
@@ -22,10 +22,10 @@ internal static class SchedulingSetup
         // The driver delegate and clustering are chosen when the scheduler is composed, so these two are read now;
         // the connection string is read when the first connection is made, like EF Core's (StorageSetup).
         var provider = builder.Configuration.GetValue($"{DatabaseOptions.Section}:Provider", DatabaseProvider.Sqlite);
-        var clustered = builder.Configuration.GetValue<bool>($"{SchedulingOptions.Section}:Clustered");
+        var clustered = builder.Configuration.GetValue<bool>($"{HubSchedulingOptions.Section}:Clustered");
         builder.Services.AddQuartz(q =>
         {
-            q.ConfigureScheduler(o => o.InstanceName = SchedulingOptions.InstanceName);
+            q.ConfigureScheduler(o => o.InstanceName = HubSchedulingOptions.InstanceName);
             q.UsePersistentStore(store =>
             {
                 if (provider == DatabaseProvider.Postgres)
@@ -50,7 +50,7 @@ internal static class SchedulingSetup
                 }
             });
         });
-        builder.Services.AddOptions<AdoJobStoreOptions>().Configure<IOptions<SchedulingOptions>>((store, scheduling) =>
+        builder.Services.AddOptions<AdoJobStoreOptions>().Configure<IOptions<HubSchedulingOptions>>((store, scheduling) =>
             store.MisfireThreshold = TimeSpan.FromSeconds(scheduling.Value.MisfireThresholdSeconds));
         // A job finishes its page before the process stops; what it had not finished is recovered at the next start.
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);

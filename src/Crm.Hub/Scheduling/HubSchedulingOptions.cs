@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Crm.Hub.Scheduling;
 
 /// <summary>Section <c>Crm:Scheduling</c>: the Quartz scheduler that runs campaigns and reminders.</summary>
-internal sealed class SchedulingOptions
+internal sealed class HubSchedulingOptions
 {
     public const string Section = "Crm:Scheduling";
 
