@@ -14,6 +14,7 @@ using Crm.Hub.Scheduling;
 using Crm.Hub.Sms;
 using Crm.Hub.Storage;
 using Crm.Hub.Telegram;
+using Crm.Hub.Templates;
 using Crm.Hub.Ui;
 using Crm.Hub.WebChat;
 
@@ -36,6 +37,7 @@ builder.Services.AddContacts();
 builder.Services.AddHubHealth();
 builder.AddScheduling();
 builder.Services.AddCampaigns();
+builder.Services.AddCampaignTemplates();
 
 var app = builder.Build();
 
@@ -75,6 +77,7 @@ app.MapFaxWebhooks();
 app.MapEmailQuarantineApi();
 app.MapChannelAdminApi();
 app.MapQueuesApi();
+app.MapTemplatesApi();
 app.MapHubHealth();
 app.MapUi();
 

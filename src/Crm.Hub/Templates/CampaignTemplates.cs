@@ -32,13 +32,16 @@ internal sealed record TemplateCampaign(string Name, string? UnsubscribeUrl);
 /// <summary>A parsed template, or the errors that kept it from parsing.</summary>
 internal sealed class CampaignTemplate
 {
-    internal CampaignTemplate(Template parsed)
+    internal CampaignTemplate(Template parsed, TemplateSyntax syntax)
     {
         Parsed = parsed;
+        Syntax = syntax;
         Errors = [.. parsed.Messages.Where(m => m.Type == ParserMessageType.Error).Select(m => At(m.Span, m.Message))];
     }
 
     internal Template Parsed { get; }
+
+    internal TemplateSyntax Syntax { get; }
 
     public IReadOnlyList<TemplateError> Errors { get; }
 
@@ -74,10 +77,13 @@ internal sealed class CampaignTemplates(TimeProvider time) : IDisposable
         return _parsed.GetOrCreate(key, entry =>
         {
             entry.Size = 1;
-            return new CampaignTemplate(syntax == TemplateSyntax.Liquid ? Template.ParseLiquid(body) : Template.Parse(body));
+            return new CampaignTemplate(syntax == TemplateSyntax.Liquid ? Template.ParseLiquid(body) : Template.Parse(body), syntax);
         })!;
     }
 
+    /// <param name="template">What <see cref="Compile"/> returned.</param>
+    /// <param name="contact">The recipient.</param>
+    /// <param name="campaign">The campaign the message is sent for.</param>
     /// <param name="html">
     /// For an HTML email: every value the template outputs is HTML-encoded, while the template's own markup is written
     /// as it is. (So <c>html.escape</c> is not needed, and would encode twice.)
@@ -93,7 +99,14 @@ internal sealed class CampaignTemplates(TimeProvider time) : IDisposable
             return new RenderResult(null, template.Errors);
         }
         using var timeout = new CancellationTokenSource(RenderTimeout, time);
-        var context = html ? new HtmlEncodingContext() : new TemplateContext();
+        // Liquid's filters (upcase, truncate...) are Scriban's builtins under Liquid names, which only the Liquid context maps.
+        var context = (template.Syntax, html) switch
+        {
+            (TemplateSyntax.Liquid, true) => new HtmlEncodingLiquidContext(),
+            (TemplateSyntax.Liquid, false) => new LiquidTemplateContext(),
+            (_, true) => new HtmlEncodingContext(),
+            _ => new TemplateContext(),
+        };
         context.LoopLimit = 1000;
         context.RecursiveLimit = 20;
         context.ObjectRecursionLimit = 20;
@@ -102,6 +115,9 @@ internal sealed class CampaignTemplates(TimeProvider time) : IDisposable
         context.OnOutputLimit = ScriptLimitBehavior.Throw;
         context.RegexTimeOut = TimeSpan.FromMilliseconds(200);
         context.StrictVariables = strict;
+        // Lenient sends read a member of a missing object as empty; the strict preview names the misspelled variable instead.
+        context.EnableRelaxedMemberAccess = !strict;
+        context.EnableRelaxedTargetAccess = !strict;
         context.CancellationToken = timeout.Token;
         context.PushCulture(CultureInfo.GetCultureInfo(contact.Locale == "fa" ? "fa-IR" : "en-US"));
         context.PushGlobal(Model(contact, campaign));
@@ -154,13 +170,15 @@ internal sealed class CampaignTemplates(TimeProvider time) : IDisposable
     /// </summary>
     private sealed class HtmlEncodingContext : TemplateContext
     {
-        public override TemplateContext Write(SourceSpan span, object textAsObject)
-        {
-            if (textAsObject is not null && OutputCount <= 1)
-            {
-                textAsObject = WebUtility.HtmlEncode(ObjectToString(textAsObject, false));
-            }
-            return base.Write(span, textAsObject);
-        }
+        public override TemplateContext Write(SourceSpan span, object? textAsObject) => base.Write(span, Encode(this, textAsObject));
     }
+
+    /// <inheritdoc cref="HtmlEncodingContext"/>
+    private sealed class HtmlEncodingLiquidContext : LiquidTemplateContext
+    {
+        public override TemplateContext Write(SourceSpan span, object? textAsObject) => base.Write(span, Encode(this, textAsObject));
+    }
+
+    private static object? Encode(TemplateContext context, object? value) =>
+        value is not null && context.OutputCount <= 1 ? WebUtility.HtmlEncode(context.ObjectToString(value, false)) : value;
 }

@@ -31,6 +31,7 @@ public sealed class CampaignTemplatesTests : IDisposable
 
         var result = _templates.Render(template, Sara, Campaign);
 
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors));
         Assert.Equal("Dear SARA AHMADI", result.Output);
     }
 
@@ -159,6 +160,16 @@ public sealed class CampaignTemplatesTests : IDisposable
         var result = _templates.Render(template, new TemplateContact("مریم", null, null, "fa"), Campaign, html: true);
 
         Assert.Equal("<p>مریم</p>", result.Output);
+    }
+
+    [Fact]
+    public void LiquidTemplateInHtmlModeEncodesValuesToo()
+    {
+        var template = _templates.Compile("<p>{{ contact.name | upcase }}</p>", TemplateSyntax.Liquid);
+
+        var result = _templates.Render(template, new TemplateContact("<b>x</b>", null, null, "en"), Campaign, html: true);
+
+        Assert.Equal("<p>&lt;B&gt;X&lt;/B&gt;</p>", result.Output);
     }
 
     [Fact]
