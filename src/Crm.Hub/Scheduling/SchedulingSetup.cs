@@ -25,7 +25,13 @@ internal static class SchedulingSetup
         var clustered = builder.Configuration.GetValue<bool>($"{HubSchedulingOptions.Section}:Clustered");
         builder.Services.AddQuartz(q =>
         {
-            q.ConfigureScheduler(o => o.InstanceName = HubSchedulingOptions.InstanceName);
+            q.ConfigureScheduler(o =>
+            {
+                o.InstanceName = HubSchedulingOptions.InstanceName;
+                // A stopping hub asks running jobs to stop (their CancellationToken) and waits for them to unwind; see
+                // RecoverFiringsCancelledByShutdown below for what happens to the work they leave.
+                o.ShutdownJobInterruption = ShutdownJobInterruption.Always;
+            });
             q.UsePersistentStore(store =>
             {
                 if (provider == DatabaseProvider.Postgres)
@@ -43,7 +49,13 @@ internal static class SchedulingSetup
                 }
                 store.UseSystemTextJsonSerializer();
                 // Job data as name/value strings: readable in the table and immune to a renamed .NET type.
-                store.ConfigureStore(o => o.StoreJobDataAsStrings = true);
+                store.ConfigureStore(o =>
+                {
+                    o.StoreJobDataAsStrings = true;
+                    // A recoverable job that a shutdown stopped half-way (by throwing OperationCanceledException) runs
+                    // again at the next start, as after a crash: a campaign resumes after a deploy, not only after a kill.
+                    o.RecoverFiringsCancelledByShutdown = true;
+                });
                 if (clustered)
                 {
                     store.UseClustering(_ => { });

@@ -111,6 +111,21 @@ public sealed class OneShotJobsTests : IDisposable
         Assert.Equal(1, RecordingJob.Runs(key.Name));
     }
 
+    [Fact]
+    public async Task JobStoppedByAShutdownRunsAgainAsRecoveringAfterRestart()
+    {
+        var key = new JobKey($"stopped-{Guid.NewGuid():N}", "tests");
+        await using (var first = await StartAsync())
+        {
+            var scheduler = await Scheduler(first);
+            await scheduler.ScheduleOnceAsync<UntilStoppedJob>(key, TimeProvider.System.GetUtcNow(), new JobDataMap(), TimeProvider.System, CancellationToken.None);
+            Assert.False(await UntilStoppedJob.Started(key.Name).WaitAsync(TimeSpan.FromSeconds(30)));
+        }
+
+        await using var second = await StartAsync();
+        Assert.True(await UntilStoppedJob.Finished(key.Name).WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
     private async Task<HubOver> StartAsync()
     {
         var hub = new HubOver(_dataDirectory);
@@ -156,4 +171,32 @@ public sealed class RecordingJob : IJob
                 context.ScheduledFireTimeUtc));
         return ValueTask.CompletedTask;
     }
+}
+
+/// <summary>Runs until the hub stops it, the way a campaign's send loop does; run again as recovering, it finishes.</summary>
+public sealed class UntilStoppedJob : IJob
+{
+    private static readonly ConcurrentDictionary<string, TaskCompletionSource<bool>> FirstRun = new();
+    private static readonly ConcurrentDictionary<string, TaskCompletionSource<bool>> Done = new();
+
+    /// <summary>Whether the first run was already recovering (it should not be).</summary>
+    public static Task<bool> Started(string jobName) => Of(FirstRun, jobName).Task;
+
+    /// <summary>Whether the run that finished was the recovering one.</summary>
+    public static Task<bool> Finished(string jobName) => Of(Done, jobName).Task;
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var name = context.JobDetail.Key.Name;
+        if (context.Recovering)
+        {
+            Of(Done, name).TrySetResult(true);
+            return;
+        }
+        Of(FirstRun, name).TrySetResult(context.Recovering);
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+    }
+
+    private static TaskCompletionSource<bool> Of(ConcurrentDictionary<string, TaskCompletionSource<bool>> map, string name) =>
+        map.GetOrAdd(name, _ => new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
 }

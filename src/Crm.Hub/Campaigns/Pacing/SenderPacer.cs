@@ -31,11 +31,11 @@ internal sealed class SenderPacer(TimeProvider time)
         }
         ArgumentOutOfRangeException.ThrowIfLessThan(burst, 1);
         var now = time.GetUtcNow().UtcTicks;
-        _buckets.AddOrUpdate(sender, _ => new Bucket(messagesPerSecond, burst, now), (_, b) =>
+        var bucket = _buckets.GetOrAdd(sender, _ => new Bucket(messagesPerSecond, burst, now));
+        lock (bucket)
         {
-            b.Configure(messagesPerSecond, burst, now);
-            return b;
-        });
+            bucket.Configure(messagesPerSecond, burst, now);
+        }
     }
 
     /// <summary>Takes a token if one is there; otherwise says how long until the next.</summary>
