@@ -169,4 +169,15 @@ public sealed class TemplatesApiTests(HubServer hub) : IClassFixture<HubServer>
             }
         }
     }
+
+    [Fact]
+    public async Task TemplateEndpointsAreInTheOpenApiDocument()
+    {
+        using var client = hub.Client();
+
+        var document = await client.GetStringAsync("/openapi/v1.json");
+
+        Assert.Contains("\"/api/v1/templates/preview\"", document, StringComparison.Ordinal);
+        Assert.Contains("\"/api/v1/templates\"", document, StringComparison.Ordinal);
+    }
 }
