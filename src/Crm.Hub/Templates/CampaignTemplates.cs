@@ -125,13 +125,13 @@ internal sealed class CampaignTemplates(TimeProvider time) : IDisposable
         {
             return new RenderResult(template.Parsed.Render(context), []);
         }
+        catch (ScriptAbortException e) when (timeout.IsCancellationRequested)
+        {
+            return new RenderResult(null, [CampaignTemplate.At(e.Span, $"The template took longer than {RenderTimeout.TotalSeconds:0} s to render.")]);
+        }
         catch (ScriptRuntimeException e)
         {
             return new RenderResult(null, [CampaignTemplate.At(e.Span, e.OriginalMessage)]);
-        }
-        catch (OperationCanceledException)
-        {
-            return new RenderResult(null, [new TemplateError(1, 1, $"The template took longer than {RenderTimeout.TotalSeconds:0} s to render.")]);
         }
     }
 

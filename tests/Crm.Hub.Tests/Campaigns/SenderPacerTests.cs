@@ -47,16 +47,20 @@ public sealed class SenderPacerTests
         pacer.SetPace(Sender, rate);
 
         var sends = new List<DateTimeOffset>();
-        while (sends.Count < 1000)
+        // Off xunit's synchronization context, so a wait completes inline when the clock passes its slot.
+        await Task.Run(async () =>
         {
-            var wait = pacer.WaitAsync(Sender, CancellationToken.None);
-            while (!wait.IsCompleted)
+            while (sends.Count < 1000)
             {
-                _time.Advance(TimeSpan.FromMilliseconds(clockStepMs));
+                var wait = pacer.WaitAsync(Sender, CancellationToken.None);
+                while (!wait.IsCompleted)
+                {
+                    _time.Advance(TimeSpan.FromMilliseconds(clockStepMs));
+                }
+                await wait;
+                sends.Add(_time.GetUtcNow());
             }
-            await wait;
-            sends.Add(_time.GetUtcNow());
-        }
+        });
 
         AssertRate(rate, sends);
     }
@@ -191,18 +195,33 @@ public sealed class SenderPacerTests
     {
         var pacer = new SenderPacer(_time);
         pacer.SetPace(Sender, 10);
-        var waits = Enumerable.Range(0, 20).Select(_ => pacer.WaitAsync(Sender, CancellationToken.None).AsTask()).ToList();
-
-        var done = new List<int>();
-        for (var step = 0; step <= 20; step++)
+        var reserved = 0;
+        var waits = Enumerable.Range(0, 20).Select(_ => Task.Run(async () =>
         {
-            await Task.Yield();
-            done.Add(waits.Count(w => w.IsCompleted));
+            // WaitAsync reserves its slot before it first awaits.
+            var wait = pacer.WaitAsync(Sender, CancellationToken.None);
+            Interlocked.Increment(ref reserved);
+            await wait;
+        })).ToList();
+        await UntilAsync(() => Volatile.Read(ref reserved) == 20);
+
+        // One more waiter is released per 100 ms, never two. (Continuations run on the thread pool: give each a moment.)
+        for (var released = 1; released <= 20; released++)
+        {
+            await UntilAsync(() => waits.Count(w => w.IsCompleted) >= released);
+            await Task.Delay(30);
+            Assert.Equal(released, waits.Count(w => w.IsCompleted));
             _time.Advance(TimeSpan.FromMilliseconds(100));
         }
         await Task.WhenAll(waits);
-        // One more waiter released per 100 ms, never two.
-        Assert.Equal(Enumerable.Range(1, 20).Append(20), done);
+    }
+
+    private static async Task UntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
     }
 
     private static int TakeAllNow(SenderPacer pacer)

@@ -88,6 +88,19 @@ public sealed class CampaignTemplatesTests : IDisposable
     }
 
     [Fact]
+    public void TemplateThatRunsTooLongIsStoppedWithWhere()
+    {
+        // Within every loop and recursion limit, but 3^18 calls: only the time limit stops it.
+        var template = _templates.Compile("{{ func f(n)\n if n > 0\n f(n-1)\n f(n-1)\n f(n-1)\n end\n end\n f(18) }}", TemplateSyntax.Scriban);
+
+        var result = _templates.Render(template, Sara, Campaign);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("took longer than", result.Errors[0].Message, StringComparison.Ordinal);
+        Assert.True(result.Errors[0].Line >= 1);
+    }
+
+    [Fact]
     public void OutputPastTheCapIsAnErrorNotAHugeMessage()
     {
         var template = _templates.Compile("{{ for i in 1..900 }}{{ 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' }}{{ end }}",

@@ -1,15 +1,18 @@
+using System.Collections.Concurrent;
+
 namespace Crm.Hub.Campaigns.Pacing;
 
 /// <summary>
 /// A token bucket per sender (a Twilio number, a bot, an SMTP account, a fax line), shared by every campaign that sends
 /// through it. Kept as a theoretical arrival time (GCRA): each message reserves the next slot on an exact grid,
 /// <c>anchor + n / rate</c>, so a sender loop that wakes a little late, or a rate like 1/30 s that is no whole number of
-/// ticks, never drifts — the average rate over N sends is the configured one.
+/// ticks, never drifts — the average rate over N sends is the configured one. A sender up to one interval behind the grid
+/// keeps its place on it; further behind it was idle, and idle time refills the bucket up to the burst, no further.
 /// <para>
 /// A provider's 429 (<see cref="SlowDown"/>): nothing is sent before its Retry-After, the bucket resumes empty (no burst
-/// straight after a rejection), and the rate is halved, down to 1/64 of the configured rate at most. Each
-/// <see cref="RecoveryInterval"/> without another 429 then adds back a quarter of the configured rate until it is whole
-/// again (additive increase, multiplicative decrease, as TCP does).
+/// straight after a rejection), and the rate is halved (each further 429 halves it again, to 1/64 of the configured rate at
+/// the lowest). Each <see cref="RecoveryInterval"/> without another 429 then adds back a quarter of the configured rate
+/// until it is whole again (additive increase, multiplicative decrease, as TCP does).
 /// </para>
 /// </summary>
 internal sealed class SenderPacer(TimeProvider time)
@@ -19,7 +22,7 @@ internal sealed class SenderPacer(TimeProvider time)
     private const double RecoveryStep = 0.25;
     private const double SlowestShare = 1.0 / 64;
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
 
     /// <summary>Sets (or changes) a sender's pace: <paramref name="messagesPerSecond"/> may be fractional (0.5 = one every 2 s).</summary>
     public void SetPace(string sender, double messagesPerSecond, int burst = 1)
