@@ -13,6 +13,8 @@ namespace Crm.Hub.Scheduling;
 /// (or busy past <c>Crm:Scheduling:MisfireThresholdSeconds</c>) fires as soon as the hub is back, rather than never
 /// — a reminder or a campaign start late is better than silently skipped.</item>
 /// </list>
+/// A job may take scoped services (a <c>HubDbContext</c>) in its constructor: Quartz builds each firing in a DI scope of
+/// its own. Job data holds ids only (stored as strings); the database holds the progress.
 /// </summary>
 internal static class OneShotJobs
 {
