@@ -1,6 +1,7 @@
 using Crm.Hub.Agents;
 using Crm.Hub.Attachments;
 using Crm.Hub.Auth;
+using Crm.Hub.Campaigns;
 using Crm.Hub.Channels;
 using Crm.Hub.Contacts;
 using Crm.Hub.Email;
@@ -10,9 +11,11 @@ using Crm.Hub.Health;
 using Crm.Hub.Realtime;
 using Crm.Hub.Routing;
 using Crm.Hub.Routing.WhatIf;
+using Crm.Hub.Scheduling;
 using Crm.Hub.Sms;
 using Crm.Hub.Storage;
 using Crm.Hub.Telegram;
+using Crm.Hub.Templates;
 using Crm.Hub.Ui;
 using Crm.Hub.WebChat;
 
@@ -33,6 +36,9 @@ builder.Services.AddFax();
 builder.Services.AddEmail();
 builder.Services.AddContacts();
 builder.Services.AddHubHealth();
+builder.AddScheduling();
+builder.Services.AddCampaigns();
+builder.Services.AddCampaignTemplates();
 
 var app = builder.Build();
 
@@ -79,6 +85,7 @@ app.MapChannelAdminApi();
 app.MapQueuesApi();
 app.MapPolicyVersionsApi();
 app.MapWhatIfApi();
+app.MapTemplatesApi();
 app.MapHubHealth();
 app.MapUi();
 

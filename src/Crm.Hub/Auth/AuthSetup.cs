@@ -71,6 +71,8 @@ internal static class AuthSetup
             .AddPolicy(Policies.Admin, p => p.AddAuthenticationSchemes(StaffScheme).RequireRole(nameof(AgentRole.Admin)).AddRequirements(activeStaff))
             .AddPolicy(Policies.SupervisorOrAdmin, p => p.AddAuthenticationSchemes(StaffScheme)
                 .RequireRole(nameof(AgentRole.Supervisor), nameof(AgentRole.Admin)).AddRequirements(activeStaff))
+            .AddPolicy(Policies.Marketing, p => p.AddAuthenticationSchemes(StaffScheme)
+                .RequireRole(nameof(AgentRole.Marketer), nameof(AgentRole.Supervisor), nameof(AgentRole.Admin)).AddRequirements(activeStaff))
             .AddPolicy(Policies.Visitor, p => p.AddAuthenticationSchemes(VisitorAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
 
         services.AddRateLimiter(o =>

@@ -27,5 +27,8 @@ internal static class Policies
     public const string Staff = "staff";
     public const string Admin = "admin";
     public const string SupervisorOrAdmin = "supervisor-or-admin";
+
+    /// <summary>Campaigns and their templates: marketers, supervisors and admins.</summary>
+    public const string Marketing = "marketing";
     public const string Visitor = "visitor";
 }

@@ -17,7 +17,8 @@ internal static class StorageSetup
         return services;
     }
 
-    private static string ConnectionString(IServiceProvider services) => SqliteConnectionString(
+    /// <summary>The connection string every writer of the hub's database uses (EF Core and Quartz alike).</summary>
+    internal static string ConnectionString(IServiceProvider services) => SqliteConnectionString(
         services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString,
         services.GetRequiredService<IHostEnvironment>().ContentRootPath);
 
