@@ -67,6 +67,44 @@ export interface PreviewFacts {
   category: string | null;
 }
 
+export interface WhatIfAgentInput {
+  name: string;
+  capacity: Record<string, number>;
+  shifts: string[];
+}
+
+export interface WaitFigures {
+  count: number;
+  meanSeconds: number;
+  p50Seconds: number;
+  p90Seconds: number;
+  p99Seconds: number;
+  maxSeconds: number;
+}
+
+export interface QueueOutcome {
+  queue: string;
+  conversations: number;
+  answered: number;
+  unanswered: number;
+  withSla: number;
+  slaMet: number;
+  slaCompliance: number | null;
+  waits: WaitFigures;
+}
+
+export interface ReplayReport {
+  from: string;
+  to: string;
+  policyVersion: number;
+  overall: QueueOutcome;
+  queues: QueueOutcome[];
+  agents: { agentId: string; name: string; conversations: number; busySeconds: number; onShiftSeconds: number; occupancy: number | null }[];
+  overflows: number;
+  escalations: number;
+  slaAtRisk: number;
+}
+
 export interface PolicyVersionView {
   version: number;
   savedAt: string;
@@ -178,6 +216,8 @@ export const api = {
   updateQueue: (id: string, input: QueueInput) => request<QueueView>("PUT", `/routing/queues/${id}`, input),
   deleteQueue: (id: string) => request<void>("DELETE", `/routing/queues/${id}`),
   previewQueue: (facts: PreviewFacts) => request<QueuePreview>("POST", "/routing/queues/preview", facts),
+  replay: (input: { date: string; timeZone: string | null; policyVersion: number | null; agents: WhatIfAgentInput[] | null }) =>
+    request<ReplayReport>("POST", "/routing/replay", input),
   policyVersions: () => request<PolicyVersionView[]>("GET", "/routing/policy/versions"),
   restorePolicyVersion: (version: number) => request<PolicyVersionView>("POST", `/routing/policy/versions/${version}/restore`),
   emailConnectionTest: (values: Record<string, string | null>) =>

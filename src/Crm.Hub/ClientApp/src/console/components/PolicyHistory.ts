@@ -6,14 +6,18 @@ import type { Scope } from "../scope";
 import { store } from "../store";
 import { h, replace } from "../../shared/h";
 
-export function PolicyHistory(scope: Scope, restored: () => void): { el: HTMLElement; refresh: () => void } {
+export function PolicyHistory(scope: Scope, restored: () => void, loaded: (versions: PolicyVersionView[]) => void): { el: HTMLElement; refresh: () => void } {
   let alive = true;
   scope.add(() => (alive = false));
   const body = h("div", { "data-testid": "policy-history" }, h("p", { class: "muted" }, t("routing.loading")));
   const refresh = (): void =>
     void api
       .policyVersions()
-      .then((versions) => alive && replace(body, versions.length ? table(versions, restored) : h("p", { class: "empty-state" }, t("routing.history.empty"))))
+      .then((versions) => {
+        if (!alive) return;
+        loaded(versions);
+        replace(body, versions.length ? table(versions, restored) : h("p", { class: "empty-state" }, t("routing.history.empty")));
+      })
       .catch((err) => alive && replace(body, h("div", { class: "form-error" }, problemText(err))));
   const el = h("section", { class: "panel" }, h("h2", null, t("routing.history")), h("p", { class: "muted" }, t("routing.history.help")), body);
   return { el, refresh };

@@ -9,6 +9,7 @@ import { h, replace } from "../../shared/h";
 import { PolicyHistory } from "./PolicyHistory";
 import { queueForm } from "./QueueForm";
 import { QueuePreviewForm } from "./QueuePreview";
+import { WhatIfPanel } from "./WhatIfPanel";
 
 export function RoutingPage(scope: Scope): HTMLElement {
   let alive = true;
@@ -16,7 +17,8 @@ export function RoutingPage(scope: Scope): HTMLElement {
   const list = h("div", { "data-testid": "queues" }, h("p", { class: "muted" }, t("routing.loading")));
   const editor = h("div");
   let queues: QueueView[] = [];
-  const history = PolicyHistory(scope, () => load());
+  const whatIf = WhatIfPanel();
+  const history = PolicyHistory(scope, () => load(), whatIf.versions);
   const load = (): void =>
     void api
       .queues()
@@ -44,6 +46,7 @@ export function RoutingPage(scope: Scope): HTMLElement {
     { class: "page admin-page", "data-testid": "routing-page" },
     h("section", { class: "panel" }, h("div", { class: "panel-head" }, h("h2", null, t("routing.queues")), add), h("p", { class: "muted" }, t("routing.help")), list, editor),
     h("section", { class: "panel" }, h("h2", null, t("routing.preview")), QueuePreviewForm()),
+    whatIf.el,
     history.el,
   );
 }
