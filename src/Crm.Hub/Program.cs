@@ -9,6 +9,7 @@ using Crm.Hub.Conversations;
 using Crm.Hub.Health;
 using Crm.Hub.Realtime;
 using Crm.Hub.Routing;
+using Crm.Hub.Segments;
 using Crm.Hub.Sms;
 using Crm.Hub.Storage;
 using Crm.Hub.Telegram;
@@ -31,6 +32,8 @@ builder.Services.AddTelegram();
 builder.Services.AddFax();
 builder.Services.AddEmail();
 builder.Services.AddContacts();
+builder.Services.AddContactImports();
+builder.Services.AddSegments();
 builder.Services.AddHubHealth();
 
 var app = builder.Build();
@@ -60,6 +63,8 @@ app.UseSwaggerUI(o =>
 app.MapAuthApi();
 app.MapConversationsApi();
 app.MapContactsApi();
+app.MapContactImportsApi();
+app.MapSegmentsApi();
 app.MapAttachmentsApi();
 app.MapAgentsApi();
 app.MapTeamsApi();

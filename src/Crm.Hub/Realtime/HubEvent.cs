@@ -24,6 +24,9 @@ public interface IAgentClient
 
     /// <summary>A routing decision with its reason, for supervisors' "why this agent".</summary>
     Task RoutingDecision(HubEvent e);
+
+    /// <summary>A contact import's progress and counts, to the user who started it (transient).</summary>
+    Task ContactImportProgress(HubEvent e);
 }
 
 internal static class StaffEvents
