@@ -64,8 +64,10 @@ internal static class SegmentQuery
                     };
                 }
             case (SegmentFields.Channel, _):
-                // Reachable: an address on the channel that has not opted out and has not bounced for good.
-                return x => x.Identities.Any(i => i.Channel == value && i.OptedOutAt == null && i.UndeliverableAt == null);
+                // Reachable: an address on the channel that has not opted out and has not bounced for good. The same address
+                // opted out on another account (an imported number, then STOP from the customer's real thread) counts as opted out.
+                return x => x.Identities.Any(i => i.Channel == value && i.OptedOutAt == null && i.UndeliverableAt == null
+                    && !x.Identities.Any(o => o.Channel == value && o.Address == i.Address && o.OptedOutAt != null));
             case (SegmentFields.Consent, _):
                 return x => x.Consents.Any(k => k.Channel == value && k.Granted);
             case (SegmentFields.Locale, _):
