@@ -104,6 +104,24 @@ public sealed class SegmentsApiTests(SegmentsHub hub) : IClassFixture<SegmentsHu
     }
 
     [Fact]
+    public void EveryConditionTranslatesToPostgresSqlToo()
+    {
+        var options = new DbContextOptionsBuilder<HubDbContext>().UseNpgsql("Host=127.0.0.1;Database=crm_segment_check").Options;
+        using var db = new HubDbContext(options);
+        var conditions = SegmentFields.Operators.SelectMany(f => f.Value.Select(o => new SegmentDefinition(Field: f.Key, Operator: o, Value: f.Key switch
+        {
+            SegmentFields.Channel or SegmentFields.Consent => "sms",
+            SegmentFields.Locale => "fa",
+            _ => "x",
+        }, Key: "plan", Days: 30, Date: DateTimeOffset.UnixEpoch))).ToList();
+
+        var sql = SegmentQuery.Build(db, new SegmentDefinition(Match: "any", Conditions: conditions), TimeProvider.System).ToQueryString();
+
+        Assert.Contains("EXISTS", sql, StringComparison.Ordinal);
+        Assert.Contains("\"ContactConsents\"", sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ASavedSegmentListsItsContactsPagedAndCanBeRenamedAndDeleted()
     {
         await hub.SeededAsync();
