@@ -18,6 +18,7 @@ export const AGENT_EVENTS = [
   "OfferWithdrawn",
   "VisitorTyping",
   "PresenceChanged",
+  "ContactImportProgress",
 ] as const;
 
 const SEQ_KEY = "crm.lastSeq";

@@ -23,7 +23,8 @@ export type Topic =
   | "connection"
   | "selection"
   | "directory"
-  | "notice";
+  | "notice"
+  | "imports";
 
 export type ConnectionState = "connected" | "reconnecting" | "offline";
 
@@ -245,6 +246,10 @@ class Store {
         if (this.me && this.me.id === d.agentId) this.setMe({ ...this.me, presence: d.presence });
         break;
       }
+      case "ContactImportProgress":
+        // The import's view as JSON: the import page parses it.
+        this.emit("imports", JSON.stringify(ev.data));
+        break;
       default:
         break;
     }
