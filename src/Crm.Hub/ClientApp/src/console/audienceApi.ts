@@ -31,8 +31,9 @@ export interface SegmentGroup {
 
 export type SegmentNode = SegmentCondition | SegmentGroup;
 
+/** A group has a list of conditions (the server writes the other node's fields as null). */
 export function isGroup(node: SegmentNode): node is SegmentGroup {
-  return "conditions" in node;
+  return Array.isArray((node as Partial<SegmentGroup>).conditions);
 }
 
 export interface SegmentView {
