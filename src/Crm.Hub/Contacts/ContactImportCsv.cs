@@ -35,7 +35,8 @@ internal static class ContactImportCsv
             }
         }
         var hasHeader = rows.Count > 0 && LooksLikeHeader(rows[0]);
-        var width = rows.Count == 0 ? 0 : rows.Max(r => r.Length);
+        // With a header, the header says how many columns there are (a longer row is reported as broken, not a new column).
+        var width = rows.Count == 0 ? 0 : hasHeader ? rows[0].Length : rows.Max(r => r.Length);
         IReadOnlyList<string> headers = hasHeader
             ? [.. Enumerable.Range(0, width).Select(i => i < rows[0].Length ? rows[0][i].Trim() : "")]
             : [.. Enumerable.Range(0, width).Select(i => string.Create(CultureInfo.InvariantCulture, $"Column {i + 1}"))];

@@ -34,6 +34,9 @@ internal sealed class ContactImportFiles(IConfiguration configuration, IHostEnvi
 
     public string UploadPath(Guid id) => Path.Combine(Folder, $"{id:N}.csv");
 
+    /// <summary>The upload is personal data the import no longer needs once it has finished; the error report stays for download.</summary>
+    public void DeleteUpload(Guid id) => File.Delete(UploadPath(id));
+
     public string ErrorReportPath(Guid id) => Path.Combine(Folder, $"{id:N}.errors.csv");
 
     public ContactImportErrorReport OpenErrorReport(Guid id, bool append, IReadOnlyList<string> headers) =>

@@ -49,6 +49,7 @@ internal sealed partial class ContactImportRunner(HubDbContext db, ContactImport
             import.Status = ContactImportStatus.Failed;
             import.Failure = failure;
             await progress.PushAsync(import);
+            files.DeleteUpload(importId);
         }
     }
 
@@ -102,6 +103,7 @@ internal sealed partial class ContactImportRunner(HubDbContext db, ContactImport
         await db.SaveChangesAsync(ct);
         await progress.PushAsync(import);
         Log.Completed(logger, import.Id, import.Created, import.Updated, import.Skipped);
+        files.DeleteUpload(import.Id);
     }
 
     private async Task CommitAsync(ContactImport import, List<(CsvRow Row, ImportRow? Parsed, List<string> Errors)> batch, ContactImportErrorReport errors,
