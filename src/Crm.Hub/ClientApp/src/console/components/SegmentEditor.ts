@@ -5,6 +5,7 @@ import { ApiError, problemText } from "../api";
 import { audienceApi, isGroup, SEGMENT_OPERATORS, type SegmentCondition, type SegmentField, type SegmentGroup, type SegmentNode, type SegmentView } from "../audienceApi";
 import { t, type Key } from "../i18n";
 import type { Scope } from "../scope";
+import { store } from "../store";
 import { h, replace } from "../../shared/h";
 import { CHANNELS } from "../types";
 import { field } from "./forms";
@@ -68,6 +69,10 @@ export function SegmentEditor(scope: Scope, segment: SegmentView | null, done: (
   };
   render();
   recount();
+  // Contacts imported meanwhile change the count.
+  scope.add(store.on("imports", (json) => {
+    if (json && (JSON.parse(json) as { status?: string }).status === "completed") recount();
+  }));
 
   const name = h("input", { id: "segment-name", type: "text", dir: "auto", required: true, value: segment?.name ?? "", "data-testid": "segment-name" });
   const fName = field("segment-name", t("segments.name"), name);
