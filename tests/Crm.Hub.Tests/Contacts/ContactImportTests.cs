@@ -216,6 +216,37 @@ public sealed class ContactImportTests(ImportHub hub) : IClassFixture<ImportHub>
     }
 
     [Fact]
+    public async Task AThousandRowsAreCommittedInBatchesWithProgressOnlyGoingUp()
+    {
+        using var admin = hub.Client(await hub.TokenAsync());
+        var csv = new StringBuilder("email,tags\n");
+        var run = Guid.NewGuid().ToString("N")[..8];
+        for (var i = 0; i < 1000; i++)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"bulk{i}-{run}@example.test,bulk\n");
+        }
+        var pushes = new List<int>();
+        await using var connection = hub.AgentConnection(await hub.TokenAsync());
+        connection.On<JsonElement>("ContactImportProgress", e => { lock (pushes) { pushes.Add(e.GetProperty("data").GetProperty("rowsDone").GetInt32()); } });
+        await connection.StartAsync();
+
+        using var uploaded = await UploadAsync(admin, csv.ToString());
+        var id = (await uploaded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        using var started = await admin.PostAsJsonAsync($"/api/v1/contact-imports/{id}/start", Mapping(true, new { column = 0, field = "email" }, new { column = 1, field = "tags" }));
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var done = await WaitDoneAsync(admin, id);
+
+        Assert.Equal(("completed", 1000, 1000), (done.GetProperty("status").GetString(), done.GetProperty("created").GetInt32(), done.GetProperty("rowsDone").GetInt32()));
+        await Task.Delay(200);
+        lock (pushes)
+        {
+            // Batches of 3 (the fixture's Crm:Imports:BatchSize): hundreds of commits, each pushed, never going back.
+            Assert.True(pushes.Count > 300, $"{pushes.Count} pushes");
+            Assert.Equal(pushes.Order(), pushes);
+        }
+    }
+
+    [Fact]
     public async Task ABadMappingIsRefusedWithWhatIsWrongAndNothingStarts()
     {
         using var api = await MarketerAsync();
