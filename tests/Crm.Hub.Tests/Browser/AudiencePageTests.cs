@@ -49,7 +49,7 @@ public sealed class AudiencePageTests(HubServer hub) : IClassFixture<HubServer>,
         await Assertions.Expect(page.GetByTestId("import-progress")).ToHaveAttributeAsync("data-percent", "100");
         await Assertions.Expect(page.GetByTestId("import-counts")).ToContainTextAsync("3 of 3 rows (100%)");
         await Assertions.Expect(page.GetByTestId("import-created")).ToHaveTextAsync("2 contacts created");
-        await Assertions.Expect(page.GetByTestId("import-skipped")).ToHaveTextAsync("1 rows skipped");
+        await Assertions.Expect(page.GetByTestId("import-skipped")).ToHaveTextAsync("1 row skipped");
         var report = page.GetByTestId("import-error-report");
         await Assertions.Expect(report).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("/api/v1/contact-imports/.+/errors.csv$"));
         var download = await page.APIRequest.GetAsync(await report.GetAttributeAsync("href") ?? "");
@@ -61,7 +61,7 @@ public sealed class AudiencePageTests(HubServer hub) : IClassFixture<HubServer>,
         await page.GetByTestId("segment-add-group").ClickAsync();
         await page.GetByTestId("segment-match").Nth(1).SelectOptionAsync("all");
         await page.GetByTestId("segment-value").Nth(1).FillAsync("newsletter");
-        await Assertions.Expect(page.GetByTestId("segment-count")).ToHaveTextAsync("1 contacts match");
+        await Assertions.Expect(page.GetByTestId("segment-count")).ToHaveTextAsync("1 contact matches");
         Assert.Empty(errors);
     }
 }

@@ -121,9 +121,9 @@ export function ContactImport(scope: Scope): HTMLElement {
         h("h3", null, v.status === "completed" ? t("import.done") : t("import.failed")),
         v.failure ? h("p", { class: "form-error", dir: "auto" }, v.failure) : null,
         h("ul", { class: "import-summary" },
-          h("li", { "data-testid": "import-created" }, t("import.created", { n: num(v.created) })),
-          h("li", { "data-testid": "import-updated" }, t("import.updated", { n: num(v.updated) })),
-          h("li", { "data-testid": "import-skipped" }, t("import.skipped", { n: num(v.skipped) }))),
+          h("li", { "data-testid": "import-created" }, (v.created === 1 ? t("import.createdOne") : t("import.created", { n: num(v.created) }))),
+          h("li", { "data-testid": "import-updated" }, (v.updated === 1 ? t("import.updatedOne") : t("import.updated", { n: num(v.updated) }))),
+          h("li", { "data-testid": "import-skipped" }, (v.skipped === 1 ? t("import.skippedOne") : t("import.skipped", { n: num(v.skipped) })))),
         v.errors === 0 ? h("p", { class: "muted" }, t("import.noErrors")) : h("p", null, t("import.someErrors")),
         h("div", { class: "form-actions" }, link, h("button", { type: "button", class: "btn btn-primary", "data-testid": "import-again", onclick: pick }, t("import.again"))),
       );

@@ -50,7 +50,7 @@ export function SegmentEditor(scope: Scope, segment: SegmentView | null, done: (
           showTreeErrors({}, "");
           count.dataset.state = n === 0 ? "empty" : "ok";
           count.dataset.count = String(n);
-          replace(count, n === 0 ? h("span", { class: "empty-state" }, t("segments.noMatch")) : t("segments.matching", { n }));
+          replace(count, n === 0 ? h("span", { class: "empty-state" }, t("segments.noMatch")) : n === 1 ? t("segments.matchingOne") : t("segments.matching", { n }));
         })
         .catch((err) => {
           if (!alive || mine !== asked) return;
