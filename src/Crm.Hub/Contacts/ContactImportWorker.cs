@@ -37,11 +37,33 @@ internal sealed partial class ContactImportWorker(IServiceScopeFactory scopes, I
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     LogCrashed(logger, ex, id);
+                    await MarkFailedAsync(id, stoppingToken);
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>The user's progress bar ends instead of waiting forever; what was committed stays imported.</summary>
+    private async Task MarkFailedAsync(Guid id, CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            await db.ContactImports.Where(i => i.Id == id).ExecuteUpdateAsync(u => u
+                .SetProperty(i => i.Status, ContactImportStatus.Failed)
+                .SetProperty(i => i.Failure, "The import stopped on an unexpected error; the hub's log has the details."), ct);
+            if (await db.ContactImports.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct) is { } import)
+            {
+                await scope.ServiceProvider.GetRequiredService<ContactImportProgress>().PushAsync(import);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCrashed(logger, ex, id);
         }
     }
 
