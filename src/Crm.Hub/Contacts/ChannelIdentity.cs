@@ -22,6 +22,17 @@ internal sealed class ChannelIdentity
     public DateTimeOffset? UndeliverableAt { get; set; }
 
     public string? UndeliverableReason { get; set; }
+    /// <summary>
+    /// How the address became known: null when the customer used it on the channel, <see cref="IdentitySources.Import"/> when
+    /// the business imported it (a contact list) and the customer may never have written from it.
+    /// </summary>
+    public string? Source { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset LastSeenAt { get; set; }
+}
+
+internal static class IdentitySources
+{
+    public const string Import = "import";
 }

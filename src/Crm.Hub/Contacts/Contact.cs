@@ -20,5 +20,14 @@ internal sealed class Contact
     /// <summary>Set when this contact was merged into another; it is hidden until the merge is undone.</summary>
     public Guid? MergedIntoId { get; set; }
 
+    /// <summary>IANA time zone ("Asia/Tehran"), for quiet hours; null when unknown.</summary>
+    public string? TimeZone { get; set; }
+
+    /// <summary>"en" or "fa": the language messages to the contact are written in.</summary>
+    public string? Locale { get; set; }
+
     public List<ChannelIdentity> Identities { get; set; } = [];
+    public List<ContactTag> Tags { get; set; } = [];
+    public List<ContactAttribute> Attributes { get; set; } = [];
+    public List<ContactConsent> Consents { get; set; } = [];
 }

@@ -20,7 +20,7 @@ internal sealed class ContactMerger(HubDbContext db, StaffBroadcaster broadcaste
     /// <summary>The merge's memory. <c>Filled</c> maps a survivor field to the value the merge put in it (it was empty).</summary>
     /// <remarks>Merges written before <c>Filled</c> existed carry the survivor's fields as they were; undo restores those.</remarks>
     private sealed record Snapshot(List<Guid> Identities, List<Guid> Conversations, Dictionary<string, string?>? Filled = null,
-        string? DisplayName = null, string? Email = null, string? Phone = null, Guid? ResponsibleAgentId = null);
+        string? DisplayName = null, string? Email = null, string? Phone = null, Guid? ResponsibleAgentId = null, CopiedProfile? Profile = null);
 
     public async Task<(ContactMerge? Merge, MergeRefused? Refused)> MergeAsync(Guid survivorId, Guid otherId, string reason, Guid? agentId,
         CancellationToken ct)
@@ -54,7 +54,10 @@ internal sealed class ContactMerger(HubDbContext db, StaffBroadcaster broadcaste
         Fill(nameof(Contact.Phone), survivor.Phone, other.Phone, v => survivor.Phone = v);
         Fill(nameof(Contact.ResponsibleAgentId), survivor.ResponsibleAgentId?.ToString(), other.ResponsibleAgentId?.ToString(),
             v => survivor.ResponsibleAgentId = Guid.Parse(v!));
-        var snapshot = new Snapshot([.. other.Identities.Select(i => i.Id)], [.. conversations.Select(c => c.Id)], filled);
+        Fill(nameof(Contact.TimeZone), survivor.TimeZone, other.TimeZone, v => survivor.TimeZone = v);
+        Fill(nameof(Contact.Locale), survivor.Locale, other.Locale, v => survivor.Locale = v);
+        var profile = await ContactProfileMerge.CopyAsync(db, survivor.Id, other.Id, now, ct);
+        var snapshot = new Snapshot([.. other.Identities.Select(i => i.Id)], [.. conversations.Select(c => c.Id)], filled, Profile: profile);
         foreach (var identity in other.Identities)
         {
             identity.ContactId = survivor.Id;
@@ -139,6 +142,12 @@ internal sealed class ContactMerger(HubDbContext db, StaffBroadcaster broadcaste
             survivor.Phone = Unfill(filled, nameof(Contact.Phone), survivor.Phone);
             survivor.ResponsibleAgentId = Unfill(filled, nameof(Contact.ResponsibleAgentId), survivor.ResponsibleAgentId?.ToString()) is { } agent
                 ? Guid.Parse(agent) : null;
+            survivor.TimeZone = Unfill(filled, nameof(Contact.TimeZone), survivor.TimeZone);
+            survivor.Locale = Unfill(filled, nameof(Contact.Locale), survivor.Locale);
+        }
+        if (snapshot.Profile is { } profile)
+        {
+            await ContactProfileMerge.UndoAsync(db, survivor.Id, profile, ct);
         }
         else
         {

@@ -55,6 +55,7 @@ internal static class ContactsApi
         group.MapGet("/{id:guid}/merge-suggestions", SuggestionsAsync).WithSummary("Other contacts that may be the same person, with the evidence.");
         group.MapPost("/{id:guid}/merge", MergeAsync).WithSummary("Merges another contact into this one (identities and conversations move; undoable).");
         group.MapPost("/merges/{mergeId:guid}/undo", UndoAsync).WithSummary("Undoes a merge exactly: what moved goes back.");
+        group.MapContactProfile();
         return group;
     }
 

@@ -230,7 +230,11 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
             };
             // The first message decides the queue: its priority and first-response SLA.
             conversation.PolicyVersion = queues.Policy.Version;
-            if (queues.Classify(new ConversationFacts(inbound.From.Channel, summary ?? inbound.Body, inbound.From.AccountId)) is { } queue)
+            // Tags cost a query, so only when some queue routes by them (VIP…); a brand-new contact has none.
+            IReadOnlyCollection<string>? tags = queues.Policy.RoutesByContactTags
+                ? await db.ContactTags.Where(t => t.ContactId == contact.Id).Select(t => t.Tag).ToListAsync()
+                : null;
+            if (queues.Classify(new ConversationFacts(inbound.From.Channel, summary ?? inbound.Body, inbound.From.AccountId, tags)) is { } queue)
             {
                 conversation.QueueId = queue.Id;
                 conversation.TeamId = queue.TeamId;

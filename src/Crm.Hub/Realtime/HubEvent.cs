@@ -27,6 +27,8 @@ public interface IAgentClient
 
     /// <summary>A conversation needs a supervisor: its SLA is at risk, or nobody took it within its queue's alert wait.</summary>
     Task SupervisorAlert(HubEvent e);
+    /// <summary>A contact import's progress and counts, to the user who started it (transient).</summary>
+    Task ContactImportProgress(HubEvent e);
 }
 
 internal static class StaffEvents

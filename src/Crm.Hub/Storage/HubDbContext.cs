@@ -32,6 +32,11 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
     public DbSet<ChannelSetting> ChannelSettings => Set<ChannelSetting>();
     public DbSet<Routing.RoutingQueue> RoutingQueues => Set<Routing.RoutingQueue>();
     public DbSet<Routing.RoutingPolicyVersion> RoutingPolicyVersions => Set<Routing.RoutingPolicyVersion>();
+    public DbSet<ContactTag> ContactTags => Set<ContactTag>();
+    public DbSet<ContactAttribute> ContactAttributes => Set<ContactAttribute>();
+    public DbSet<ContactConsent> ContactConsents => Set<ContactConsent>();
+    public DbSet<ContactImport> ContactImports => Set<ContactImport>();
+    public DbSet<Segments.Segment> Segments => Set<Segments.Segment>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -52,7 +57,14 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
             e.Property(c => c.Phone).HasMaxLength(32);
             e.HasMany(c => c.Identities).WithOne(i => i.Contact).HasForeignKey(i => i.ContactId);
             e.HasIndex(c => c.Phone);
+            e.Property(c => c.TimeZone).HasMaxLength(64);
+            e.Property(c => c.Locale).HasMaxLength(8);
+            e.HasMany(c => c.Tags).WithOne().HasForeignKey(t => t.ContactId);
+            e.HasMany(c => c.Attributes).WithOne().HasForeignKey(a => a.ContactId);
+            e.HasMany(c => c.Consents).WithOne().HasForeignKey(a => a.ContactId);
         });
+
+        ContactProfileConfiguration.Configure(modelBuilder);
 
         modelBuilder.Entity<ContactMerge>(e =>
         {
@@ -104,6 +116,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
             e.Property(i => i.Address).HasMaxLength(320);
             e.Property(i => i.RawAddress).HasMaxLength(320);
             e.Property(i => i.UndeliverableReason).HasMaxLength(1000);
+            e.Property(i => i.Source).HasMaxLength(16);
             e.HasIndex(i => new { i.Channel, i.AccountId, i.Address }).IsUnique();
             // Cross-channel linking looks a phone number up on every phone channel at once.
             e.HasIndex(i => i.Address);

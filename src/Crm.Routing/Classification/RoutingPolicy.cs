@@ -28,6 +28,9 @@ public sealed class RoutingPolicy
 
     public IReadOnlyList<QueueRule> Queues { get; }
 
+    /// <summary>True when some queue looks at the contact's tags, so classifying needs them.</summary>
+    public bool RoutesByContactTags => Queues.Any(q => q.ContactTags.Count > 0);
+
     public QueueRule? Find(Guid? id) => id is Guid key ? _byId.GetValueOrDefault(key) : null;
 
     /// <summary>The first queue whose conditions all hold.</summary>

@@ -1,9 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Crm.Channels;
+using Crm.Hub.Conversations;
 using Crm.Hub.Tests.Conversations;
 using Crm.Hub.Tests.Support;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.Hub.Tests.Routing;
 
@@ -205,5 +208,24 @@ public sealed class EscalationAndPolicyTests(HubServer hub) : IClassFixture<HubS
         var waiting = states.Single(c => c.GetProperty("status").GetString() == "waiting").GetProperty("id").GetGuid();
         var queued = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/conversations/{waiting}/decisions");
         Assert.Contains("all at capacity", queued.EnumerateArray().Last().GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AContactTaggedVipGoesToTheVipQueueFromTheirNextConversation()
+    {
+        using var admin = hub.Client(await hub.TokenAsync());
+        await CreatedQueueAsync(admin, new { name = "VIP line", order = 0, priority = 6, contactTags = new[] { "VIP" }, channels = new[] { "sms" } });
+        var number = $"+1555{Random.Shared.Next(1_000_000, 9_999_999)}";
+        async Task<IngestResult> TextAsync(string body) => await hub.Services.GetRequiredService<IngestPipeline>().IngestAsync(
+            new InboundMessage(new ChannelAddress("sms", "+15550009999", number), Guid.NewGuid().ToString("N"), body, DateTimeOffset.UnixEpoch), CancellationToken.None);
+
+        var first = await TextAsync("hello, first time");
+        Assert.Equal(0, (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/conversations/{first.ConversationId}")).GetProperty("priority").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/v1/contacts/{first.ContactId}/profile", new { tags = new[] { "vip" } })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/conversations/{first.ConversationId}/resolve", null)).StatusCode);
+
+        var second = await TextAsync("hello again");
+        Assert.NotEqual(first.ConversationId, second.ConversationId);
+        Assert.Equal(6, (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/conversations/{second.ConversationId}")).GetProperty("priority").GetInt32());
     }
 }

@@ -22,7 +22,8 @@ public sealed class PostgresSchemaTests
     public void NpgsqlBuildsTheWholeSchema()
     {
         var script = CreateScript();
-        foreach (var table in new[] { "Contacts", "ChannelIdentities", "Conversations", "Messages", "Attachments", "Events", "Agents", "Teams", "Outbox" })
+        foreach (var table in new[] { "Contacts", "ChannelIdentities", "Conversations", "Messages", "Attachments", "Events", "Agents", "Teams", "Outbox",
+            "ContactTags", "ContactAttributes", "ContactConsents", "ContactImports", "Segments" })
         {
             Assert.Contains($"CREATE TABLE \"{table}\"", script);
         }

@@ -142,7 +142,7 @@ internal sealed class WhatIfRunner(HubDbContext db, QueueClassifier classifier, 
 
     /// <summary>
     /// The conversations that arrived in the period, with what the rules see (channel, first customer message, the inbox of the
-    /// contact's identity on that channel, category) and their recorded work: first reply and resolution after assignment.
+    /// contact's identity on that channel, the contact's tags as they are now, category) and their recorded work: first reply and resolution after assignment.
     /// </summary>
     private async Task<List<RecordedConversation>> RecordedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
@@ -156,13 +156,16 @@ internal sealed class WhatIfRunner(HubDbContext db, QueueClassifier classifier, 
         var inboxes = (await db.ChannelIdentities.AsNoTracking().Where(i => contacts.Contains(i.ContactId))
                 .Select(i => new { i.ContactId, i.Channel, i.AccountId }).ToListAsync(ct))
             .GroupBy(i => (i.ContactId, i.Channel)).ToDictionary(g => g.Key, g => g.First().AccountId);
+        var tags = (await db.ContactTags.AsNoTracking().Where(t => contacts.Contains(t.ContactId)).ToListAsync(ct))
+            .GroupBy(t => t.ContactId).ToDictionary(g => g.Key, g => (IReadOnlyCollection<string>)[.. g.Select(t => t.Tag)]);
         var handled = conversations.Where(c => c is { AssignedAt: not null, ResolvedAt: not null } && c.ResolvedAt > c.AssignedAt)
             .Select(c => c.ResolvedAt!.Value - c.AssignedAt!.Value).Order().ToList();
         var typical = handled.Count > 0 ? handled[handled.Count / 2] : DefaultHandleTime;
         return [.. conversations.Select(c => new RecordedConversation(
             c.Id,
             c.CreatedAt,
-            new ConversationFacts(c.Channel, bodies.GetValueOrDefault(c.Id) ?? "", inboxes.GetValueOrDefault((c.ContactId, c.Channel)), null, c.Category),
+            new ConversationFacts(c.Channel, bodies.GetValueOrDefault(c.Id) ?? "", inboxes.GetValueOrDefault((c.ContactId, c.Channel)),
+                tags.GetValueOrDefault(c.ContactId), c.Category),
             c is { AssignedAt: { } assigned, ResolvedAt: { } resolved } && resolved > assigned ? resolved - assigned : typical,
             c is { AssignedAt: { } taken, FirstResponseAt: { } replied } && replied >= taken ? replied - taken : null,
             c.ResponsibleAgentId))];

@@ -4,6 +4,7 @@ import { api, setUnauthorizedHandler } from "./api";
 import { agentHub } from "./agentHub";
 import { AdminPage } from "./components/AdminPage";
 import { RoutingPage } from "./components/RoutingPage";
+import { AudiencePage } from "./components/AudiencePage";
 import { InboxPage } from "./components/InboxPage";
 import { LoginPage } from "./components/LoginPage";
 import { Notices } from "./components/Notices";
@@ -151,6 +152,7 @@ export class App {
     document.title = t("appName");
     if (route.page === "admin") replace(this.pageSlot, AdminPage(this.pageScope));
     else if (route.page === "routing") replace(this.pageSlot, RoutingPage(this.pageScope));
+    else if (route.page === "audience") replace(this.pageSlot, AudiencePage(this.pageScope));
     else if (route.page === "inbox") replace(this.pageSlot, InboxPage(this.pageScope, route.conversationId));
   }
 }

@@ -19,6 +19,7 @@ export const AGENT_EVENTS = [
   "VisitorTyping",
   "PresenceChanged",
   "SupervisorAlert",
+  "ContactImportProgress",
 ] as const;
 
 const SEQ_KEY = "crm.lastSeq";

@@ -244,3 +244,6 @@ export function problemText(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/** The request helper, for feature modules with their own calls (audienceApi.ts). */
+export { request };

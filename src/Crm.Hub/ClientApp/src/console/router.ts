@@ -3,6 +3,7 @@ export type Route =
   | { page: "inbox"; conversationId: string | null }
   | { page: "admin" }
   | { page: "routing" }
+  | { page: "audience" }
   | { page: "login" };
 
 const BASE = import.meta.env.BASE_URL.replace(/\/$/, ""); // "/app"
@@ -13,6 +14,7 @@ export function parse(pathname: string = location.pathname): Route {
   if (parts[0] === "login") return { page: "login" };
   if (parts[0] === "admin") return { page: "admin" };
   if (parts[0] === "routing") return { page: "routing" };
+  if (parts[0] === "audience") return { page: "audience" };
   if (parts[0] === "c" && parts[1]) return { page: "inbox", conversationId: decodeURIComponent(parts[1]) };
   return { page: "inbox", conversationId: null };
 }
@@ -25,6 +27,8 @@ export function href(route: Route): string {
       return `${BASE}/admin`;
     case "routing":
       return `${BASE}/routing`;
+    case "audience":
+      return `${BASE}/audience`;
     case "inbox":
       return route.conversationId ? `${BASE}/c/${encodeURIComponent(route.conversationId)}` : `${BASE}/`;
   }

@@ -25,7 +25,8 @@ export type Topic =
   | "connection"
   | "selection"
   | "directory"
-  | "notice";
+  | "notice"
+  | "imports";
 
 export type ConnectionState = "connected" | "reconnecting" | "offline";
 
@@ -254,6 +255,10 @@ class Store {
         this.notify(`${t(d.kind === "slaAtRisk" ? "alert.slaAtRisk" : "alert.escalated", { number: String(d.number) })} — ${d.reason}`, "warning");
         break;
       }
+      case "ContactImportProgress":
+        // The import's view as JSON: the import page parses it.
+        this.emit("imports", JSON.stringify(ev.data));
+        break;
       default:
         break;
     }

@@ -63,6 +63,10 @@ export function TopBar(scope: Scope, route: Route, actions: TopBarActions): HTML
       link(h("a", { class: "nav-link", "data-testid": "nav-routing", "aria-current": route.page === "routing" ? "page" : null }, t("nav.routing")), {
         page: "routing",
       }),
+    me.role !== "agent" &&
+      link(h("a", { class: "nav-link", "data-testid": "nav-audience", "aria-current": route.page === "audience" ? "page" : null }, t("nav.audience")), {
+        page: "audience",
+      }),
     me.role === "admin" &&
       link(h("a", { class: "nav-link", "data-testid": "nav-admin", "aria-current": route.page === "admin" ? "page" : null }, t("nav.admin")), {
         page: "admin",

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Crm.Hub.Storage.Migrations
 {
     [DbContext(typeof(HubDbContext))]
-    [Migration("20261123184501_EscalationAndPolicyVersions")]
+    [Migration("20261123191548_EscalationAndPolicyVersions")]
     partial class EscalationAndPolicyVersions
     {
         /// <inheritdoc />
@@ -234,6 +234,10 @@ namespace Crm.Hub.Storage.Migrations
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Source")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("UndeliverableAt")
                         .HasColumnType("INTEGER");
 
@@ -273,6 +277,10 @@ namespace Crm.Hub.Storage.Migrations
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Locale")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("MergedIntoId")
                         .HasColumnType("TEXT");
 
@@ -283,11 +291,131 @@ namespace Crm.Hub.Storage.Migrations
                     b.Property<Guid?>("ResponsibleAgentId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Phone");
 
                     b.ToTable("Contacts");
+                });
+
+            modelBuilder.Entity("Crm.Hub.Contacts.ContactAttribute", b =>
+                {
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ContactId", "Key");
+
+                    b.HasIndex("Key", "Value");
+
+                    b.ToTable("ContactAttributes");
+                });
+
+            modelBuilder.Entity("Crm.Hub.Contacts.ContactConsent", b =>
+                {
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Granted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ContactId", "Channel");
+
+                    b.HasIndex("Channel", "Granted");
+
+                    b.ToTable("ContactConsents");
+                });
+
+            modelBuilder.Entity("Crm.Hub.Contacts.ContactImport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Created")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Delimiter")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ErrorCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Failure")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Mapping")
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RowsDone")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Skipped")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StoragePath")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TotalRows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Updated")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.ToTable("ContactImports");
                 });
 
             modelBuilder.Entity("Crm.Hub.Contacts.ContactMerge", b =>
@@ -330,6 +458,22 @@ namespace Crm.Hub.Storage.Migrations
                     b.HasIndex("SurvivorContactId");
 
                     b.ToTable("ContactMerges");
+                });
+
+            modelBuilder.Entity("Crm.Hub.Contacts.ContactTag", b =>
+                {
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tag")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ContactId", "Tag");
+
+                    b.HasIndex("Tag");
+
+                    b.ToTable("ContactTags");
                 });
 
             modelBuilder.Entity("Crm.Hub.Conversations.Attachment", b =>
@@ -779,6 +923,39 @@ namespace Crm.Hub.Storage.Migrations
                     b.ToTable("RoutingQueues");
                 });
 
+            modelBuilder.Entity("Crm.Hub.Segments.Segment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CreatedByAgentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("Segments");
+                });
+
             modelBuilder.Entity("Crm.Hub.Agents.AgentCapacity", b =>
                 {
                     b.HasOne("Crm.Hub.Agents.Agent", null)
@@ -821,6 +998,33 @@ namespace Crm.Hub.Storage.Migrations
                         .IsRequired();
 
                     b.Navigation("Contact");
+                });
+
+            modelBuilder.Entity("Crm.Hub.Contacts.ContactAttribute", b =>
+                {
+                    b.HasOne("Crm.Hub.Contacts.Contact", null)
+                        .WithMany("Attributes")
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Hub.Contacts.ContactConsent", b =>
+                {
+                    b.HasOne("Crm.Hub.Contacts.Contact", null)
+                        .WithMany("Consents")
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Hub.Contacts.ContactTag", b =>
+                {
+                    b.HasOne("Crm.Hub.Contacts.Contact", null)
+                        .WithMany("Tags")
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Crm.Hub.Conversations.Attachment", b =>
@@ -921,7 +1125,13 @@ namespace Crm.Hub.Storage.Migrations
 
             modelBuilder.Entity("Crm.Hub.Contacts.Contact", b =>
                 {
+                    b.Navigation("Attributes");
+
+                    b.Navigation("Consents");
+
                     b.Navigation("Identities");
+
+                    b.Navigation("Tags");
                 });
 
             modelBuilder.Entity("Crm.Hub.Conversations.Message", b =>
