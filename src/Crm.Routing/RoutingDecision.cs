@@ -22,11 +22,29 @@ public enum DecisionKind
     Escalated,
 }
 
-/// <summary>What the router decided about one conversation, and why, in words a supervisor can read.</summary>
+/// <summary>
+/// What the router decided about one conversation, and why, in words a supervisor can read. An offer picked from a pool also
+/// lists the <see cref="Candidates"/> looked at: the one chosen, the runner-up the tie-break passed over, and those a filter excluded.
+/// </summary>
 public sealed record RoutingDecision(
     DecisionKind Kind,
     Guid ConversationId,
     Guid? AgentId,
     string Reason,
     DateTimeOffset At,
-    DateTimeOffset? OfferExpiresAt = null);
+    DateTimeOffset? OfferExpiresAt = null,
+    IReadOnlyList<Candidate>? Candidates = null);
+
+public enum CandidateVerdict
+{
+    Chosen,
+    /// <summary>Next in rank after the one chosen: the tie-break (or the lower load) decided between them.</summary>
+    RunnerUp,
+    Declined,
+    LetOfferExpire,
+    NotInTeam,
+    BelowLevel,
+}
+
+/// <summary>An agent the router looked at for a conversation: what it decided about them, and the scores it ranked them by.</summary>
+public sealed record Candidate(Guid AgentId, CandidateVerdict Verdict, int Load, DateTimeOffset IdleSince, int? Proficiency = null);

@@ -216,25 +216,54 @@ public sealed partial class RoutingEngine
     /// <summary>The agent's rank is its key in the free-agent index, so it leaves the index while it changes.</summary>
     private void TakeSlot(TrackedAgent agent, TrackedConversation conversation, bool countsAsOffer)
     {
-        _freeAgents.Remove(agent);
+        LeaveIndex(agent);
         agent.Take(conversation.Id, conversation.Channel);
         if (countsAsOffer)
         {
             agent.IdleSince = _now;
         }
 
-        _freeAgents.Add(agent);
+        ReturnToIndex(agent);
         conversation.HolderId = agent.Id;
     }
 
     private void FreeSlot(TrackedAgent agent, TrackedConversation conversation)
     {
-        _freeAgents.Remove(agent);
+        LeaveIndex(agent);
         agent.Free(conversation.Id, conversation.Channel);
         // Idle is counted from the agent's last change of work, taking or finishing: an agent who just finished a
         // long conversation has not been waiting for work, so agents free for longer go first (fair idle time).
         agent.IdleSince = _now;
-        _freeAgents.Add(agent);
+        ReturnToIndex(agent);
         conversation.HolderId = null;
+    }
+
+    private void LeaveIndex(TrackedAgent agent)
+    {
+        if (!agent.HeldOutOfIndex)
+        {
+            _freeAgents.Remove(agent);
+        }
+    }
+
+    private void ReturnToIndex(TrackedAgent agent)
+    {
+        if (!agent.HeldOutOfIndex)
+        {
+            _freeAgents.Add(agent);
+        }
+    }
+
+    /// <summary>Takes the agent out of the free-agent index until <see cref="EndHoldOutOfIndex"/>; load changes meanwhile cost nothing there.</summary>
+    private void HoldOutOfIndex(TrackedAgent agent)
+    {
+        _freeAgents.Remove(agent);
+        agent.HeldOutOfIndex = true;
+    }
+
+    private void EndHoldOutOfIndex(TrackedAgent agent)
+    {
+        agent.HeldOutOfIndex = false;
+        _freeAgents.Add(agent);
     }
 }

@@ -100,21 +100,25 @@ public sealed partial class RoutingEngine
 
         TrackedAgent? best = null;
         var tiedOnLoad = false;
+        var candidates = new CandidateList();
         foreach (var rank in ranks)
         {
             var agent = _agents[rank.AgentId];
             if (!Qualified(agent, conversation, pool.Level))
             {
+                candidates.Excluded(agent, ExclusionOf(agent, conversation, pool.Level), pool.Skill);
                 continue;
             }
 
             if (best is not null)
             {
                 tiedOnLoad = agent.Load == best.Load;
+                candidates.Add(agent, CandidateVerdict.RunnerUp, pool.Skill);
                 break;
             }
 
             best = agent;
+            candidates.Add(agent, CandidateVerdict.Chosen, pool.Skill);
             if (_options.Selection == AgentSelection.RoundRobin)
             {
                 break;
@@ -126,7 +130,8 @@ public sealed partial class RoutingEngine
             return false;
         }
 
-        Offer(best, conversation, note + DecisionReasons.SkillMatch(best.Rank, tiedOnLoad, pool, best.ProficiencyIn(pool.Skill!), conversation.ExcludedCount) + DecisionReasons.Units(best, conversation.Channel));
+        Offer(best, conversation, note + DecisionReasons.SkillMatch(best.Rank, tiedOnLoad, pool, best.ProficiencyIn(pool.Skill!), conversation.ExcludedCount)
+            + DecisionReasons.Units(best, conversation.Channel), candidates.Items);
         return true;
     }
 
@@ -134,6 +139,15 @@ public sealed partial class RoutingEngine
 
     private static bool Qualified(TrackedAgent agent, TrackedConversation conversation, int level) =>
         agent.ProficiencyIn(conversation.Skill!) >= level && agent.IsInTeam(conversation.TeamId) && !conversation.Excludes(agent.Id);
+
+    /// <summary>Why an agent of the pool may not take it: the first filter they fail.</summary>
+    private static CandidateVerdict ExclusionOf(TrackedAgent agent, TrackedConversation conversation, int level) => conversation.ExclusionOf(agent.Id) switch
+    {
+        Exclusion.Declined => CandidateVerdict.Declined,
+        Exclusion.LetOfferExpire => CandidateVerdict.LetOfferExpire,
+        _ when !agent.IsInTeam(conversation.TeamId) => CandidateVerdict.NotInTeam,
+        _ => level > 0 && conversation.Skill is { } skill && agent.ProficiencyIn(skill) < level ? CandidateVerdict.BelowLevel : CandidateVerdict.NotInTeam,
+    };
 
     /// <summary>
     /// Nobody qualified took it in time: the most proficient free agent below the level wanted (the least loaded among
@@ -202,15 +216,43 @@ public sealed partial class RoutingEngine
             return true;
         }
 
-        if (!_freeAgents.TryPickBest(pool, conversation.ExcludedAgents, out var best, out var tiedOnLoad))
+        if (_freeAgents.InRankOrder(pool) is not { } ranks)
         {
             return false;
         }
 
-        var chosen = _agents[best.AgentId];
-        var reason = note + DecisionReasons.LeastLoaded(best, tiedOnLoad, _freeAgents.CountIn(pool), pool, conversation.ExcludedCount)
+        // The pool is ranked (load, then longest idle): the first agent not excluded is the choice, the next one the runner-up.
+        TrackedAgent? chosen = null;
+        var tiedOnLoad = false;
+        var candidates = new CandidateList();
+        foreach (var rank in ranks)
+        {
+            var agent = _agents[rank.AgentId];
+            if (conversation.Excludes(agent.Id))
+            {
+                candidates.Excluded(agent, ExclusionOf(agent, conversation, 0), null);
+                continue;
+            }
+
+            if (chosen is not null)
+            {
+                tiedOnLoad = agent.Load == chosen.Load;
+                candidates.Add(agent, CandidateVerdict.RunnerUp, null);
+                break;
+            }
+
+            chosen = agent;
+            candidates.Add(agent, CandidateVerdict.Chosen, null);
+        }
+
+        if (chosen is null)
+        {
+            return false;
+        }
+
+        var reason = note + DecisionReasons.LeastLoaded(chosen.Rank, tiedOnLoad, _freeAgents.CountIn(pool), pool, conversation.ExcludedCount)
             + DecisionReasons.Units(chosen, conversation.Channel);
-        Offer(chosen, conversation, reason);
+        Offer(chosen, conversation, reason, candidates.Items);
         return true;
     }
 
@@ -300,20 +342,12 @@ public sealed partial class RoutingEngine
         {
             foreach (var (skill, proficiency) in agent.Skills)
             {
-                for (var level = 1; level <= proficiency; level++)
+                best = FirstEligibleInLevels(LaneKey.Skilled(channel, null, skill, 0), proficiency, agent, best) ?? best;
+                if (_waiting.TeamSkilledLaneCount > 0)
                 {
-                    if (skill.LanesPerLevel[level] == 0)
+                    foreach (var team in agent.TeamIds)
                     {
-                        continue;
-                    }
-
-                    best = FirstEligibleIn(LaneKey.Skilled(channel, null, skill, level), agent, best) ?? best;
-                    if (_waiting.TeamSkilledLaneCount > 0)
-                    {
-                        foreach (var team in agent.TeamIds)
-                        {
-                            best = FirstEligibleIn(LaneKey.Skilled(channel, team, skill, level), agent, best) ?? best;
-                        }
+                        best = FirstEligibleInLevels(LaneKey.Skilled(channel, team, skill, 0), proficiency, agent, best) ?? best;
                     }
                 }
             }
@@ -323,14 +357,32 @@ public sealed partial class RoutingEngine
         return best is not null;
     }
 
-    /// <summary>The first conversation in the lane the agent may take, if it comes before <paramref name="toBeat"/>.</summary>
-    private QueuePosition? FirstEligibleIn(LaneKey lane, TrackedAgent agent, QueuePosition? toBeat)
+    /// <summary>The first conversation the agent may take in a skill's lanes of the levels it reaches (one look-up for all of them).</summary>
+    private QueuePosition? FirstEligibleInLevels(LaneKey levelZero, int proficiency, TrackedAgent agent, QueuePosition? toBeat)
     {
-        var positions = _waiting.Find(lane);
-        if (positions is null)
+        if (_waiting.FindLevels(levelZero) is not { } levels)
         {
             return null;
         }
+
+        QueuePosition? found = null;
+        for (var level = 1; level <= proficiency; level++)
+        {
+            if (levels.ByLevel[level] is { } positions)
+            {
+                found = FirstEligibleIn(positions, agent, found ?? toBeat) ?? found;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The first conversation in the lane the agent may take, if it comes before <paramref name="toBeat"/>.</summary>
+    private QueuePosition? FirstEligibleIn(LaneKey lane, TrackedAgent agent, QueuePosition? toBeat) =>
+        _waiting.Find(lane) is { } positions ? FirstEligibleIn(positions, agent, toBeat) : null;
+
+    private QueuePosition? FirstEligibleIn(SortedSet<QueuePosition> positions, TrackedAgent agent, QueuePosition? toBeat)
+    {
 
         // The head is nearly always the answer; only conversations this agent declined (or may not take) are skipped.
         var head = positions.Min;

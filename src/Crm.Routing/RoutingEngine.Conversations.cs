@@ -57,17 +57,30 @@ public sealed partial class RoutingEngine
             return;
         }
 
+        // The hot path of a busy floor: a slot freed and at once refilled. The agent leaves the free-agent index once for both.
+        var held = conversation.HolderId is Guid holderId ? _agents[holderId] : null;
+        if (held is not null)
+        {
+            HoldOutOfIndex(held);
+        }
+
         var holder = Detach(conversation);
         StopEscalationClocks(conversation);
         _conversations.Remove(conversationId);
         if (holder is null)
         {
+            if (held is not null)
+            {
+                EndHoldOutOfIndex(held);
+            }
+
             Emit(DecisionKind.Released, conversationId, null, DecisionReasons.ClosedWhileQueued());
             return;
         }
 
         Emit(DecisionKind.Released, conversationId, holder.Id, DecisionReasons.ClosedFreeingSlot(holder, conversation.Channel));
         FillFreeSlots(holder);
+        EndHoldOutOfIndex(holder);
     }
 
     /// <summary>Stops tracking a conversation; returns the agent whose slot it freed, so the caller can refill it.</summary>

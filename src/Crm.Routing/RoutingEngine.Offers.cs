@@ -5,7 +5,7 @@ namespace Crm.Routing;
 
 public sealed partial class RoutingEngine
 {
-    private void Offer(TrackedAgent agent, TrackedConversation conversation, string reason)
+    private void Offer(TrackedAgent agent, TrackedConversation conversation, string reason, IReadOnlyList<Candidate>? candidates = null)
     {
         TakeSlot(agent, conversation, countsAsOffer: true);
         if (agent.AutoAccept)
@@ -13,7 +13,7 @@ public sealed partial class RoutingEngine
             agent.OffersNotTakenInARow = 0;
             conversation.Status = ConversationStatus.Assigned;
             StopEscalationClocks(conversation);
-            Emit(DecisionKind.Assigned, conversation.Id, agent.Id, DecisionReasons.AutoAccepted(reason));
+            Emit(DecisionKind.Assigned, conversation.Id, agent.Id, DecisionReasons.AutoAccepted(reason), candidates: candidates);
             return;
         }
 
@@ -21,7 +21,7 @@ public sealed partial class RoutingEngine
         conversation.Status = ConversationStatus.Offered;
         conversation.OfferExpiresAt = expiresAt;
         _offerDeadlines.Add(expiresAt, conversation.Id);
-        Emit(DecisionKind.Offered, conversation.Id, agent.Id, reason, expiresAt);
+        Emit(DecisionKind.Offered, conversation.Id, agent.Id, reason, expiresAt, candidates);
     }
 
     private void Accept(Guid conversationId, Guid agentId)

@@ -8,7 +8,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Hub.Routing;
 
 public sealed record DecisionView(string Kind, Guid? AgentId, string? AgentName, string Reason, DateTimeOffset At, DateTimeOffset? OfferExpiresAt,
-    int? PolicyVersion = null, string? Queue = null);
+    int? PolicyVersion = null, string? Queue = null, IReadOnlyList<CandidateView>? Candidates = null);
+
+/// <summary>An agent the router looked at for the decision, what it decided about them, and the scores it ranked by.</summary>
+public sealed record CandidateView(Guid AgentId, string? AgentName, string Verdict, int Load, DateTimeOffset IdleSince, int? Proficiency);
 
 /// <summary>What a supervisor is told: which conversation, why (SLA at risk, escalated), the engine's words, and when.</summary>
 public sealed record SupervisorAlertView(Guid ConversationId, long Number, string Kind, string Reason, DateTimeOffset At, string? Queue);
@@ -56,7 +59,9 @@ internal sealed class RoutingDecisionApplier(
             var agentName = d.AgentId is { } id ? names.GetValueOrDefault(id) : null;
             var queue = queues.Policy.Find(c.QueueId)?.Name;
             events.Add(db.Append(EventKinds.RoutingDecision, DecisionMethod, c.Id, d.AgentId,
-                new DecisionView(Wire(d.Kind), d.AgentId, agentName, d.Reason, d.At, d.OfferExpiresAt, c.PolicyVersion, queue), d.At));
+                new DecisionView(Wire(d.Kind), d.AgentId, agentName, d.Reason, d.At, d.OfferExpiresAt, c.PolicyVersion, queue,
+                    d.Candidates?.Select(x => new CandidateView(x.AgentId, names.GetValueOrDefault(x.AgentId), Wire(x.Verdict), x.Load, x.IdleSince, x.Proficiency)).ToList()),
+                d.At));
             if (d.Kind is DecisionKind.SlaAtRisk or DecisionKind.Escalated)
             {
                 events.Add(db.Append(EventKinds.SupervisorAlert, StaffEvents.SupervisorAlert, c.Id, d.AgentId,
@@ -146,6 +151,15 @@ internal sealed class RoutingDecisionApplier(
 
     private static ConversationView View(Conversation c, Dictionary<Guid, string> names) =>
         ConversationViews.From(c, c.Contact?.DisplayName, c.AssigneeId is { } a ? names.GetValueOrDefault(a) : null);
+
+    private static string Wire(CandidateVerdict verdict) => verdict switch
+    {
+        CandidateVerdict.RunnerUp => "runnerUp",
+        CandidateVerdict.LetOfferExpire => "letOfferExpire",
+        CandidateVerdict.NotInTeam => "notInTeam",
+        CandidateVerdict.BelowLevel => "belowLevel",
+        _ => verdict.ToString().ToLowerInvariant(),
+    };
 
     public static string Wire(DecisionKind kind) => kind switch
     {

@@ -22,37 +22,6 @@ internal sealed class FreeAgentIndex
     public bool Contains(AgentPool pool, TrackedAgent agent) =>
         _pools.TryGetValue(pool, out var ranks) && ranks.Contains(agent.Rank);
 
-    /// <summary>The best-ranked agent in the pool who is not in <paramref name="excluded"/>.</summary>
-    public bool TryPickBest(AgentPool pool, ICollection<Guid>? excluded, out AgentRank best, out bool tiedOnLoad)
-    {
-        best = default;
-        tiedOnLoad = false;
-        if (!_pools.TryGetValue(pool, out var ranks))
-        {
-            return false;
-        }
-
-        var found = false;
-        foreach (var rank in ranks)
-        {
-            if (excluded?.Contains(rank.AgentId) == true)
-            {
-                continue;
-            }
-
-            if (found)
-            {
-                tiedOnLoad = rank.Load == best.Load;
-                break;
-            }
-
-            best = rank;
-            found = true;
-        }
-
-        return found;
-    }
-
     /// <summary>The first free agent after <paramref name="after"/> in id order, wrapping around; O(free agents in the pool).</summary>
     public bool TryPickRoundRobin(AgentPool pool, ICollection<Guid>? excluded, Guid? after, out AgentRank picked)
     {

@@ -10,9 +10,6 @@ internal sealed class SkillKey(int id, string name)
 
     public string Name { get; } = name;
 
-    /// <summary>Queue lanes of this skill that hold conversations, counted per level (index 1-5), so agents skip empty levels.</summary>
-    public int[] LanesPerLevel { get; } = new int[6];
-
     public override int GetHashCode() => Id;
 
     public override bool Equals(object? obj) => ReferenceEquals(this, obj);

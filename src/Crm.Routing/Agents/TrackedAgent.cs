@@ -17,6 +17,12 @@ internal sealed class TrackedAgent(Guid id)
 
     public bool AutoAccept { get; set; }
 
+    /// <summary>
+    /// Set while the engine holds the agent out of the free-agent index across several changes (a slot freed and refilled in
+    /// one event), so each change does not re-sort the agent in every pool only for the next one to do it again.
+    /// </summary>
+    public bool HeldOutOfIndex { get; set; }
+
     /// <summary>Weighted units and cross-channel blocking on top of the per-channel limits; null when the agent has none.</summary>
     public CapacityProfile? Profile { get; set; }
 

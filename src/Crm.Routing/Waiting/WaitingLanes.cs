@@ -2,7 +2,11 @@ namespace Crm.Routing.Waiting;
 
 internal sealed class WaitingLanes
 {
-    private readonly Dictionary<LaneKey, SortedSet<QueuePosition>> _lanes = [];
+    /// <summary>
+    /// Lanes grouped by everything but the skill level: an agent with a free slot looks at every level it reaches of a skill, and
+    /// finds them all with one look-up instead of one per level.
+    /// </summary>
+    private readonly Dictionary<LaneKey, LaneLevels> _groups = [];
 
     public int Count { get; private set; }
 
@@ -13,10 +17,19 @@ internal sealed class WaitingLanes
 
     public void Add(LaneKey lane, QueuePosition position)
     {
-        if (!_lanes.TryGetValue(lane, out var positions))
+        var key = lane with { Level = 0 };
+        if (!_groups.TryGetValue(key, out var group))
+        {
+            group = new LaneLevels();
+            _groups.Add(key, group);
+        }
+
+        var positions = group.ByLevel[lane.Level];
+        if (positions is null)
         {
             positions = [];
-            _lanes.Add(lane, positions);
+            group.ByLevel[lane.Level] = positions;
+            group.Lanes++;
             CountLane(lane, +1);
         }
 
@@ -28,7 +41,8 @@ internal sealed class WaitingLanes
 
     public void Remove(LaneKey lane, QueuePosition position)
     {
-        if (!_lanes.TryGetValue(lane, out var positions) || !positions.Remove(position))
+        var key = lane with { Level = 0 };
+        if (!_groups.TryGetValue(key, out var group) || group.ByLevel[lane.Level] is not { } positions || !positions.Remove(position))
         {
             return;
         }
@@ -36,10 +50,21 @@ internal sealed class WaitingLanes
         Count--;
         if (positions.Count == 0)
         {
-            _lanes.Remove(lane);
+            group.ByLevel[lane.Level] = null;
             CountLane(lane, -1);
+            if (--group.Lanes == 0)
+            {
+                _groups.Remove(key);
+            }
         }
     }
+
+    /// <summary>The lane in queue order, or null when nobody waits in it.</summary>
+    public SortedSet<QueuePosition>? Find(LaneKey lane) =>
+        _groups.TryGetValue(lane with { Level = 0 }, out var group) ? group.ByLevel[lane.Level] : null;
+
+    /// <summary>All levels of a skill's lanes for a channel (and team); null when nobody waits in any of them.</summary>
+    public LaneLevels? FindLevels(LaneKey levelZero) => _groups.GetValueOrDefault(levelZero);
 
     private void CountLane(LaneKey lane, int delta)
     {
@@ -49,13 +74,17 @@ internal sealed class WaitingLanes
         }
 
         SkilledLaneCount += delta;
-        lane.Skill.LanesPerLevel[lane.Level] += delta;
         if (lane.TeamId is not null)
         {
             TeamSkilledLaneCount += delta;
         }
     }
+}
 
-    /// <summary>The lane in queue order, or null when nobody waits in it.</summary>
-    public SortedSet<QueuePosition>? Find(LaneKey lane) => _lanes.GetValueOrDefault(lane);
+/// <summary>The lanes of one (channel, team, skill) by level 1–5 (index 0 for lanes without a skill); null where nobody waits.</summary>
+internal sealed class LaneLevels
+{
+    public SortedSet<QueuePosition>?[] ByLevel { get; } = new SortedSet<QueuePosition>?[6];
+
+    public int Lanes { get; set; }
 }

@@ -104,6 +104,17 @@ export interface RoutingDecision {
   /** The routing policy version that classified the conversation, and its queue. */
   policyVersion?: number | null;
   queue?: string | null;
+  /** For a pick from a pool: the chosen agent, the runner-up and those a filter excluded, with their scores. */
+  candidates?: Candidate[] | null;
+}
+
+export interface Candidate {
+  agentId: string;
+  agentName: string | null;
+  verdict: "chosen" | "runnerUp" | "declined" | "letOfferExpire" | "notInTeam" | "belowLevel";
+  load: number;
+  idleSince: string;
+  proficiency: number | null;
 }
 
 export interface SupervisorAlert {

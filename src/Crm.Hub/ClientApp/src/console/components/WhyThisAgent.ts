@@ -1,9 +1,10 @@
 // "Why this agent": the routing decisions for a conversation (GET .../decisions), loaded when opened.
 import { api, problemText } from "../api";
-import { fullTime, t, when } from "../i18n";
+import { fullTime, num, t, when, type Key } from "../i18n";
 import type { Scope } from "../scope";
 import { store } from "../store";
 import { h, replace } from "../../shared/h";
+import type { Candidate } from "../types";
 
 let keepOpen = false;
 
@@ -37,6 +38,7 @@ export function WhyThisAgent(scope: Scope, conversationId: string): HTMLElement 
                 d.policyVersion ? h("span", { class: "muted", "data-testid": "decision-policy" }, t("why.policy", { n: String(d.policyVersion) })) : null,
                 d.queue ? policyQueue(d.queue) : null),
               reason,
+              d.candidates?.length ? candidateTable(d.candidates) : null,
             );
           }),
         ),
@@ -70,4 +72,19 @@ function policyQueue(queue: string): HTMLElement {
   const el = h("span", { class: "muted", dir: "auto" });
   el.textContent = t("why.queue", { queue });
   return el;
+}
+
+/** Who the router looked at: chosen, runner-up (the tie-break), excluded — with load, idle since and skill level. */
+function candidateTable(candidates: Candidate[]): HTMLElement {
+  return h(
+    "table",
+    { class: "table candidates", "data-testid": "decision-candidates" },
+    h("thead", null, h("tr", null, (["agent", "verdict", "load", "idle", "level"] as const).map((k) => h("th", { scope: "col" }, t(`why.col.${k}` as Key))))),
+    h("tbody", null, candidates.map((c) => {
+      const name = h("td", { dir: "auto" });
+      name.textContent = c.agentName ?? c.agentId.slice(0, 8);
+      return h("tr", { "data-testid": "decision-candidate", "data-verdict": c.verdict }, name, h("td", null, t(`why.verdict.${c.verdict}` as Key)),
+        h("td", null, num(c.load)), h("td", { title: fullTime(c.idleSince) }, when(c.idleSince)), h("td", null, c.proficiency === null ? "—" : num(c.proficiency)));
+    })),
+  );
 }
