@@ -368,9 +368,9 @@ public sealed partial class RoutingEngine
         QueuePosition? found = null;
         for (var level = 1; level <= proficiency; level++)
         {
-            if (levels.ByLevel[level] is { } positions)
+            if (levels.ByLevel[level] is not null)
             {
-                found = FirstEligibleIn(positions, agent, found ?? toBeat) ?? found;
+                found = FirstEligibleIn(levels, level, agent, found ?? toBeat) ?? found;
             }
         }
 
@@ -379,13 +379,15 @@ public sealed partial class RoutingEngine
 
     /// <summary>The first conversation in the lane the agent may take, if it comes before <paramref name="toBeat"/>.</summary>
     private QueuePosition? FirstEligibleIn(LaneKey lane, TrackedAgent agent, QueuePosition? toBeat) =>
-        _waiting.Find(lane) is { } positions ? FirstEligibleIn(positions, agent, toBeat) : null;
+        _waiting.FindLevels(lane with { Level = 0 }) is { } levels && levels.ByLevel[lane.Level] is not null
+            ? FirstEligibleIn(levels, lane.Level, agent, toBeat)
+            : null;
 
-    private QueuePosition? FirstEligibleIn(SortedSet<QueuePosition> positions, TrackedAgent agent, QueuePosition? toBeat)
+    private QueuePosition? FirstEligibleIn(LaneLevels levels, int level, TrackedAgent agent, QueuePosition? toBeat)
     {
-
         // The head is nearly always the answer; only conversations this agent declined (or may not take) are skipped.
-        var head = positions.Min;
+        var positions = levels.ByLevel[level]!;
+        var head = levels.Heads[level];
         if (toBeat is { } rival && head.CompareTo(rival) >= 0)
         {
             return null;

@@ -36,6 +36,10 @@ internal sealed class WaitingLanes
         if (positions.Add(position))
         {
             Count++;
+            if (positions.Count == 1 || position.CompareTo(group.Heads[lane.Level]) < 0)
+            {
+                group.Heads[lane.Level] = position;
+            }
         }
     }
 
@@ -57,13 +61,13 @@ internal sealed class WaitingLanes
                 _groups.Remove(key);
             }
         }
+        else if (position.Equals(group.Heads[lane.Level]))
+        {
+            group.Heads[lane.Level] = positions.Min;
+        }
     }
 
-    /// <summary>The lane in queue order, or null when nobody waits in it.</summary>
-    public SortedSet<QueuePosition>? Find(LaneKey lane) =>
-        _groups.TryGetValue(lane with { Level = 0 }, out var group) ? group.ByLevel[lane.Level] : null;
-
-    /// <summary>All levels of a skill's lanes for a channel (and team); null when nobody waits in any of them.</summary>
+    /// <summary>The lanes of a channel (and team, and skill) by level; null when nobody waits in any of them.</summary>
     public LaneLevels? FindLevels(LaneKey levelZero) => _groups.GetValueOrDefault(levelZero);
 
     private void CountLane(LaneKey lane, int delta)
@@ -81,10 +85,16 @@ internal sealed class WaitingLanes
     }
 }
 
-/// <summary>The lanes of one (channel, team, skill) by level 1–5 (index 0 for lanes without a skill); null where nobody waits.</summary>
+/// <summary>
+/// The lanes of one (channel, team, skill) by level 1–5 (index 0 for lanes without a skill); null where nobody waits. Each lane's
+/// head is kept beside it: an agent compares heads against the best found so far, which touches no tree node at all.
+/// </summary>
 internal sealed class LaneLevels
 {
     public SortedSet<QueuePosition>?[] ByLevel { get; } = new SortedSet<QueuePosition>?[6];
+
+    /// <summary>The first position of each non-empty lane.</summary>
+    public QueuePosition[] Heads { get; } = new QueuePosition[6];
 
     public int Lanes { get; set; }
 }

@@ -59,6 +59,10 @@ public sealed class SkillRoutingTests(HubServer hub) : IClassFixture<HubServer>
         var decisions = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/conversations/{conversationId}/decisions");
         var assigned = decisions.EnumerateArray().First(d => d.GetProperty("kind").GetString() is "offered" or "assigned");
         Assert.Contains("with spanish at level 3+ (this agent: level 4)", assigned.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        // "Why this agent" lists who was looked at: Pedro chosen, by name, with his level and load.
+        var chosen = assigned.GetProperty("candidates").EnumerateArray().Single(c => c.GetProperty("verdict").GetString() == "chosen");
+        Assert.Equal((pedroId, "Pedro", 4, 0), (chosen.GetProperty("agentId").GetGuid(), chosen.GetProperty("agentName").GetString(),
+            chosen.GetProperty("proficiency").GetInt32(), chosen.GetProperty("load").GetInt32()));
 
         // Staffing: Pedro is the only agent who can serve the queue; when his console goes, the queue is flagged.
         JsonElement Staffing(JsonElement queues) =>
