@@ -329,6 +329,13 @@ public sealed partial class RoutingEngine
     /// </summary>
     private bool TryFindNextWaiting(TrackedAgent agent, string channel, out TrackedConversation conversation)
     {
+        // Nearly always the first of all the lane heads is one this agent may take: find it by comparing heads alone, and look
+        // at conversations (each a cache miss) only to confirm it, or when it is not and the lanes must be searched properly.
+        if (BestHead(agent, channel) is { } head && IsEligible(agent, conversation = _conversations[head.ConversationId]))
+        {
+            return true;
+        }
+
         QueuePosition? best = null;
         best = FirstEligibleIn(LaneKey.Open(channel, null), agent, best) ?? best;
         foreach (var team in agent.TeamIds)
@@ -357,6 +364,53 @@ public sealed partial class RoutingEngine
         return best is not null;
     }
 
+    /// <summary>The first of the heads of every lane the agent looks at, whoever may take it.</summary>
+    private QueuePosition? BestHead(TrackedAgent agent, string channel)
+    {
+        QueuePosition? best = null;
+        best = Earlier(_waiting.FindLevels(LaneKey.Open(channel, null)), 0, 0, best);
+        foreach (var team in agent.TeamIds)
+        {
+            best = Earlier(_waiting.FindLevels(LaneKey.Open(channel, team)), 0, 0, best);
+        }
+
+        best = Earlier(_waiting.FindLevels(LaneKey.Reserved(channel, agent.Id)), 0, 0, best);
+        if (_waiting.SkilledLaneCount > 0)
+        {
+            foreach (var (skill, proficiency) in agent.Skills)
+            {
+                best = Earlier(_waiting.FindLevels(LaneKey.Skilled(channel, null, skill, 0)), 1, proficiency, best);
+                if (_waiting.TeamSkilledLaneCount > 0)
+                {
+                    foreach (var team in agent.TeamIds)
+                    {
+                        best = Earlier(_waiting.FindLevels(LaneKey.Skilled(channel, team, skill, 0)), 1, proficiency, best);
+                    }
+                }
+            }
+        }
+
+        return best;
+    }
+
+    private static QueuePosition? Earlier(LaneLevels? levels, int from, int to, QueuePosition? best)
+    {
+        if (levels is null)
+        {
+            return best;
+        }
+
+        for (var level = from; level <= to; level++)
+        {
+            if (levels.Has(level) && (best is not { } rival || levels.Head(level).CompareTo(rival) < 0))
+            {
+                best = levels.Head(level);
+            }
+        }
+
+        return best;
+    }
+
     /// <summary>The first conversation the agent may take in a skill's lanes of the levels it reaches (one look-up for all of them).</summary>
     private QueuePosition? FirstEligibleInLevels(LaneKey levelZero, int proficiency, TrackedAgent agent, QueuePosition? toBeat)
     {
@@ -368,7 +422,7 @@ public sealed partial class RoutingEngine
         QueuePosition? found = null;
         for (var level = 1; level <= proficiency; level++)
         {
-            if (levels.ByLevel[level] is not null)
+            if (levels.Has(level))
             {
                 found = FirstEligibleIn(levels, level, agent, found ?? toBeat) ?? found;
             }
@@ -379,15 +433,14 @@ public sealed partial class RoutingEngine
 
     /// <summary>The first conversation in the lane the agent may take, if it comes before <paramref name="toBeat"/>.</summary>
     private QueuePosition? FirstEligibleIn(LaneKey lane, TrackedAgent agent, QueuePosition? toBeat) =>
-        _waiting.FindLevels(lane with { Level = 0 }) is { } levels && levels.ByLevel[lane.Level] is not null
+        _waiting.FindLevels(lane with { Level = 0 }) is { } levels && levels.Has(lane.Level)
             ? FirstEligibleIn(levels, lane.Level, agent, toBeat)
             : null;
 
     private QueuePosition? FirstEligibleIn(LaneLevels levels, int level, TrackedAgent agent, QueuePosition? toBeat)
     {
         // The head is nearly always the answer; only conversations this agent declined (or may not take) are skipped.
-        var positions = levels.ByLevel[level]!;
-        var head = levels.Heads[level];
+        var head = levels.Head(level);
         if (toBeat is { } rival && head.CompareTo(rival) >= 0)
         {
             return null;
@@ -398,7 +451,7 @@ public sealed partial class RoutingEngine
             return head;
         }
 
-        foreach (var position in positions)
+        foreach (var position in levels.Lane(level)!)
         {
             if (toBeat is { } other && position.CompareTo(other) >= 0)
             {

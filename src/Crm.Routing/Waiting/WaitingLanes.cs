@@ -24,21 +24,20 @@ internal sealed class WaitingLanes
             _groups.Add(key, group);
         }
 
-        var positions = group.ByLevel[lane.Level];
+        var positions = group.Lane(lane.Level);
         if (positions is null)
         {
             positions = [];
-            group.ByLevel[lane.Level] = positions;
-            group.Lanes++;
+            group.Open(lane.Level, positions);
             CountLane(lane, +1);
         }
 
         if (positions.Add(position))
         {
             Count++;
-            if (positions.Count == 1 || position.CompareTo(group.Heads[lane.Level]) < 0)
+            if (positions.Count == 1 || position.CompareTo(group.Head(lane.Level)) < 0)
             {
-                group.Heads[lane.Level] = position;
+                group.SetHead(lane.Level, position);
             }
         }
     }
@@ -46,7 +45,7 @@ internal sealed class WaitingLanes
     public void Remove(LaneKey lane, QueuePosition position)
     {
         var key = lane with { Level = 0 };
-        if (!_groups.TryGetValue(key, out var group) || group.ByLevel[lane.Level] is not { } positions || !positions.Remove(position))
+        if (!_groups.TryGetValue(key, out var group) || group.Lane(lane.Level) is not { } positions || !positions.Remove(position))
         {
             return;
         }
@@ -54,16 +53,16 @@ internal sealed class WaitingLanes
         Count--;
         if (positions.Count == 0)
         {
-            group.ByLevel[lane.Level] = null;
+            group.Close(lane.Level);
             CountLane(lane, -1);
-            if (--group.Lanes == 0)
+            if (group.Lanes == 0)
             {
                 _groups.Remove(key);
             }
         }
-        else if (position.Equals(group.Heads[lane.Level]))
+        else if (position.Equals(group.Head(lane.Level)))
         {
-            group.Heads[lane.Level] = positions.Min;
+            group.SetHead(lane.Level, positions.Min);
         }
     }
 
@@ -87,14 +86,50 @@ internal sealed class WaitingLanes
 
 /// <summary>
 /// The lanes of one (channel, team, skill) by level 1–5 (index 0 for lanes without a skill); null where nobody waits. Each lane's
-/// head is kept beside it: an agent compares heads against the best found so far, which touches no tree node at all.
+/// head is kept inline beside it: an agent compares heads against the best found so far without touching a tree node or another
+/// object, which matters because a freed slot looks at every level of every skill the agent has.
 /// </summary>
 internal sealed class LaneLevels
 {
-    public SortedSet<QueuePosition>?[] ByLevel { get; } = new SortedSet<QueuePosition>?[6];
+    private LaneArray _lanes;
+    private HeadArray _heads;
 
-    /// <summary>The first position of each non-empty lane.</summary>
-    public QueuePosition[] Heads { get; } = new QueuePosition[6];
+    /// <summary>Bit n set: level n has a lane.</summary>
+    public int Present { get; private set; }
 
-    public int Lanes { get; set; }
+    public int Lanes { get; private set; }
+
+    public SortedSet<QueuePosition>? Lane(int level) => _lanes[level];
+
+    public QueuePosition Head(int level) => _heads[level];
+
+    public bool Has(int level) => (Present & (1 << level)) != 0;
+
+    public void Open(int level, SortedSet<QueuePosition> lane)
+    {
+        _lanes[level] = lane;
+        Present |= 1 << level;
+        Lanes++;
+    }
+
+    public void Close(int level)
+    {
+        _lanes[level] = null;
+        Present &= ~(1 << level);
+        Lanes--;
+    }
+
+    public void SetHead(int level, QueuePosition head) => _heads[level] = head;
+
+    [System.Runtime.CompilerServices.InlineArray(6)]
+    private struct LaneArray
+    {
+        private SortedSet<QueuePosition>? _element;
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(6)]
+    private struct HeadArray
+    {
+        private QueuePosition _element;
+    }
 }
