@@ -19,7 +19,7 @@ public sealed record TransferRequest(Guid? AgentId, Guid? TeamId, string? Note);
 internal sealed record ActionRefused(int Status, string Title, string Detail);
 
 /// <summary>What agents do to a conversation. Each action commits, then tells routing and the consoles.</summary>
-internal sealed class ConversationActions(
+internal sealed partial class ConversationActions(
     HubDbContext db, RoutingLoop routing, QueueClassifier queues, StaffBroadcaster broadcaster, OutboxSignal outbox, TimeProvider time)
 {
     public const int MaxBodyLength = 20_000;

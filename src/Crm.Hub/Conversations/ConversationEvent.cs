@@ -40,4 +40,5 @@ internal static class EventKinds
     public const string Edited = "edited";
     public const string RoutingDecision = "routing";
     public const string SupervisorAlert = "alert";
+    public const string Categorized = "categorized";
 }

@@ -38,6 +38,12 @@ internal static class ConversationsApi
             return refused is null ? TypedResults.NoContent() : Problem(refused);
         }).WithSummary("Declines the routing offer; the conversation goes to the next agent.");
         group.MapPost("/{id:guid}/transfer", TransferAsync).WithSummary("Hands the conversation to another agent or team.");
+        group.MapPut("/{id:guid}/category", (Guid id, CategoryRequest request, ClaimsPrincipal user, ConversationActions actions,
+                Microsoft.Extensions.Options.IOptions<ConversationCategoryOptions> categories, CancellationToken ct) =>
+            Respond(actions.CategorizeAsync(id, request.Category, categories.Value.Categories, user, ct)))
+            .WithSummary("Sets the conversation's category (complaint, suggestion…, from Crm:Conversations:Categories), or clears it with null.");
+        group.MapGet("/categories", (Microsoft.Extensions.Options.IOptions<ConversationCategoryOptions> categories) => TypedResults.Ok(categories.Value.Categories))
+            .WithSummary("The categories a conversation can be given.");
         group.MapPost("/{id:guid}/resolve", (Guid id, ClaimsPrincipal user, ConversationActions actions, CancellationToken ct) =>
             Respond(actions.ResolveAsync(id, user, ct))).WithSummary("Resolves the conversation.");
         group.MapPost("/{id:guid}/reopen", (Guid id, ClaimsPrincipal user, ConversationActions actions, CancellationToken ct) =>

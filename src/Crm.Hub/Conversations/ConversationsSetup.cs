@@ -22,6 +22,8 @@ internal static class ConversationsSetup
         services.AddSingleton<IngestPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestPipeline>());
         services.AddScoped<ConversationActions>();
+        services.AddOptions<ConversationCategoryOptions>().BindConfiguration(ConversationCategoryOptions.Section).PostConfigure(o =>
+            o.Categories = o.Categories.Count > 0 ? [.. o.Categories.Select(c => c.Trim().ToLowerInvariant()).Distinct()] : [.. ConversationCategoryOptions.Defaults]);
         services.AddSingleton<OutboxSignal>();
         services.AddHostedService<OutboxDispatcher>();
         services.AddSingleton<StaffBroadcaster>();

@@ -202,6 +202,8 @@ export const api = {
   transfer: (id: string, target: { agentId?: string; teamId?: string; note?: string }) =>
     request<ConversationView>("POST", `/conversations/${id}/transfer`, target),
   resolve: (id: string) => request<ConversationView>("POST", `/conversations/${id}/resolve`),
+  categorize: (id: string, category: string | null) => request<ConversationView>("PUT", `/conversations/${id}/category`, { category }),
+  categories: () => request<string[]>("GET", "/conversations/categories"),
   reopen: (id: string) => request<ConversationView>("POST", `/conversations/${id}/reopen`),
   decisions: (id: string) => request<RoutingDecision[]>("GET", `/conversations/${id}/decisions`),
   contact: (id: string) => request<ContactView>("GET", `/contacts/${id}`),

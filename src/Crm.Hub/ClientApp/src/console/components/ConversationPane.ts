@@ -11,6 +11,7 @@ import { Composer } from "./Composer";
 import { ContactCard } from "./ContactCard";
 import { Thread } from "./Thread";
 import { openTransferDialog } from "./TransferDialog";
+import { CategorySelect } from "./CategorySelect";
 import { WhyThisAgent } from "./WhyThisAgent";
 
 /** Fetches the conversation and its thread into the store. */
@@ -69,6 +70,7 @@ export function ConversationPane(scope: Scope, id: string, contactSlot: HTMLElem
         "div",
         { class: "conv-sub" },
         assignee,
+        CategorySelect(c),
         h(
           "div",
           { class: "actions", role: "group", "aria-label": t("conv.actions") },
