@@ -132,7 +132,8 @@ internal static class AgentsApi
         }).ToList();
     }
 
-    private static string? WeightedProblem(WeightedCapacity weighted)
+    /// <summary>What is wrong with a weighted capacity, or null; shared with the what-if replay's candidate agents.</summary>
+    internal static string? WeightedProblem(WeightedCapacity weighted)
     {
         if (weighted.Units is < 1 or > 1000)
         {
@@ -142,8 +143,9 @@ internal static class AgentsApi
         {
             return $"Units per conversation are 1-1000 per known channel ({string.Join(", ", ChannelNames.All)}); wrong: {badCost.Key}.";
         }
+        // Channel names are exact (as in capacity): "Fax" or " fax" would otherwise be accepted and silently never match.
         var blocks = weighted.Blocks ?? new Dictionary<string, IReadOnlyList<string>>();
-        return blocks.SelectMany(kv => kv.Value.Prepend(kv.Key)).FirstOrDefault(c => !ChannelNames.IsKnown(c.Trim().ToLowerInvariant())) is { } badChannel
+        return blocks.SelectMany(kv => (kv.Value ?? []).Prepend(kv.Key)).FirstOrDefault(c => !ChannelNames.IsKnown(c)) is { } badChannel
             ? $"'{badChannel}' in blocks is not a channel; use {string.Join(", ", ChannelNames.All)}."
             : null;
     }
@@ -189,7 +191,7 @@ internal static class AgentsApi
         {
             row.Units = request.Weighted?.UnitsPerConversation?.GetValueOrDefault(row.Channel) is int units and > 0 ? units : null;
             row.Blocks = request.Weighted?.Blocks?.GetValueOrDefault(row.Channel) is { } blocked
-                ? string.Join(',', blocked.Select(b => b.Trim().ToLowerInvariant()).Where(b => b != row.Channel).Distinct())
+                ? string.Join(',', blocked.Where(b => b != row.Channel).Distinct())
                 : "";
         }
         var teams = (request.TeamIds ?? []).ToHashSet();

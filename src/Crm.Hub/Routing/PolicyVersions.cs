@@ -30,11 +30,18 @@ internal static class PolicyVersions
         return group;
     }
 
-    /// <summary>Saves the pending queue change together with the version it makes; false when another save took that number first.</summary>
-    public static async Task<bool> SaveAsync(HubDbContext db, IReadOnlyList<RoutingQueue> queues, string change, ClaimsPrincipal user, TimeProvider time,
-        CancellationToken ct)
+    /// <summary>The version a change starts from: read it before the queues, and pass it to <see cref="SaveAsync"/>.</summary>
+    public static async Task<int> CurrentAsync(HubDbContext db, CancellationToken ct) =>
+        await db.RoutingPolicyVersions.MaxAsync(v => (int?)v.Version, ct) ?? 0;
+
+    /// <summary>
+    /// Saves the pending queue change together with version <paramref name="basedOn"/> + 1; false when another change was saved since
+    /// <paramref name="basedOn"/> (that number is taken): the change was validated against queues that are no longer current.
+    /// </summary>
+    public static async Task<bool> SaveAsync(HubDbContext db, IReadOnlyList<RoutingQueue> queues, string change, int basedOn, ClaimsPrincipal user,
+        TimeProvider time, CancellationToken ct)
     {
-        var next = (await db.RoutingPolicyVersions.MaxAsync(v => (int?)v.Version, ct) ?? 0) + 1;
+        var next = basedOn + 1;
         var ordered = queues.OrderBy(q => q.Order).ThenBy(q => q.Name, StringComparer.Ordinal).Select(QueuesApi.View).ToList();
         db.RoutingPolicyVersions.Add(new RoutingPolicyVersion
         {
@@ -73,6 +80,7 @@ internal static class PolicyVersions
         {
             return TypedResults.NotFound();
         }
+        var basedOn = await CurrentAsync(db, ct);
         var wanted = Queues(saved);
         var teams = await db.Teams.Select(t => t.Id).ToListAsync(ct);
         if (wanted.Where(q => q.TeamId is Guid t && !teams.Contains(t)).Select(q => q.Name).ToList() is { Count: > 0 } orphans)
@@ -99,7 +107,7 @@ internal static class PolicyVersions
                 w.Inboxes, w.Languages, w.ContactTags, w.Categories, w.TeamId, w.OverflowQueueId, w.OverflowAfterSeconds, w.AlertAfterSeconds), now);
             restored.Add(queue);
         }
-        if (!await SaveAsync(db, restored, $"version {version} restored", user, time, ct))
+        if (!await SaveAsync(db, restored, $"version {version} restored", basedOn, user, time, ct))
         {
             return TypedResults.Conflict(ConcurrentChange);
         }

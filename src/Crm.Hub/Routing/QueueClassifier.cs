@@ -11,20 +11,40 @@ namespace Crm.Hub.Routing;
 /// supervisor saves. The ingest writer classifies every conversation it opens with it, and every conversation sent to routing
 /// takes its queue's escalation ladder and alert wait from it.
 /// </summary>
-internal sealed class QueueClassifier(IServiceScopeFactory scopes)
+internal sealed class QueueClassifier(IServiceScopeFactory scopes) : IDisposable
 {
+    private readonly SemaphoreSlim _reloading = new(1, 1);
     private volatile RoutingPolicy _policy = RoutingPolicy.Empty;
 
     public RoutingPolicy Policy => _policy;
 
+    /// <summary>
+    /// Reads the queues and their version in one transaction (so they belong together), one reload at a time, and never installs
+    /// an older version than the one in force: two saves finishing together cannot leave the earlier policy behind.
+    /// </summary>
     public async Task ReloadAsync(CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-        var queues = await db.RoutingQueues.AsNoTracking().OrderBy(q => q.Order).ThenBy(q => q.Name).ToListAsync(ct);
-        var version = await db.RoutingPolicyVersions.MaxAsync(v => (int?)v.Version, ct) ?? 0;
-        _policy = new RoutingPolicy(version, [.. queues.Select(ToRule)]);
+        await _reloading.WaitAsync(ct);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            await using var read = await db.Database.BeginTransactionAsync(ct);
+            var queues = await db.RoutingQueues.AsNoTracking().OrderBy(q => q.Order).ThenBy(q => q.Name).ToListAsync(ct);
+            var version = await db.RoutingPolicyVersions.MaxAsync(v => (int?)v.Version, ct) ?? 0;
+            await read.CommitAsync(ct);
+            if (version >= _policy.Version)
+            {
+                _policy = new RoutingPolicy(version, [.. queues.Select(ToRule)]);
+            }
+        }
+        finally
+        {
+            _reloading.Release();
+        }
     }
+
+    public void Dispose() => _reloading.Dispose();
 
     /// <summary>The first queue that takes a conversation with these facts.</summary>
     public QueueRule? Classify(ConversationFacts facts) => _policy.Classify(facts);

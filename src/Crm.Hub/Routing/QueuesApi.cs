@@ -66,6 +66,7 @@ internal static class QueuesApi
     private static async Task<Results<Created<QueueView>, ValidationProblem, Conflict<string>>> CreateAsync(QueueInput input, HubDbContext db,
         QueueClassifier classifier, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
     {
+        var basedOn = await PolicyVersions.CurrentAsync(db, ct);
         var queues = await db.RoutingQueues.ToListAsync(ct);
         var queue = new RoutingQueue { Id = Guid.CreateVersion7(time.GetUtcNow()), Name = input.Name?.Trim() ?? "" };
         var errors = await QueueValidation.ValidateAsync(input, queue.Id, queues, db, ct);
@@ -76,7 +77,7 @@ internal static class QueuesApi
         Apply(queue, input, time.GetUtcNow());
         db.RoutingQueues.Add(queue);
         queues.Add(queue);
-        if (!await PolicyVersions.SaveAsync(db, queues, $"queue {queue.Name} added", user, time, ct))
+        if (!await PolicyVersions.SaveAsync(db, queues, $"queue {queue.Name} added", basedOn, user, time, ct))
         {
             return TypedResults.Conflict(PolicyVersions.ConcurrentChange);
         }
@@ -87,6 +88,7 @@ internal static class QueuesApi
     private static async Task<Results<Ok<QueueView>, NotFound, ValidationProblem, Conflict<string>>> UpdateAsync(Guid id, QueueInput input,
         HubDbContext db, QueueClassifier classifier, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
     {
+        var basedOn = await PolicyVersions.CurrentAsync(db, ct);
         var queues = await db.RoutingQueues.ToListAsync(ct);
         if (queues.Find(q => q.Id == id) is not { } queue)
         {
@@ -99,7 +101,7 @@ internal static class QueuesApi
         }
         queue.Name = input.Name!.Trim();
         Apply(queue, input, time.GetUtcNow());
-        if (!await PolicyVersions.SaveAsync(db, queues, $"queue {queue.Name} updated", user, time, ct))
+        if (!await PolicyVersions.SaveAsync(db, queues, $"queue {queue.Name} updated", basedOn, user, time, ct))
         {
             return TypedResults.Conflict(PolicyVersions.ConcurrentChange);
         }
@@ -110,6 +112,7 @@ internal static class QueuesApi
     private static async Task<Results<NoContent, NotFound, ValidationProblem, Conflict<string>>> DeleteAsync(Guid id, HubDbContext db,
         QueueClassifier classifier, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
     {
+        var basedOn = await PolicyVersions.CurrentAsync(db, ct);
         var queues = await db.RoutingQueues.ToListAsync(ct);
         if (queues.Find(q => q.Id == id) is not { } queue)
         {
@@ -124,7 +127,7 @@ internal static class QueuesApi
         }
         db.RoutingQueues.Remove(queue);
         queues.Remove(queue);
-        if (!await PolicyVersions.SaveAsync(db, queues, $"queue {queue.Name} removed", user, time, ct))
+        if (!await PolicyVersions.SaveAsync(db, queues, $"queue {queue.Name} removed", basedOn, user, time, ct))
         {
             return TypedResults.Conflict(PolicyVersions.ConcurrentChange);
         }

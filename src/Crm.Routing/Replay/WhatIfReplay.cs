@@ -20,10 +20,12 @@ public static class WhatIfReplay
 
     /// <summary>
     /// Replays <paramref name="recorded"/> over the period <paramref name="from"/>–<paramref name="to"/> (default: first arrival to the
-    /// last event). Agents without shifts are on for the whole period. Idle-away is off: replayed agents are at work while on shift.
+    /// last event). The replay stops at <paramref name="to"/>: a conversation nobody took by then counts as unanswered, so a plan that
+    /// cannot serve a channel costs a bounded amount of work. Agents without shifts are on for the whole period. Idle-away is off:
+    /// replayed agents are at work while on shift.
     /// </summary>
     public static ReplayReport Run(IReadOnlyList<RecordedConversation> recorded, RoutingPolicy policy, IReadOnlyList<StaffedAgent> staffing,
-        RoutingOptions options, DateTimeOffset? from = null, DateTimeOffset? to = null)
+        RoutingOptions options, DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(recorded);
         ArgumentNullException.ThrowIfNull(policy);
@@ -33,7 +35,7 @@ public static class WhatIfReplay
         var clock = new SimulatedClock(start);
         var engine = new RoutingEngine(options with { AwayAfterIdle = TimeSpan.Zero }, clock);
         var run = new ReplayRun(recorded, policy, staffing, engine, clock);
-        return run.Execute(start, to);
+        return run.Execute(start, to, cancellation);
     }
 
     /// <summary>One replay's state: the event calendar, and what happened to each conversation and agent.</summary>
@@ -55,7 +57,7 @@ public static class WhatIfReplay
         private int _escalations;
         private int _atRisk;
 
-        public ReplayReport Execute(DateTimeOffset from, DateTimeOffset? to)
+        public ReplayReport Execute(DateTimeOffset from, DateTimeOffset? to, CancellationToken cancellation)
         {
             for (var i = 0; i < recorded.Count; i++)
             {
@@ -80,11 +82,22 @@ public static class WhatIfReplay
             }
 
             var end = clock.GetUtcNow();
-            while (true)
+            for (var steps = 0L; ; steps++)
             {
+                if ((steps & 0xFFF) == 0)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                }
+
                 var deadline = engine.NextDeadline;
                 var hasEvent = _calendar.TryPeek(out var next, out var key);
                 if (!hasEvent && deadline is null)
+                {
+                    break;
+                }
+
+                var at = deadline is { } d && (!hasEvent || d < key.At) ? d : key.At;
+                if (at > to)
                 {
                     break;
                 }
@@ -201,7 +214,9 @@ public static class WhatIfReplay
                 var onShift = a.Shifts is { Count: > 0 } shifts
                     ? shifts.Sum(s => Math.Max(0, (Min(s.To, end) - Max(s.From, from)).TotalSeconds))
                     : (end - from).TotalSeconds;
-                return new AgentOutcome(a.Id, a.Name, _handled[i], _busySeconds[i], onShift, onShift > 0 ? Math.Min(1, _busySeconds[i] / onShift) : null);
+                // Still busy when the period ends: busy until then.
+                var busy = _busySeconds[i] + (_busySince[i] is { } since && end > since ? (end - since).TotalSeconds : 0);
+                return new AgentOutcome(a.Id, a.Name, _handled[i], busy, onShift, onShift > 0 ? Math.Min(1, busy / onShift) : null);
             }).ToList();
             return new ReplayReport(from, end, policy.Version, Outcome("all", all), queues, agents, _overflows, _escalations, _atRisk);
         }

@@ -51,19 +51,34 @@ internal static class WhatIfCommand
         return 0;
     }
 
+    private static readonly string[] Known = ["date", "time-zone", "days", "policy-version", "staffing", "json"];
+
+    private static readonly string[] Numbers = ["days", "policy-version"];
+
+    /// <summary>The options, or null when one is unknown, lacks its value, or a number is not one: a typo must not replay something else.</summary>
     private static Dictionary<string, string?>? Parse(string[] args)
     {
         var options = new Dictionary<string, string?>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal))
+            var key = args[i].StartsWith("--", StringComparison.Ordinal) ? args[i][2..] : null;
+            if (key is null || !Known.Contains(key))
             {
                 return null;
             }
-            var key = args[i][2..];
-            options[key] = key == "json" ? null : i + 1 < args.Length ? args[++i] : null;
+            if (key == "json")
+            {
+                options[key] = null;
+                continue;
+            }
+            if (i + 1 >= args.Length)
+            {
+                return null;
+            }
+            options[key] = args[++i];
         }
-        return options.ContainsKey("date") ? options : null;
+        var numbersOk = Numbers.All(k => !options.TryGetValue(k, out var v) || Int(v) is not null);
+        return options.ContainsKey("date") && numbersOk ? options : null;
     }
 
     private static int? Int(string? value) => int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;

@@ -31,24 +31,30 @@ internal sealed class WhatIfRunner(HubDbContext db, QueueClassifier classifier, 
             errors["timeZone"] = [$"'{request.TimeZone}' is not a time zone; use an IANA name such as Asia/Tehran or Europe/Berlin."];
             zone = TimeZoneInfo.Utc;
         }
-        if (!DateOnly.TryParseExact(request.Date?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        var dateOk = DateOnly.TryParseExact(request.Date?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            && date.Year is >= 2000 and <= 2100;
+        if (!dateOk)
         {
-            errors["date"] = ["date is the day to replay, as yyyy-MM-dd."];
+            errors["date"] = ["date is the day to replay, as yyyy-MM-dd (years 2000-2100)."];
         }
-        if (request.Days is < 1 or > MaxDays)
+        var days = request.Days ?? 1;
+        if (days is < 1 or > MaxDays)
         {
             errors["days"] = [$"days is 1 to {MaxDays}."];
+            days = 1;
         }
         var policy = await PolicyAsync(request.PolicyVersion, errors, ct);
-        var staffing = request.Agents is { } agents ? Candidates(agents, date, zone, errors) : await CurrentStaffAsync(ct);
+        var staffing = request.Agents is not { } agents ? await CurrentStaffAsync(ct)
+            : dateOk ? Candidates(agents, date, days, zone, errors)
+            : [];
         if (errors.Count > 0 || policy is null)
         {
             return (null, errors);
         }
         var from = Local(date, TimeOnly.MinValue, zone);
-        var to = Local(date.AddDays(request.Days ?? 1), TimeOnly.MinValue, zone);
+        var to = Local(date.AddDays(days), TimeOnly.MinValue, zone);
         var recorded = await RecordedAsync(from, to, ct);
-        return (WhatIfReplay.Run(recorded, policy, staffing, options.Value.ToEngineOptions(), from, to), errors);
+        return (WhatIfReplay.Run(recorded, policy, staffing, options.Value.ToEngineOptions(), from, to, ct), errors);
     }
 
     private async Task<RoutingPolicy?> PolicyAsync(int? version, Dictionary<string, string[]> errors, CancellationToken ct)
@@ -87,7 +93,8 @@ internal sealed class WhatIfRunner(HubDbContext db, QueueClassifier classifier, 
             AgentEvents.Profile(a)))];
     }
 
-    private static List<StaffedAgent> Candidates(IReadOnlyList<WhatIfAgent> agents, DateOnly date, TimeZoneInfo zone, Dictionary<string, string[]> errors)
+    private static List<StaffedAgent> Candidates(IReadOnlyList<WhatIfAgent> agents, DateOnly date, int days, TimeZoneInfo zone,
+        Dictionary<string, string[]> errors)
     {
         var staffed = new List<StaffedAgent>();
         for (var i = 0; i < agents.Count; i++)
@@ -99,21 +106,34 @@ internal sealed class WhatIfRunner(HubDbContext db, QueueClassifier classifier, 
                 errors[$"agents[{i}].capacity"] = [$"Capacity is 0-100 per known channel ({string.Join(", ", ChannelNames.All)}), at least one."];
                 continue;
             }
+            if (AgentSkills.Problem(a.Skills) is { } skillProblem)
+            {
+                errors[$"agents[{i}].skills"] = [skillProblem];
+                continue;
+            }
+            if (a.Weighted is { } weighted && AgentsApi.WeightedProblem(weighted) is { } weightedProblem)
+            {
+                errors[$"agents[{i}].weighted"] = [weightedProblem];
+                continue;
+            }
+            // Shifts repeat every day of the period.
             var shifts = new List<Shift>();
             foreach (var text in a.Shifts ?? [])
             {
-                if (ParseShift(text, date, zone) is { } shift)
-                {
-                    shifts.Add(shift);
-                }
-                else
+                if (ParseShift(text) is not { } hours)
                 {
                     errors[$"agents[{i}].shifts"] = [$"'{text}' is not a shift; write it as 09:00-17:30 (local time, may end past midnight)."];
+                    continue;
+                }
+                for (var day = 0; day < days; day++)
+                {
+                    var on = date.AddDays(day);
+                    shifts.Add(new Shift(Local(on, hours.Start, zone), Local(hours.End > hours.Start ? on : on.AddDays(1), hours.End, zone)));
                 }
             }
             var profile = a.Weighted is { Units: > 0 } w
                 ? new CapacityProfile(w.Units, w.UnitsPerConversation ?? new Dictionary<string, int>(),
-                    w.Blocks?.ToDictionary(kv => kv.Key, IReadOnlyCollection<string> (kv) => kv.Value.ToHashSet(StringComparer.Ordinal)))
+                    w.Blocks?.ToDictionary(kv => kv.Key, IReadOnlyCollection<string> (kv) => (kv.Value ?? []).ToHashSet(StringComparer.Ordinal)))
                 : null;
             staffed.Add(new StaffedAgent(Guid.CreateVersion7(), string.IsNullOrWhiteSpace(a.Name) ? $"Agent {i + 1}" : a.Name.Trim(), capacity,
                 a.TeamIds ?? [], a.Skills?.ToDictionary(s => AgentSkills.Normalize(s.Key), s => s.Value), profile, shifts));
@@ -121,17 +141,15 @@ internal sealed class WhatIfRunner(HubDbContext db, QueueClassifier classifier, 
         return staffed;
     }
 
-    private static Shift? ParseShift(string text, DateOnly date, TimeZoneInfo zone)
+    private static (TimeOnly Start, TimeOnly End)? ParseShift(string? text)
     {
-        var parts = text.Split('-', StringSplitOptions.TrimEntries);
-        if (parts.Length != 2
-            || !TimeOnly.TryParseExact(parts[0], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start)
-            || !TimeOnly.TryParseExact(parts[1], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var end)
-            || start == end)
-        {
-            return null;
-        }
-        return new Shift(Local(date, start, zone), Local(end > start ? date : date.AddDays(1), end, zone));
+        var parts = (text ?? "").Split('-', StringSplitOptions.TrimEntries);
+        return parts.Length == 2
+            && TimeOnly.TryParseExact(parts[0], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start)
+            && TimeOnly.TryParseExact(parts[1], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var end)
+            && start != end
+            ? (start, end)
+            : null;
     }
 
     private static DateTimeOffset Local(DateOnly date, TimeOnly time, TimeZoneInfo zone)
