@@ -42,6 +42,14 @@ public sealed partial class RoutingEngine
             return;
         }
 
+        // A rung that is already due comes first: the next queue's team and skill, rather than the closest match of this one.
+        var overflowDue = conversation.NextStep is { } step ? conversation.WaitingSince + step.After : (DateTimeOffset?)null;
+        if (overflowDue <= _now)
+        {
+            ClimbLadder(conversation, note);
+            return;
+        }
+
         var fallbackDue = conversation.NeedsSkill ? SkillFallbackDue(conversation) : null;
         if (fallbackDue <= _now)
         {
@@ -49,24 +57,17 @@ public sealed partial class RoutingEngine
             return;
         }
 
-        if (conversation.NextStep is { } step)
+        if (overflowDue is { } due)
         {
-            var overflowDue = conversation.WaitingSince + step.After;
-            if (overflowDue <= _now)
-            {
-                ClimbLadder(conversation, note);
-                return;
-            }
-
-            conversation.OverflowAt = overflowDue;
-            _overflowDeadlines.Add(overflowDue, conversation.Id);
+            conversation.OverflowAt = due;
+            _overflowDeadlines.Add(due, conversation.Id);
         }
 
-        if (fallbackDue is { } due)
+        if (fallbackDue is { } fallbackAt)
         {
             // Wait for a qualified agent, but not forever: at the fallback deadline the closest match may take it.
-            conversation.FallbackAt = due;
-            _skillDeadlines.Add(due, conversation.Id);
+            conversation.FallbackAt = fallbackAt;
+            _skillDeadlines.Add(fallbackAt, conversation.Id);
         }
 
         var pool = PoolFor(conversation);

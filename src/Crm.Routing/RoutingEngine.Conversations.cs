@@ -9,8 +9,9 @@ public sealed partial class RoutingEngine
     {
         var formerHolder = Forget(waiting.ConversationId, DecisionReasons.WaitingAgain());
         var conversation = TrackedConversation.From(waiting, ++_arrivals, string.IsNullOrWhiteSpace(waiting.Skill) ? null : Skill(waiting.Skill));
+        conversation.ResumeRung(waiting.Continued?.RungsClimbed ?? 0, Skill);
         _conversations.Add(conversation.Id, conversation);
-        StartEscalationClocks(conversation, waiting.AlertAfter);
+        StartEscalationClocks(conversation, waiting.AlertAfter, waiting.Continued);
         Route(conversation);
         if (formerHolder is not null)
         {

@@ -5,10 +5,15 @@ namespace Crm.Routing;
 public sealed partial class RoutingEngine
 {
     /// <summary>Sets when the SLA comes at risk and when the supervisor is alerted, for a conversation that starts waiting.</summary>
-    private void StartEscalationClocks(TrackedConversation conversation, TimeSpan? alertAfter)
+    private void StartEscalationClocks(TrackedConversation conversation, TimeSpan? alertAfter, ContinuedWait? continued)
     {
         var share = _options.SlaAtRiskShare;
-        if (share > 0 && conversation.SlaDueAt is { } due)
+        if (continued?.SlaRiskAlerted == true)
+        {
+            // Already at risk, and the supervisor knows: it keeps its place ahead of the queue, without a second alert.
+            conversation.AtRisk = share > 0 && conversation.SlaDueAt is not null;
+        }
+        else if (share > 0 && conversation.SlaDueAt is { } due)
         {
             var period = due - conversation.WaitingSince;
             var riskAt = period > TimeSpan.Zero ? due - (period * Math.Min(share, 1)) : due;
@@ -16,7 +21,7 @@ public sealed partial class RoutingEngine
             _riskDeadlines.Add(riskAt, conversation.Id);
         }
 
-        if (alertAfter is { } wait && wait > TimeSpan.Zero)
+        if (alertAfter is { } wait && wait > TimeSpan.Zero && continued?.Escalated != true)
         {
             conversation.AlertAt = conversation.WaitingSince + wait;
             _alertDeadlines.Add(conversation.AlertAt.Value, conversation.Id);
@@ -49,7 +54,8 @@ public sealed partial class RoutingEngine
         conversation.Skill = string.IsNullOrWhiteSpace(step.Skill) ? null : Skill(step.Skill);
         conversation.MinProficiency = Math.Clamp(step.MinProficiency, 1, 5);
         conversation.SkillRelaxed = false;
-        conversation.Priority = step.Priority ?? conversation.Priority;
+        // A rung never lowers the priority a conversation already had.
+        conversation.Priority = Math.Max(conversation.Priority, step.Priority ?? conversation.Priority);
         conversation.StepSince = _now;
         Emit(DecisionKind.Overflowed, conversation.Id, null, note + DecisionReasons.Overflowed(from, step, conversation.StepsTaken, conversation.Overflow.Count));
         Route(conversation);

@@ -49,7 +49,14 @@ public sealed record ConversationWaiting(
     string? Skill = null,
     int MinProficiency = 1,
     IReadOnlyList<OverflowStep>? Overflow = null,
-    TimeSpan? AlertAfter = null) : RoutingEvent;
+    TimeSpan? AlertAfter = null,
+    ContinuedWait? Continued = null) : RoutingEvent;
+
+/// <summary>
+/// What happened earlier in this same wait (the host replays waits after a restart or a hand-back): how many overflow rungs it
+/// already climbed, and whether the supervisor was already alerted (escalation, SLA at risk). Nothing is climbed or alerted twice.
+/// </summary>
+public sealed record ContinuedWait(int RungsClimbed, bool Escalated, bool SlaRiskAlerted);
 
 /// <summary>
 /// A rung of the escalation ladder: after waiting <paramref name="After"/> (counted from <see cref="ConversationWaiting.WaitingSince"/>)

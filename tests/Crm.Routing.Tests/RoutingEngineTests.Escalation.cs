@@ -126,4 +126,28 @@ public sealed partial class RoutingEngineTests
         Assert.Empty(h.AdvanceAndTick(TimeSpan.FromMinutes(2)));
         h.AdvanceAndTick(TimeSpan.FromMinutes(3)).Single(DecisionKind.Escalated, null);
     }
+
+    [Fact]
+    public void AWaitReplayedAfterARestartResumesOnItsRungWithoutAlertingAgain()
+    {
+        var h = new RoutingHarness();
+        var sales = TeamId(1);
+        var support = TeamId(2);
+        var helper = TeamAgent(h, 1, support);
+        h.Restore(90, helper);
+        var since = h.Now - TimeSpan.FromMinutes(10);
+        var ladder = new[] { new OverflowStep(TimeSpan.FromMinutes(2), "Support", support, Priority: 0) };
+
+        // Ten minutes into its wait: it had overflowed to Support, its SLA alert and escalation had gone out.
+        var decisions = h.Apply(new ConversationWaiting(ConversationId(1), WebChat, 4, since, sales, SlaDueAt: h.Now + TimeSpan.FromMinutes(1),
+            Overflow: ladder, AlertAfter: TimeSpan.FromMinutes(5), Continued: new ContinuedWait(1, Escalated: true, SlaRiskAlerted: true)));
+
+        decisions.Kinds(DecisionKind.Queued);
+        Assert.Contains("in team " + support, decisions[0].Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(h.AdvanceAndTick(TimeSpan.FromMinutes(30)), d => d.Kind is DecisionKind.Escalated or DecisionKind.SlaAtRisk or DecisionKind.Overflowed);
+        // Still at risk: ahead of a priority-9 conversation that arrived later in the same team.
+        h.Apply(new ConversationWaiting(ConversationId(2), WebChat, 9, h.Now, support));
+        h.Close(90);
+        Assert.Equal(helper, h.Engine.HolderOf(ConversationId(1)));
+    }
 }

@@ -47,6 +47,41 @@ internal sealed class Conversation
     /// <summary>The routing policy version that classified it.</summary>
     public int? PolicyVersion { get; set; }
 
+    /// <summary>
+    /// How far the current wait has escalated — overflow rungs climbed, supervisor alerted, SLA-at-risk alert sent — for the wait
+    /// that began at <see cref="EscalationFor"/> (its <see cref="WaitingSince"/>), so a restart continues it instead of repeating it.
+    /// </summary>
+    public DateTimeOffset? EscalationFor { get; set; }
+
+    public int OverflowRungs { get; set; }
+
+    public bool Escalated { get; set; }
+
+    public bool SlaRiskAlerted { get; set; }
+
+    /// <summary>Records an escalation decision of the current wait, forgetting those of an earlier wait.</summary>
+    public void NoteEscalation(Crm.Routing.DecisionKind kind)
+    {
+        if (EscalationFor != WaitingSince)
+        {
+            (EscalationFor, OverflowRungs, Escalated, SlaRiskAlerted) = (WaitingSince, 0, false, false);
+        }
+        switch (kind)
+        {
+            case Crm.Routing.DecisionKind.Overflowed:
+                OverflowRungs++;
+                break;
+            case Crm.Routing.DecisionKind.Escalated:
+                Escalated = true;
+                break;
+            case Crm.Routing.DecisionKind.SlaAtRisk:
+                SlaRiskAlerted = true;
+                break;
+            default:
+                break;
+        }
+    }
+
     /// <summary>The skill its queue requires of the agent, and the minimum proficiency (1-5).</summary>
     public string? RequiredSkill { get; set; }
 

@@ -50,17 +50,22 @@ internal sealed class QueueClassifier(IServiceScopeFactory scopes) : IDisposable
     public QueueRule? Classify(ConversationFacts facts) => _policy.Classify(facts);
 
     /// <summary>
-    /// The routing request for a conversation that (again) waits for an agent. A conversation a person sent to a team or an
-    /// agent stays there (<paramref name="placedByPerson"/>): no overflow ladder then, only the supervisor alert.
+    /// The routing request for a conversation that (again) waits for an agent. A conversation a person sent to a team or an agent
+    /// stays there: no overflow ladder then, only the supervisor alert. That is the case for <paramref name="placedByPerson"/>, and
+    /// whenever the stored conversation shows it (a target agent, or a team other than its queue's), so a restart keeps it too.
+    /// A wait replayed with the same <paramref name="since"/> continues where its escalation had got to.
     /// </summary>
     public ConversationWaiting Waiting(Conversation c, DateTimeOffset since, Guid? responsible = null, Guid? target = null, bool placedByPerson = false)
     {
         ArgumentNullException.ThrowIfNull(c);
         var queue = _policy.Find(c.QueueId);
+        var byPerson = placedByPerson || c.TargetAgentId is not null || c.TeamId != queue?.TeamId;
+        var continued = c.EscalationFor == since ? new ContinuedWait(c.OverflowRungs, c.Escalated, c.SlaRiskAlerted) : null;
         return new ConversationWaiting(c.Id, c.Channel, c.Priority, since, c.TeamId, responsible, target, c.PendingSlaDueAt,
             c.RequiredSkill, c.MinProficiency,
-            placedByPerson ? null : _policy.LadderFrom(c.QueueId),
-            queue?.AlertAfter);
+            byPerson ? null : _policy.LadderFrom(c.QueueId),
+            queue?.AlertAfter,
+            continued);
     }
 
     public static QueueRule ToRule(RoutingQueue q) => new()

@@ -62,6 +62,10 @@ internal sealed class RoutingDecisionApplier(
                 new DecisionView(Wire(d.Kind), d.AgentId, agentName, d.Reason, d.At, d.OfferExpiresAt, c.PolicyVersion, queue,
                     d.Candidates?.Select(x => new CandidateView(x.AgentId, names.GetValueOrDefault(x.AgentId), Wire(x.Verdict), x.Load, x.IdleSince, x.Proficiency)).ToList()),
                 d.At));
+            if (d.Kind is DecisionKind.Overflowed or DecisionKind.SlaAtRisk or DecisionKind.Escalated)
+            {
+                c.NoteEscalation(d.Kind);
+            }
             if (d.Kind is DecisionKind.SlaAtRisk or DecisionKind.Escalated)
             {
                 events.Add(db.Append(EventKinds.SupervisorAlert, StaffEvents.SupervisorAlert, c.Id, d.AgentId,

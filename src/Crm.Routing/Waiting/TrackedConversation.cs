@@ -106,6 +106,23 @@ internal sealed class TrackedConversation
         Overflow = waiting.Overflow ?? [],
     };
 
+    /// <summary>Puts a conversation that already climbed some rungs of this wait straight onto the last of them.</summary>
+    public void ResumeRung(int rungs, Func<string, SkillKey> skill)
+    {
+        StepsTaken = Math.Clamp(rungs, 0, Overflow.Count);
+        if (StepsTaken == 0)
+        {
+            return;
+        }
+
+        var step = Overflow[StepsTaken - 1];
+        TeamId = step.TeamId;
+        Skill = string.IsNullOrWhiteSpace(step.Skill) ? null : skill(step.Skill);
+        MinProficiency = Math.Clamp(step.MinProficiency, 1, 5);
+        Priority = Math.Max(Priority, step.Priority ?? Priority);
+        StepSince = WaitingSince + step.After;
+    }
+
     public bool Excludes(Guid agentId) => _exclusions?.ContainsKey(agentId) == true;
 
     public Exclusion? ExclusionOf(Guid agentId) =>

@@ -159,6 +159,20 @@ public sealed class EscalationAndPolicyTests(HubServer hub) : IClassFixture<HubS
         Assert.Equal("Warranty", alert.Data.GetProperty("queue").GetString());
         Assert.True(alert.Seq > 0);
         Assert.NotEqual(Guid.Empty, supervisorId);
+
+        // The wait's escalation is stored, so a restart (which sends the wait again) continues it instead of alerting twice.
+        using (var scope = hub.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Crm.Hub.Storage.HubDbContext>();
+            var stored = await db.Conversations.FindAsync(conversation);
+            Assert.Equal((1, true, stored!.WaitingSince), (stored.OverflowRungs, stored.Escalated, stored.EscalationFor!.Value));
+            var again = hub.Services.GetRequiredService<Crm.Hub.Routing.QueueClassifier>().Waiting(stored, stored.WaitingSince);
+            Assert.Equal(new Crm.Routing.ContinuedWait(1, Escalated: true, SlaRiskAlerted: false), again.Continued);
+            Assert.Single(again.Overflow!);
+            // Sent to a team by a person, it keeps no ladder, also after a restart.
+            stored.TeamId = night;
+            Assert.Null(hub.Services.GetRequiredService<Crm.Hub.Routing.QueueClassifier>().Waiting(stored, stored.WaitingSince).Overflow);
+        }
         Assert.NotEqual(Guid.Empty, vip.GetProperty("id").GetGuid());
     }
 

@@ -45,16 +45,33 @@ public sealed class WhatIfReplayTests(HubServer hub) : IClassFixture<HubServer>
         var bad = await admin.PostAsJsonAsync("/api/v1/routing/replay", new
         {
             date = "yesterday", timeZone = "Mars/Olympus", policyVersion = 4242, days = 30,
-            agents = new[] { new { name = "Shifty", capacity = new Dictionary<string, int> { ["webchat"] = 1 }, shifts = new[] { "9 to 5" } } },
+            agents = new[] { new { name = "Shifty", capacity = new Dictionary<string, int> { ["webchat"] = 1 }, shifts = new[] { "00:00-08:00" } } },
         });
 
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
-        Assert.Equal("date is the day to replay, as yyyy-MM-dd.", errors.GetProperty("date")[0].GetString());
+        Assert.Equal("date is the day to replay, as yyyy-MM-dd (years 2000-2100).", errors.GetProperty("date")[0].GetString());
         Assert.Contains("'Mars/Olympus' is not a time zone", errors.GetProperty("timeZone")[0].GetString(), StringComparison.Ordinal);
         Assert.Equal("There is no policy version 4242.", errors.GetProperty("policyVersion")[0].GetString());
         Assert.Equal("days is 1 to 7.", errors.GetProperty("days")[0].GetString());
-        Assert.Contains("'9 to 5' is not a shift", errors.GetProperty("agents[0].shifts")[0].GetString(), StringComparison.Ordinal);
+
+        // With a good date, each candidate agent is checked like the agents API: shifts, skills, weighted capacity.
+        var agents = await admin.PostAsJsonAsync("/api/v1/routing/replay", new
+        {
+            date = Today,
+            timeZone = "Asia/Tehran",
+            agents = new object[]
+            {
+                new { name = "Shifty", capacity = new Dictionary<string, int> { ["webchat"] = 1 }, shifts = new[] { "9 to 5" } },
+                new { name = "Twice", capacity = new Dictionary<string, int> { ["webchat"] = 1 }, skills = new Dictionary<string, int> { ["Billing"] = 3, ["billing"] = 2 } },
+                new { name = "Blocky", capacity = new Dictionary<string, int> { ["webchat"] = 1 }, weighted = new { units = 4, blocks = new Dictionary<string, string[]?> { ["Fax"] = null } } },
+            },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, agents.StatusCode);
+        var agentErrors = (await agents.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Contains("'9 to 5' is not a shift", agentErrors.GetProperty("agents[0].shifts")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal("'billing' is listed twice.", agentErrors.GetProperty("agents[1].skills")[0].GetString());
+        Assert.StartsWith("'Fax' in blocks is not a channel", agentErrors.GetProperty("agents[2].weighted")[0].GetString(), StringComparison.Ordinal);
 
         using var agentClient = hub.Client((await hub.CreateAgentAsync("Nosy")).Token);
         Assert.Equal(HttpStatusCode.Forbidden, (await agentClient.PostAsJsonAsync("/api/v1/routing/replay", new { date = Today })).StatusCode);

@@ -100,4 +100,19 @@ public sealed class WhatIfReplayTests
         Assert.Equal(Run(), Run());
         Assert.Equal(0, WhatIfReplay.Run([], Sla(3), [Agent(1)], Options).Overall.Conversations);
     }
+
+    [Fact]
+    public void TheReplayEndsWithItsPeriodAndCountsWhatNobodyTookAsUnanswered()
+    {
+        // No one handles SMS: without an end this would age the waiting conversations for days of simulated time.
+        var sms = new RecordedConversation(Id(1), Nine, new ConversationFacts("sms", "hi"), TimeSpan.FromMinutes(5));
+        var report = WhatIfReplay.Run([sms, Chat(2, 10, 5)], Sla(5), [Agent(1)], Options with { AgingStep = TimeSpan.FromMinutes(1) },
+            Nine, Nine.AddHours(1));
+
+        Assert.Equal((2, 1, 1), (report.Overall.Conversations, report.Overall.Answered, report.Overall.Unanswered));
+        Assert.Equal(Nine.AddHours(1), report.To);
+        Assert.Equal(3600, report.Agents[0].OnShiftSeconds);
+        Assert.Throws<OperationCanceledException>(() =>
+            WhatIfReplay.Run([sms], Sla(5), [Agent(1)], Options, Nine, Nine.AddDays(1), new CancellationToken(canceled: true)));
+    }
 }

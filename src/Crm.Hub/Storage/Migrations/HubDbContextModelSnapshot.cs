@@ -549,6 +549,12 @@ namespace Crm.Hub.Storage.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Escalated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("EscalationFor")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("FirstResponseAt")
                         .HasColumnType("INTEGER");
 
@@ -571,6 +577,9 @@ namespace Crm.Hub.Storage.Migrations
                     b.Property<Guid?>("OfferedToAgentId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("OverflowRungs")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("PolicyVersion")
                         .HasColumnType("INTEGER");
 
@@ -591,6 +600,9 @@ namespace Crm.Hub.Storage.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("SlaDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("SlaRiskAlerted")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
