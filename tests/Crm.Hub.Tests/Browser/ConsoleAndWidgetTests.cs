@@ -69,6 +69,13 @@ public sealed class ConsoleAndWidgetTests(HubServer hub) : IClassFixture<HubServ
         await Assertions.Expect(reply).ToHaveAttributeAsync("data-direction", "outbound");
         Assert.Empty(_dialogs);
 
+        // "Why this agent" shows whom the router looked at; the agent files the conversation as a complaint.
+        await console.GetByTestId("why-agent").Locator("summary").ClickAsync();
+        var chosen = console.GetByTestId("decision-candidate").And(console.Locator("[data-verdict=chosen]"));
+        await Assertions.Expect(chosen.First).ToContainTextAsync("Administrator");
+        await console.GetByTestId("category").SelectOptionAsync("complaint");
+        await Assertions.Expect(console.GetByTestId("category")).ToHaveValueAsync("complaint");
+
         // Reopening the widget page keeps the conversation.
         await site.ReloadAsync();
         await site.GetByTestId("crm-launcher").ClickAsync();
