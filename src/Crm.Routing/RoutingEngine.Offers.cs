@@ -96,6 +96,14 @@ public sealed partial class RoutingEngine
     /// <summary>Expires offers and ends waits for responsible agents whose time has come, earliest first.</summary>
     private void SettleDueDeadlines()
     {
+        // Every event settles twice (before and after): on a busy floor nothing is due almost every time, so ask cheaply first.
+        if (!(_offerDeadlines.MayBeDueBy(_now) || _stickyDeadlines.MayBeDueBy(_now) || _idleDeadlines.MayBeDueBy(_now)
+            || _skillDeadlines.MayBeDueBy(_now) || _overflowDeadlines.MayBeDueBy(_now) || _riskDeadlines.MayBeDueBy(_now)
+            || _alertDeadlines.MayBeDueBy(_now) || _agingDeadlines.MayBeDueBy(_now)))
+        {
+            return;
+        }
+
         while (true)
         {
             var offer = _offerDeadlines.Earliest;

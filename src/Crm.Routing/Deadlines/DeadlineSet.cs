@@ -41,6 +41,12 @@ internal sealed class DeadlineSet
         }
     }
 
+    /// <summary>
+    /// False when nothing can be due by <paramref name="now"/>: the heap's top is at or before the earliest live deadline (removed
+    /// entries only linger), so a top after <paramref name="now"/> settles it without looking anything up.
+    /// </summary>
+    public bool MayBeDueBy(DateTimeOffset now) => _heap.TryPeek(out _, out var at) && at <= now;
+
     private void DropRemovedAtTop()
     {
         while (_heap.TryPeek(out var conversationId, out var at) && !IsLive(conversationId, at))
