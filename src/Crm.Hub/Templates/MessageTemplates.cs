@@ -68,21 +68,5 @@ internal sealed class MessageTemplates(Microsoft.Extensions.Options.IOptions<Tem
     }
 
     /// <summary>Persian when most letters of the text are in Arabic script, English otherwise.</summary>
-    public static string LocaleOf(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        int arabic = 0, latin = 0;
-        foreach (var c in text)
-        {
-            if (c is >= '\u0600' and <= '\u06FF')
-            {
-                arabic++;
-            }
-            else if (char.IsAsciiLetter(c))
-            {
-                latin++;
-            }
-        }
-        return arabic > latin ? "fa" : "en";
-    }
+    public static string LocaleOf(string text) => Crm.Routing.Classification.ConversationFacts.LanguageOf(text) ?? "en";
 }

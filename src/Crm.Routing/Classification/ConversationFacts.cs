@@ -11,7 +11,10 @@ public sealed record ConversationFacts(
     IReadOnlyCollection<string>? ContactTags = null,
     string? Category = null)
 {
-    /// <summary>The language of the first message by its script: "fa" (Arabic script), "en" (Latin), or null (neither).</summary>
+    /// <summary>
+    /// The language of a text by the script most of its letters are in: "fa" (Arabic script), "en" (Latin), or null (no letters).
+    /// The hub uses the same rule to pick a template's locale.
+    /// </summary>
     public string? Language { get; } = LanguageOf(FirstMessage);
 
     public static string? LanguageOf(string text)
@@ -30,6 +33,6 @@ public sealed record ConversationFacts(
             }
         }
 
-        return arabic == 0 && latin == 0 ? null : arabic >= latin ? "fa" : "en";
+        return arabic == 0 && latin == 0 ? null : arabic > latin ? "fa" : "en";
     }
 }
