@@ -8,6 +8,7 @@ using Crm.Hub.Email;
 using Crm.Hub.Fax;
 using Crm.Hub.Conversations;
 using Crm.Hub.Health;
+using Crm.Hub.OptOut;
 using Crm.Hub.Realtime;
 using Crm.Hub.Routing;
 using Crm.Hub.Routing.WhatIf;
@@ -42,6 +43,7 @@ builder.Services.AddHubHealth();
 builder.AddScheduling();
 builder.Services.AddCampaigns();
 builder.Services.AddCampaignTemplates();
+builder.Services.AddOptOut();
 
 var app = builder.Build();
 
