@@ -8,6 +8,7 @@ using Crm.Hub.Email;
 using Crm.Hub.Fax;
 using Crm.Hub.Conversations;
 using Crm.Hub.Health;
+using Crm.Hub.Metrics;
 using Crm.Hub.OptOut;
 using Crm.Hub.Realtime;
 using Crm.Hub.Routing;
@@ -44,6 +45,7 @@ builder.AddScheduling();
 builder.Services.AddCampaigns();
 builder.Services.AddCampaignTemplates();
 builder.Services.AddOptOut();
+builder.Services.AddServiceMetrics();
 
 var app = builder.Build();
 
