@@ -59,7 +59,7 @@ internal sealed record RenderResult(string? Output, IReadOnlyList<TemplateError>
 
 /// <summary>
 /// Campaign templates written by marketers (PROTOCOLS §7), in Scriban or Liquid syntax. A template is parsed once per
-/// content (a bounded cache keyed by its hash) and rendered in a sandbox: a fresh context per render that holds only
+/// content (a bounded cache keyed by its hash) and rendered in a sandbox: a context (reused per thread, its builtins frozen) that holds only
 /// <c>contact</c> and <c>campaign</c> (plain values, no .NET object), loop, recursion, string and output limits, and a
 /// time limit. What a user got wrong comes back as errors with line and column, never as an exception.
 /// </summary>
@@ -99,14 +99,7 @@ internal sealed class CampaignTemplates(TimeProvider time) : IDisposable
             return new RenderResult(null, template.Errors);
         }
         using var timeout = new CancellationTokenSource(RenderTimeout, time);
-        // Liquid's filters (upcase, truncate...) are Scriban's builtins under Liquid names, which only the Liquid context maps.
-        var context = (template.Syntax, html) switch
-        {
-            (TemplateSyntax.Liquid, true) => new HtmlEncodingLiquidContext(),
-            (TemplateSyntax.Liquid, false) => new LiquidTemplateContext(),
-            (_, true) => new HtmlEncodingContext(),
-            _ => new TemplateContext(),
-        };
+        var context = RentContext(template.Syntax, html);
         context.LoopLimit = 1000;
         context.RecursiveLimit = 20;
         context.ObjectRecursionLimit = 20;
@@ -121,9 +114,10 @@ internal sealed class CampaignTemplates(TimeProvider time) : IDisposable
         context.CancellationToken = timeout.Token;
         context.PushCulture(CultureInfo.GetCultureInfo(contact.Locale == "fa" ? "fa-IR" : "en-US"));
         context.PushGlobal(Model(contact, campaign));
+        RenderResult result;
         try
         {
-            return new RenderResult(template.Parsed.Render(context), []);
+            result = new RenderResult(template.Parsed.Render(context), []);
         }
         catch (ScriptAbortException e) when (timeout.IsCancellationRequested)
         {
@@ -133,9 +127,60 @@ internal sealed class CampaignTemplates(TimeProvider time) : IDisposable
         {
             return new RenderResult(null, [CampaignTemplate.At(e.Span, e.OriginalMessage)]);
         }
+        // Only a context that finished cleanly goes back: one a limit or an error interrupted is left to the collector.
+        ReturnContext(context, template.Syntax, html);
+        return result;
     }
 
     public void Dispose() => _parsed.Dispose();
+
+    /// <summary>
+    /// A context per thread and kind, reused: building one registers every builtin function (about 35 KB and most of a
+    /// render's time), so a campaign of a million messages would spend its time there. Reuse keeps the sandbox: the
+    /// builtins are frozen (a template cannot add to <c>string</c> or <c>date</c> for the next recipient), and
+    /// <see cref="TemplateContext.Reset"/> drops the previous recipient's model, output and culture.
+    /// </summary>
+    [ThreadStatic]
+    private static TemplateContext?[]? t_contexts;
+
+    private static TemplateContext RentContext(TemplateSyntax syntax, bool html)
+    {
+        var slots = t_contexts ??= new TemplateContext?[4];
+        var slot = SlotOf(syntax, html);
+        var context = slots[slot];
+        slots[slot] = null;
+        return context ?? Freeze((syntax, html) switch
+        {
+            // Liquid's filters (upcase, truncate...) are Scriban's builtins under Liquid names, which only the Liquid context maps.
+            (TemplateSyntax.Liquid, true) => new HtmlEncodingLiquidContext(),
+            (TemplateSyntax.Liquid, false) => new LiquidTemplateContext(),
+            (_, true) => new HtmlEncodingContext(),
+            _ => new TemplateContext(),
+        });
+    }
+
+    private static void ReturnContext(TemplateContext context, TemplateSyntax syntax, bool html)
+    {
+        context.Reset();
+        context.CancellationToken = CancellationToken.None;
+        t_contexts![SlotOf(syntax, html)] = context;
+    }
+
+    private static int SlotOf(TemplateSyntax syntax, bool html) => (syntax == TemplateSyntax.Liquid ? 2 : 0) + (html ? 1 : 0);
+
+    private static TemplateContext Freeze(TemplateContext context)
+    {
+        var builtins = context.BuiltinObject;
+        foreach (var name in builtins.GetMembers())
+        {
+            if (builtins[name] is ScriptObject module)
+            {
+                module.IsReadOnly = true;
+            }
+        }
+        builtins.IsReadOnly = true;
+        return context;
+    }
 
     private static ScriptObject Model(TemplateContact contact, TemplateCampaign campaign)
     {

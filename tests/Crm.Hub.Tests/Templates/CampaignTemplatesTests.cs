@@ -195,4 +195,43 @@ public sealed class CampaignTemplatesTests : IDisposable
         Assert.Same(first, second);
         Assert.NotSame(first, liquid);
     }
+
+    [Theory]
+    [InlineData(TemplateSyntax.Scriban, "{{ x = contact.name }}")]
+    [InlineData(TemplateSyntax.Liquid, "{% assign x = contact.name %}")]
+    internal void NothingOfOneRecipientReachesTheNextRender(TemplateSyntax syntax, string assignment)
+    {
+        // Contexts are reused between renders: a variable one recipient's render set must be gone for the next.
+        var setter = _templates.Compile(assignment + "{{ x }}", syntax);
+        var reader = _templates.Compile("[{{ x }}]", syntax);
+
+        Assert.Equal("Sara Ahmadi", _templates.Render(setter, Sara, Campaign).Output);
+        Assert.Equal("[]", _templates.Render(reader, new TemplateContact("Ali", null, null, "en"), Campaign).Output);
+    }
+
+    [Fact]
+    public void BuiltinsCannotBeChangedForLaterRenders()
+    {
+        var tamper = _templates.Compile("{{ string.greeting = contact.name }}", TemplateSyntax.Scriban);
+
+        var result = _templates.Render(tamper, Sara, Campaign);
+
+        Assert.False(result.Succeeded);
+        Assert.Equal("[]", _templates.Render(_templates.Compile("[{{ string.greeting }}]", TemplateSyntax.Scriban), Sara, Campaign).Output);
+        Assert.Equal("SARA", _templates.Render(_templates.Compile("{{ contact.first_name | string.upcase }}", TemplateSyntax.Scriban), Sara, Campaign).Output);
+    }
+
+    [Fact]
+    public void RenderAfterAnInterruptedOneStartsClean()
+    {
+        var runaway = _templates.Compile("{{ for i in 1..900 }}{{ 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' }}{{ end }}",
+            TemplateSyntax.Scriban);
+        var greeting = _templates.Compile("Hi {{ contact.first_name }}", TemplateSyntax.Scriban);
+
+        Assert.False(_templates.Render(runaway, Sara, Campaign).Succeeded);
+        Assert.Equal("Hi Sara", _templates.Render(greeting, Sara, Campaign).Output);
+        Assert.Equal("<b>Hi &lt;i&gt;</b>", _templates.Render(_templates.Compile("<b>Hi {{ contact.name }}</b>", TemplateSyntax.Scriban),
+            new TemplateContact("<i>", null, null, "en"), Campaign, html: true).Output);
+        Assert.Equal("Hi Sara", _templates.Render(greeting, Sara, Campaign).Output);
+    }
 }
