@@ -95,6 +95,7 @@ app.MapQueuesApi();
 app.MapPolicyVersionsApi();
 app.MapWhatIfApi();
 app.MapTemplatesApi();
+app.MapSavedTemplatesApi();
 app.MapHubHealth();
 app.MapUi();
 

@@ -23,8 +23,8 @@ public sealed record TemplatePreview(string Channel, string Locale, Guid? Contac
 
 internal static class TemplatesApi
 {
-    private const int MaxBodyLength = 20_000;
-    private static readonly string[] Channels = ["sms", "email", "telegram", "fax"];
+    private const int MaxBodyLength = SavedTemplatesApi.MaxBodyLength;
+    private static string[] Channels => SavedTemplatesApi.Channels;
 
     public static IServiceCollection AddCampaignTemplates(this IServiceCollection services)
     {
