@@ -67,6 +67,10 @@ export function TopBar(scope: Scope, route: Route, actions: TopBarActions): HTML
       link(h("a", { class: "nav-link", "data-testid": "nav-audience", "aria-current": route.page === "audience" ? "page" : null }, t("nav.audience")), {
         page: "audience",
       }),
+    me.role !== "agent" &&
+      link(h("a", { class: "nav-link", "data-testid": "nav-follow-ups", "aria-current": route.page === "followUps" ? "page" : null }, t("nav.followUps")), {
+        page: "followUps",
+      }),
     me.role === "admin" &&
       link(h("a", { class: "nav-link", "data-testid": "nav-admin", "aria-current": route.page === "admin" ? "page" : null }, t("nav.admin")), {
         page: "admin",
