@@ -71,7 +71,8 @@ internal sealed partial class SurveySweep(
             var sender = scope.ServiceProvider.GetRequiredService<SurveySender>();
             // Under the write lock, so an agent's reopen cannot slip between our check and our commit.
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            if (!await db.Conversations.AnyAsync(c => c.Id == id && c.Status == ConversationStatus.Resolved && c.ResolvedAt <= dueBefore, ct))
+            if (!await db.Conversations.AnyAsync(c => c.Id == id && c.Status == ConversationStatus.Resolved && c.ResolvedAt <= dueBefore
+                    && !db.SurveyRequests.Any(s => s.ConversationId == c.Id), ct))
             {
                 continue;
             }

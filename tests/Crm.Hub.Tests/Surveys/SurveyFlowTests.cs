@@ -150,6 +150,24 @@ public sealed class SurveyFlowTests(SurveyHub hub) : IClassFixture<SurveyHub>
     }
 
     [Fact]
+    public async Task SweepsRacingEachOtherStillSendOneSurvey()
+    {
+        const string customer = "+15557100008";
+        var id = await SmsConversationAsync(customer, "Two nodes, one survey");
+        await ResolveAsync(id);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        // As if several nodes (and this hub's own sweep) found the conversation due at once.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(SweepAsync)));
+
+        await SurveyAsync(id);
+        Assert.Equal(1, await hub.DbAsync(db => db.SurveyRequests.CountAsync(s => s.ConversationId == id)));
+        Assert.Equal(1, await hub.DbAsync(db => db.Messages.CountAsync(m => m.ConversationId == id && m.Direction == MessageDirection.Outbound)));
+        await Wait.UntilFoundAsync(() => Task.FromResult(hub.TwilioBodiesTo(customer).FirstOrDefault()));
+        Assert.Single(hub.TwilioBodiesTo(customer));
+    }
+
+    [Fact]
     public async Task WordsWithoutAScoreAreKeptAsACommentAndStillReachAnAgent()
     {
         const string customer = "+15557100002";
