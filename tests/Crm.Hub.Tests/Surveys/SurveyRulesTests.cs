@@ -2,6 +2,9 @@ using Crm.Hub.Conversations;
 using Crm.Hub.Metrics;
 using Crm.Hub.Realtime;
 using Crm.Hub.Surveys;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Crm.Hub.Tests.Surveys;
 
@@ -86,5 +89,23 @@ public sealed class SurveyRulesTests
 
         Assert.Equal(3, scores.Responses);
         Assert.Equal(100m / 3, scores.Nps);
+    }
+
+    [Theory]
+    [InlineData("DefaultKind", "stars", "Crm:Surveys:DefaultKind")]
+    [InlineData("ExpiryHours", "0", "Crm:Surveys:ExpiryHours")]
+    [InlineData("LowNps", "11", "Crm:Surveys:LowNps")]
+    [InlineData("DelayAfterResolve", "30.00:00:00", "Crm:Surveys:DelayAfterResolve")]
+    public void ABadSettingIsRefusedNamingItsKey(string key, string value, string named)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [$"Crm:Surveys:{key}"] = value }).Build());
+        services.AddSurveys();
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SurveyOptions>>().Value);
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 }
