@@ -17,6 +17,7 @@ using Crm.Hub.Scheduling;
 using Crm.Hub.Segments;
 using Crm.Hub.Sms;
 using Crm.Hub.Storage;
+using Crm.Hub.Surveys;
 using Crm.Hub.Telegram;
 using Crm.Hub.Templates;
 using Crm.Hub.Ui;
@@ -46,6 +47,7 @@ builder.Services.AddCampaigns();
 builder.Services.AddCampaignTemplates();
 builder.Services.AddOptOut();
 builder.Services.AddServiceMetrics();
+builder.Services.AddSurveys();
 
 var app = builder.Build();
 
@@ -96,6 +98,7 @@ app.MapPolicyVersionsApi();
 app.MapWhatIfApi();
 app.MapTemplatesApi();
 app.MapSavedTemplatesApi();
+app.MapSurveys();
 app.MapHubHealth();
 app.MapUi();
 

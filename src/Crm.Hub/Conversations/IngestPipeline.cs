@@ -24,7 +24,7 @@ internal sealed record IngestResult(bool Duplicate, Guid MessageId, Guid Convers
 /// </remarks>
 internal sealed partial class IngestPipeline(
     IServiceScopeFactory scopes, RoutingLoop routing, StaffBroadcaster broadcaster, IOptionsMonitor<PhoneOptions> phones, QueueClassifier queues,
-    TimeProvider time, ILogger<IngestPipeline> logger)
+    TimeProvider time, ILogger<IngestPipeline> logger, IOptionsMonitor<Surveys.SurveyOptions> surveys)
     : BackgroundService
 {
     public const int MaxBatch = 256;
@@ -135,7 +135,7 @@ internal sealed partial class IngestPipeline(
         // Reads and writes under one write lock (SQLite begins it IMMEDIATE): a conversation an agent resolves
         // cannot slip between our "which conversation is open" and our commit.
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var stage = new IngestStage(db, time.GetUtcNow(), queues);
+        var stage = new IngestStage(db, time.GetUtcNow(), queues, surveys.CurrentValue);
         await stage.PrefetchAsync(batch.Select(p => p.Inbound).ToList());
         var completed = new List<(Pending, IngestResult)>(batch.Count);
         var staged = new List<(Pending Pending, Message Message, Conversation Conversation)>(batch.Count);

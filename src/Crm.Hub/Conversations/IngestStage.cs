@@ -12,7 +12,7 @@ namespace Crm.Hub.Conversations;
 /// Stages a batch of inbound messages in one unit of work. It remembers what it added, because the
 /// database does not see a contact or conversation created earlier in the same batch until the commit.
 /// </summary>
-internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClassifier queues)
+internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClassifier queues, Surveys.SurveyOptions? surveys = null)
 {
     private readonly Dictionary<(string Channel, string Account, string Address), Contact> _contacts = [];
     private readonly Dictionary<Guid, Conversation?> _openConversations = [];
@@ -111,6 +111,10 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
     public async Task<(Message Message, Conversation Conversation)> AddAsync(InboundMessage inbound, IngestExtras? extras = null)
     {
         var contact = await ResolveContactAsync(inbound);
+        if (await SurveyAnswerAsync(inbound, extras, contact) is { } answered)
+        {
+            return answered;
+        }
         var conversation = await ThreadedConversationAsync(contact, extras) ?? await OpenConversationAsync(contact, inbound, extras?.Summary);
 
         var message = new Message
@@ -158,6 +162,36 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
     }
 
     private readonly HashSet<Guid> _reopenAnnounced = [];
+
+    /// <summary>
+    /// A reply to the contact's open survey (<see cref="Surveys.SurveyReplies"/>): with a score it is stored in the surveyed conversation
+    /// without reopening it, and returned; words alone become the survey's comment and the message goes on as an ordinary one (null).
+    /// </summary>
+    private async Task<(Message, Conversation)?> SurveyAnswerAsync(InboundMessage inbound, IngestExtras? extras, Contact contact)
+    {
+        if (surveys is null || extras is not null || !Surveys.SurveyReplies.AnswersIn(inbound.From.Channel)
+            || db.Entry(contact).State == EntityState.Added || await OpenOfAsync(contact.Id) is not null
+            || await Surveys.SurveyReplies.OpenSurveyAsync(db, contact.Id, inbound.From.Channel, now) is not { } survey)
+        {
+            return null;
+        }
+        var answer = Surveys.SurveyAnswer.Parse(survey.Kind, inbound.Body);
+        if (answer.Score is null)
+        {
+            Events.AddRange((await Surveys.SurveyAnswers.RecordAsync(db, survey, answer, inbound.From.Channel, surveys, now, default)).Events);
+            return null;
+        }
+        var conversation = await db.Conversations.Include(c => c.Contact).FirstAsync(c => c.Id == survey.ConversationId);
+        var message = new Message
+        {
+            Id = Guid.CreateVersion7(now), ConversationId = conversation.Id, Direction = MessageDirection.Inbound, Channel = inbound.From.Channel,
+            Body = inbound.Body, ProviderMessageId = inbound.ProviderMessageId, DeliveryStatus = DeliveryStatus.Sent, CreatedAt = now,
+        };
+        db.Messages.Add(message);
+        Events.Add(db.Append(Surveys.SurveyEvents.Reply, StaffEvents.MessageAdded, conversation.Id, null, ConversationViews.From(message, null), now));
+        Events.AddRange((await Surveys.SurveyAnswers.RecordAsync(db, survey, answer, inbound.From.Channel, surveys, now, default)).Events);
+        return (message, conversation);
+    }
 
     /// <summary>
     /// The conversation a channel's threading names, when the message should join it: it is open, or it was resolved and the

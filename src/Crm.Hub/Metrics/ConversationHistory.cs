@@ -21,10 +21,12 @@ internal enum TimelineKind
     Resolved,
     /// <summary>A resolved conversation came back: the customer wrote again, or an agent reopened it.</summary>
     Reopened,
+    /// <summary>The customer scored the conversation's survey (<see cref="TimelineEntry.Survey"/>, <see cref="TimelineEntry.Score"/>); moves no clock.</summary>
+    SurveyAnswered,
 }
 
 /// <summary>One moment of a conversation's history.</summary>
-internal sealed record TimelineEntry(TimelineKind Kind, DateTimeOffset At, Guid? AgentId = null);
+internal sealed record TimelineEntry(TimelineKind Kind, DateTimeOffset At, Guid? AgentId = null, Surveys.SurveyKind? Survey = null, int? Score = null);
 
 /// <summary>Who, where and how urgent: the part of a conversation that is not its timeline (the latest known values).</summary>
 internal sealed record ConversationHeader(
@@ -56,6 +58,9 @@ internal sealed record ConversationHistory(ConversationHeader Header, IReadOnlyL
     public DateTimeOffset? OpenedAt => Timeline.FirstOrDefault(e => e.Kind is TimelineKind.Opened or TimelineKind.CustomerMessage)?.At;
 
     public bool IsComplaint => Header.IsComplaint;
+
+    /// <summary>The survey scores the customer gave (one per conversation at most; the first answer is final).</summary>
+    public IEnumerable<TimelineEntry> SurveyAnswers => Timeline.Where(e => e.Kind == TimelineKind.SurveyAnswered);
 }
 
 /// <summary>Conversation categories the metrics single out.</summary>

@@ -15,6 +15,8 @@ internal sealed record HistoryChange(Guid ConversationId, ConversationHeader? He
 /// <item><c>received</c> and <c>sent</c> pushed as <c>MessageAdded</c> carry a <see cref="MessageView"/>: a sent message with an
 /// author agent and no email <c>automatic</c> mark is an agent reply, any other (the email acknowledgement) is automatic;
 /// a received one with an email <c>automatic</c> mark (out-of-office) is not the customer writing;</item>
+/// <item><c>survey-answer</c> carries a <see cref="Surveys.SurveyAnswerView"/>: a scored one is a survey answer (a comment alone is not);
+/// the customer's in-channel reply that carried it (<c>survey-reply</c>) is not the customer writing in;</item>
 /// <item>everything else (notes, offers, routing decisions, delivery, edits) does not move a metric.</item>
 /// </list>
 /// </summary>
@@ -74,6 +76,13 @@ internal static class ConversationHistoryMapper
                 _ => null,
             };
             return new HistoryChange(conversationId, header, entry);
+        }
+        if (e.Kind == Surveys.SurveyEvents.Answered)
+        {
+            return data.TryGetProperty("score", out var score) && score.ValueKind == JsonValueKind.Number
+                && data.TryGetProperty("kind", out var kind) && Enum.TryParse<Surveys.SurveyKind>(kind.GetString(), ignoreCase: true, out var survey)
+                ? new HistoryChange(conversationId, null, new(TimelineKind.SurveyAnswered, e.At, Guid(data, "agentId") ?? e.AgentId, survey, score.GetInt32()))
+                : null;
         }
         if (e.ClientMethod == StaffEvents.MessageAdded && e.Kind is EventKinds.Received or EventKinds.Sent)
         {

@@ -62,6 +62,10 @@ internal static partial class QueueValidation
             errors["teamId"] = [$"There is no team {team}."];
         }
         ValidateEscalation(input, id, queues, errors);
+        if (!string.IsNullOrWhiteSpace(input.Survey) && !Surveys.QueueSurveys.Parse(input.Survey, out _))
+        {
+            errors["survey"] = [$"'{input.Survey}' is not a survey; use {string.Join(", ", Surveys.QueueSurveys.Choices)}, or leave it empty for the default."];
+        }
         return errors;
     }
 

@@ -11,13 +11,13 @@ namespace Crm.Hub.Routing;
 public sealed record QueueInput(string? Name, int? Order, int? Priority, int? FirstResponseSlaSeconds, IReadOnlyList<string>? Channels,
     IReadOnlyList<string>? Keywords, string? Skill = null, int? MinProficiency = null, IReadOnlyList<string>? Inboxes = null,
     IReadOnlyList<string>? Languages = null, IReadOnlyList<string>? ContactTags = null, IReadOnlyList<string>? Categories = null,
-    Guid? TeamId = null, Guid? OverflowQueueId = null, int? OverflowAfterSeconds = null, int? AlertAfterSeconds = null);
+    Guid? TeamId = null, Guid? OverflowQueueId = null, int? OverflowAfterSeconds = null, int? AlertAfterSeconds = null, string? Survey = null);
 
 public sealed record QueueView(Guid Id, string Name, int Order, int Priority, int? FirstResponseSlaSeconds, IReadOnlyList<string> Channels,
     IReadOnlyList<string> Keywords, int Version, DateTimeOffset UpdatedAt, string? Skill = null, int MinProficiency = 1,
     QueueStaffing? Staffing = null, IReadOnlyList<string>? Inboxes = null, IReadOnlyList<string>? Languages = null,
     IReadOnlyList<string>? ContactTags = null, IReadOnlyList<string>? Categories = null, Guid? TeamId = null, Guid? OverflowQueueId = null,
-    int? OverflowAfterSeconds = null, int? AlertAfterSeconds = null);
+    int? OverflowAfterSeconds = null, int? AlertAfterSeconds = null, string? Survey = null);
 
 /// <summary>Who could serve a queue: active agents with capacity on its channels and its skill level, and how many are online now.</summary>
 public sealed record QueueStaffing(int EligibleAgents, int EligibleOnline);
@@ -172,6 +172,7 @@ internal static class QueuesApi
         queue.OverflowQueueId = input.OverflowQueueId;
         queue.OverflowAfterSeconds = input.OverflowQueueId is null ? null : input.OverflowAfterSeconds;
         queue.AlertAfterSeconds = input.AlertAfterSeconds;
+        queue.Survey = string.IsNullOrWhiteSpace(input.Survey) ? null : input.Survey.Trim().ToLowerInvariant();
         queue.Version++;
         queue.UpdatedAt = now;
     }
@@ -182,5 +183,5 @@ internal static class QueuesApi
     public static QueueView View(RoutingQueue q) => new(q.Id, q.Name, q.Order, q.Priority, q.FirstResponseSlaSeconds,
         QueueClassifier.Split(q.Channels), QueueClassifier.Split(q.Keywords), q.Version, q.UpdatedAt, q.Skill, q.MinProficiency, null,
         QueueClassifier.Split(q.Inboxes), QueueClassifier.Split(q.Languages), QueueClassifier.Split(q.ContactTags), QueueClassifier.Split(q.Categories),
-        q.TeamId, q.OverflowQueueId, q.OverflowAfterSeconds, q.AlertAfterSeconds);
+        q.TeamId, q.OverflowQueueId, q.OverflowAfterSeconds, q.AlertAfterSeconds, q.Survey);
 }

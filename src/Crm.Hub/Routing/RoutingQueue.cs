@@ -48,6 +48,9 @@ internal sealed class RoutingQueue
     /// <summary>The supervisor is alerted when a conversation has waited this long without an agent.</summary>
     public int? AlertAfterSeconds { get; set; }
 
+    /// <summary>The survey its resolved conversations get: none, csat, nps or ces; null for the configured default (Crm:Surveys:DefaultKind).</summary>
+    public string? Survey { get; set; }
+
     public int Version { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -38,6 +38,8 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
     public DbSet<ContactImport> ContactImports => Set<ContactImport>();
     public DbSet<Segments.Segment> Segments => Set<Segments.Segment>();
     public DbSet<Templates.SavedTemplate> SavedTemplates => Set<Templates.SavedTemplate>();
+    public DbSet<Surveys.SurveyRequest> SurveyRequests => Set<Surveys.SurveyRequest>();
+    public DbSet<Surveys.FollowUpTask> FollowUpTasks => Set<Surveys.FollowUpTask>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -67,6 +69,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
 
         ContactProfileConfiguration.Configure(modelBuilder);
         Templates.SavedTemplate.Configure(modelBuilder);
+        Surveys.SurveyConfiguration.Configure(modelBuilder);
 
         modelBuilder.Entity<ContactMerge>(e =>
         {
@@ -86,6 +89,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
             e.Property(q => q.Languages).HasMaxLength(100);
             e.Property(q => q.ContactTags).HasMaxLength(1000);
             e.Property(q => q.Categories).HasMaxLength(1000);
+            e.Property(q => q.Survey).HasMaxLength(8);
         });
 
         modelBuilder.Entity<Routing.RoutingPolicyVersion>(e =>

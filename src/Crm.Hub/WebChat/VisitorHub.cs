@@ -4,6 +4,7 @@ using Crm.Hub.Auth;
 using Crm.Hub.Conversations;
 using Crm.Hub.Realtime;
 using Crm.Hub.Storage;
+using Crm.Hub.Surveys;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,8 @@ namespace Crm.Hub.WebChat;
 /// <summary>The widget's live connection.</summary>
 [Authorize(Policy = Policies.Visitor)]
 internal sealed class VisitorHub(
-    IngestPipeline ingest, VisitorNotifier notifier, StaffBroadcaster staff, HubDbContext db, IOptions<WebChatOptions> options, TimeProvider time)
+    IngestPipeline ingest, VisitorNotifier notifier, StaffBroadcaster staff, HubDbContext db, IOptions<WebChatOptions> options, TimeProvider time,
+    IOptionsMonitor<SurveyOptions> surveyOptions)
     : Hub<IVisitorClient>
 {
     private const string LastTypingKey = "crm.lastTyping";
@@ -47,6 +49,34 @@ internal sealed class VisitorHub(
         var result = await ingest.IngestAsync(inbound, Context.ConnectionAborted);
         return new VisitorMessage(result.MessageId, request.ClientMessageId, "inbound", inbound.Body, result.CreatedAt,
             VisitorMessages.Wire(result.Status), null);
+    }
+
+    /// <summary>A survey card's button: records the score (the first answer is final) and returns the survey as it now stands.</summary>
+    public async Task<VisitorSurvey> AnswerSurvey(Guid surveyId, int score)
+    {
+        var address = VisitorId.ToString("N");
+        var survey = await db.SurveyRequests
+            .Where(s => s.Id == surveyId && s.Channel == ChannelNames.WebChat)
+            .Where(s => db.ChannelIdentities.Any(i => i.ContactId == s.ContactId && i.Channel == ChannelNames.WebChat && i.Address == address))
+            .FirstOrDefaultAsync(Context.ConnectionAborted) ?? throw new HubException("No such survey in this visitor's conversations.");
+        if (score < survey.Kind.Min() || score > survey.Kind.Max())
+        {
+            throw new HubException($"A {survey.Kind.TemplateName()} score is {survey.Kind.Min()} to {survey.Kind.Max()}.");
+        }
+        var now = time.GetUtcNow();
+        var (outcome, events) = await SurveyAnswers.RecordAsync(db, survey, new SurveyAnswer(score, null), ChannelNames.WebChat, surveyOptions.CurrentValue,
+            now, Context.ConnectionAborted);
+        if (outcome == AnswerOutcome.Closed)
+        {
+            throw new HubException("This survey has closed.");
+        }
+        if (outcome == AnswerOutcome.Recorded)
+        {
+            await db.SaveChangesAsync(Context.ConnectionAborted);
+            staff.Publish(events);
+            await Clients.OthersInGroup(VisitorMessages.Group(VisitorId)).SurveyAnswered(VisitorMessages.Survey(survey, now));
+        }
+        return VisitorMessages.Survey(survey, now);
     }
 
     public async Task Typing(bool isTyping)

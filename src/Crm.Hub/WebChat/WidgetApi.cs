@@ -93,11 +93,11 @@ internal static class WidgetApi
             .Where(c => c.ContactId == contact.Id)
             .OrderByDescending(c => c.LastMessageAt)
             .FirstOrDefaultAsync(ct);
-        var messages = conversation is null ? [] : await HistoryAsync(db, conversation.Id, ct);
+        var messages = conversation is null ? [] : await HistoryAsync(db, conversation.Id, time, ct);
         return TypedResults.Ok(new WidgetSession(request.VisitorToken ?? tokens.Issue(visitorId), conversation?.Id, messages));
     }
 
-    private static async Task<List<VisitorMessage>> HistoryAsync(HubDbContext db, Guid conversationId, CancellationToken ct)
+    private static async Task<List<VisitorMessage>> HistoryAsync(HubDbContext db, Guid conversationId, TimeProvider time, CancellationToken ct)
     {
         var rows = await db.Messages.AsNoTracking()
             .Where(m => m.ConversationId == conversationId && m.Direction != MessageDirection.Note)
@@ -105,7 +105,13 @@ internal static class WidgetApi
             .ToListAsync(ct);
         var authorIds = rows.Where(m => m.AuthorAgentId != null).Select(m => m.AuthorAgentId!.Value).Distinct().ToList();
         var names = await db.Agents.AsNoTracking().Where(a => authorIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.DisplayName, ct);
-        return rows.Select(m => VisitorMessages.From(m, m.AuthorAgentId is { } a ? names.GetValueOrDefault(a) : null)).ToList();
+        var surveys = await db.SurveyRequests.AsNoTracking().Where(s => s.ConversationId == conversationId && s.MessageId != null)
+            .ToDictionaryAsync(s => s.MessageId!.Value, ct);
+        var now = time.GetUtcNow();
+        return rows.Select(m => VisitorMessages.From(m, m.AuthorAgentId is { } a ? names.GetValueOrDefault(a) : null) with
+        {
+            Survey = surveys.TryGetValue(m.Id, out var s) ? VisitorMessages.Survey(s, now) : null,
+        }).ToList();
     }
 
     private static Dictionary<string, string[]>? Validate(WidgetSessionRequest request, WebChatOptions options)

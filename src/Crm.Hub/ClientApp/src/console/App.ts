@@ -4,6 +4,7 @@ import { api, setUnauthorizedHandler } from "./api";
 import { agentHub } from "./agentHub";
 import { AdminPage } from "./components/AdminPage";
 import { RoutingPage } from "./components/RoutingPage";
+import { FollowUpsPage } from "./components/FollowUpsPage";
 import { AudiencePage } from "./components/AudiencePage";
 import { TemplatesPage } from "./components/TemplatesPage";
 import { InboxPage } from "./components/InboxPage";
@@ -155,6 +156,7 @@ export class App {
     else if (route.page === "routing") replace(this.pageSlot, RoutingPage(this.pageScope));
     else if (route.page === "audience") replace(this.pageSlot, AudiencePage(this.pageScope));
     else if (route.page === "templates") replace(this.pageSlot, TemplatesPage(this.pageScope));
+    else if (route.page === "followUps") replace(this.pageSlot, FollowUpsPage(this.pageScope));
     else if (route.page === "inbox") replace(this.pageSlot, InboxPage(this.pageScope, route.conversationId));
   }
 }

@@ -36,6 +36,8 @@ export interface QueueInput {
   overflowQueueId: string | null;
   overflowAfterSeconds: number | null;
   alertAfterSeconds: number | null;
+  /** The survey after resolution: none, csat, nps or ces; null for the configured default. */
+  survey?: string | null;
 }
 
 export interface QueueView extends QueueInput {

@@ -5,6 +5,7 @@ export type Route =
   | { page: "routing" }
   | { page: "audience" }
   | { page: "templates" }
+  | { page: "followUps" }
   | { page: "login" };
 
 const BASE = import.meta.env.BASE_URL.replace(/\/$/, ""); // "/app"
@@ -17,6 +18,7 @@ export function parse(pathname: string = location.pathname): Route {
   if (parts[0] === "routing") return { page: "routing" };
   if (parts[0] === "audience") return { page: "audience" };
   if (parts[0] === "templates") return { page: "templates" };
+  if (parts[0] === "follow-ups") return { page: "followUps" };
   if (parts[0] === "c" && parts[1]) return { page: "inbox", conversationId: decodeURIComponent(parts[1]) };
   return { page: "inbox", conversationId: null };
 }
@@ -33,6 +35,8 @@ export function href(route: Route): string {
       return `${BASE}/audience`;
     case "templates":
       return `${BASE}/templates`;
+    case "followUps":
+      return `${BASE}/follow-ups`;
     case "inbox":
       return route.conversationId ? `${BASE}/c/${encodeURIComponent(route.conversationId)}` : `${BASE}/`;
   }

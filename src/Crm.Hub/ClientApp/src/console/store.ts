@@ -26,7 +26,8 @@ export type Topic =
   | "selection"
   | "directory"
   | "notice"
-  | "imports";
+  | "imports"
+  | "surveys";
 
 export type ConnectionState = "connected" | "reconnecting" | "offline";
 
@@ -252,9 +253,17 @@ class Store {
         // Everyone's console receives it; only those who supervise are told.
         if (!this.isSupervisor) break;
         const d = ev.data as SupervisorAlert;
+        if (d.kind === "follow-up") {
+          this.notify(t("alert.followUp", { number: String(d.number), reason: d.reason }), "warning");
+          this.emit("surveys", d.conversationId);
+          break;
+        }
         this.notify(`${t(d.kind === "slaAtRisk" ? "alert.slaAtRisk" : "alert.escalated", { number: String(d.number) })} — ${d.reason}`, "warning");
         break;
       }
+      case "SurveyAnswered":
+        if (ev.conversationId) this.emit("surveys", ev.conversationId);
+        break;
       case "ContactImportProgress":
         // The import's view as JSON: the import page parses it.
         this.emit("imports", JSON.stringify(ev.data));

@@ -120,7 +120,7 @@ export interface Candidate {
 export interface SupervisorAlert {
   conversationId: string;
   number: number;
-  kind: "slaAtRisk" | "escalated";
+  kind: "slaAtRisk" | "escalated" | "follow-up";
   reason: string;
   at: string;
   queue: string | null;

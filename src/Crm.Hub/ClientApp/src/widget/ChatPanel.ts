@@ -322,5 +322,48 @@ export class ChatPanel {
       ticks.textContent = "";
       ticks.removeAttribute("aria-label");
     }
+    this.updateSurvey(row, m);
+  }
+
+  /** A survey question's buttons (one per score); once answered, the score the visitor gave. */
+  private updateSurvey(row: HTMLElement, m: ChatMessage): void {
+    const survey = m.survey;
+    const state = survey ? `${survey.open}:${survey.score ?? ""}` : "";
+    const current = row.querySelector<HTMLElement>(".survey");
+    if (!survey) {
+      current?.remove();
+      return;
+    }
+    if (current?.dataset.state === state) return;
+    const card = h("div", { class: "survey", "data-testid": "crm-survey", "data-state": state });
+    if (survey.score !== null) {
+      card.append(h("p", { class: "survey-done", "data-testid": "crm-survey-done", role: "status" }, this.s.t("surveyThanks", { n: this.s.number(survey.score) })));
+    } else if (!survey.open) {
+      card.append(h("p", { class: "survey-done" }, this.s.t("surveyClosed")));
+    } else {
+      const error = h("p", { class: "error", role: "alert" });
+      const buttons = h("div", { class: "survey-scale", role: "group", "aria-label": this.s.t("surveyScale") });
+      for (let score = survey.min; score <= survey.max; score++) {
+        buttons.append(h("button", {
+          type: "button",
+          class: "survey-score",
+          "data-testid": "crm-survey-score",
+          "data-score": String(score),
+          onclick: () => {
+            for (const b of buttons.querySelectorAll("button")) b.disabled = true;
+            void this.client.answerSurvey(survey.id, score).then((ok) => {
+              if (ok) return;
+              for (const b of buttons.querySelectorAll("button")) b.disabled = false;
+              error.textContent = this.s.t("surveyFailed");
+            });
+          },
+        }, this.s.number(score)));
+      }
+      const low = `${survey.kind}Low` as StringKey;
+      const high = `${survey.kind}High` as StringKey;
+      card.append(buttons, h("div", { class: "survey-ends" }, h("span", null, this.s.t(low)), h("span", null, this.s.t(high))), error);
+    }
+    if (current) current.replaceWith(card);
+    else row.querySelector(".bubble")!.after(card);
   }
 }

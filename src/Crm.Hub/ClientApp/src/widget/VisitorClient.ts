@@ -21,6 +21,18 @@ export interface VisitorMessage {
   createdAt: string;
   status: VisitorStatus;
   agentName: string | null;
+  /** Set on a survey question: the widget shows its scale as buttons. */
+  survey?: VisitorSurvey | null;
+}
+
+/** VisitorSurvey from the contract: answered with AnswerSurvey(id, score); the first answer is final. */
+export interface VisitorSurvey {
+  id: string;
+  kind: "csat" | "nps" | "ces";
+  min: number;
+  max: number;
+  score: number | null;
+  open: boolean;
 }
 
 /** A message as the widget shows it: "pending" until the server has committed it. */
@@ -201,6 +213,7 @@ export class VisitorClient {
     connection.on("MessageReceived", (m: VisitorMessage) => this.onMessage(m));
     connection.on("MessageStatusChanged", (e: { messageId: string; status: VisitorStatus }) => this.onStatus(e));
     connection.on("AgentTyping", (e: { isTyping: boolean; agentName: string | null }) => this.onAgentTyping(e));
+    connection.on("SurveyAnswered", (survey: VisitorSurvey) => this.onSurvey(survey));
     connection.onreconnecting(() => this.setLink("reconnecting"));
     connection.onreconnected(() => void this.afterConnect(true));
     connection.onclose(() => {
@@ -371,6 +384,27 @@ export class VisitorClient {
       this.ack(merged);
     }
     this.changed();
+  }
+
+  /** A survey card's button; resolves false when the answer could not be recorded (closed, offline). */
+  async answerSurvey(surveyId: string, score: number): Promise<boolean> {
+    const c = this.connection;
+    if (c?.state !== HubConnectionState.Connected) return false;
+    try {
+      this.onSurvey(await c.invoke<VisitorSurvey>("AnswerSurvey", surveyId, score));
+      return true;
+    } catch (err) {
+      this.log("survey", err);
+      return false;
+    }
+  }
+
+  private onSurvey(survey: VisitorSurvey): void {
+    const m = this.messages.find((x) => x.survey?.id === survey.id);
+    if (m) {
+      m.survey = survey;
+      this.changed();
+    }
   }
 
   private onStatus(e: { messageId: string; status: VisitorStatus }): void {

@@ -30,6 +30,16 @@ const en = {
   unavailable: "Chat is unavailable right now. Please try again shortly.",
   tooLong: "Message is too long.",
   messages: "Messages",
+  surveyScale: "Your answer",
+  surveyThanks: "Thank you! You answered {n}.",
+  surveyClosed: "This survey has closed.",
+  surveyFailed: "Your answer could not be sent. Please try again.",
+  csatLow: "Very dissatisfied",
+  csatHigh: "Very satisfied",
+  npsLow: "Not at all likely",
+  npsHigh: "Extremely likely",
+  cesLow: "Very easy",
+  cesHigh: "Very difficult",
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -62,6 +72,16 @@ const fa: Record<StringKey, string> = {
   unavailable: "گفتگو در حال حاضر در دسترس نیست. کمی بعد دوباره تلاش کنید.",
   tooLong: "پیام بیش از حد طولانی است.",
   messages: "پیام‌ها",
+  surveyScale: "پاسخ شما",
+  surveyThanks: "سپاسگزاریم! پاسخ شما: {n}",
+  surveyClosed: "مهلت این نظرسنجی به پایان رسیده است.",
+  surveyFailed: "پاسخ شما ارسال نشد. لطفاً دوباره تلاش کنید.",
+  csatLow: "بسیار ناراضی",
+  csatHigh: "بسیار راضی",
+  npsLow: "به‌هیچ‌وجه",
+  npsHigh: "حتماً",
+  cesLow: "بسیار آسان",
+  cesHigh: "بسیار دشوار",
 };
 
 const tables: Record<WidgetLocale, Record<StringKey, string>> = { en, fa };

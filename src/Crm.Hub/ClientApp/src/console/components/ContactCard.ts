@@ -10,6 +10,7 @@ import type { ContactView } from "../types";
 import { ChannelBadge, StatusBadge } from "./ChannelBadge";
 import { MergePanel } from "./MergePanel";
 import { initials } from "./TopBar";
+import { SurveyPanel } from "./SurveyPanel";
 
 export function ContactCard(scope: Scope, contactId: string, currentConversationId: string): HTMLElement {
   const root = h("aside", { class: "contact-card", "data-testid": "contact-card", "aria-label": t("contact.title") }, h("div", { class: "muted" }, t("contact.loading")));
@@ -17,13 +18,16 @@ export function ContactCard(scope: Scope, contactId: string, currentConversation
   scope.add(() => (alive = false));
 
   let channels = new Set<string>();
+  let surveyScope: Scope | undefined;
   const load = () =>
     api
       .contact(contactId)
       .then((contact) => {
         if (!alive) return;
         channels = new Set(contact.identities.map((i) => i.channel));
-        replace(root, ...render(contact, currentConversationId), MergePanel(contact, load));
+        surveyScope?.dispose();
+        surveyScope = scope.child();
+        replace(root, ...render(contact, currentConversationId), SurveyPanel(surveyScope, contactId, currentConversationId), MergePanel(contact, load));
       })
       .catch((err) => alive && replace(root, h("div", { class: "form-error" }, problemText(err))));
   void load();

@@ -35,6 +35,8 @@ export function queueForm(queue: QueueView | null, queues: QueueView[], done: ()
     h("option", { value: "" }, t("routing.noOverflow")),
     queues.filter((q) => q.id !== queue?.id).map((q) => h("option", { value: q.id, selected: queue?.overflowQueueId === q.id }, q.name)));
   const overflowAfter = number("queue-overflow-after", minutes(queue?.overflowAfterSeconds), "0", undefined, t("routing.slaHint"));
+  const survey = h("select", { id: "queue-survey", "data-testid": "queue-survey" },
+    ["", "none", "csat", "nps", "ces"].map((v) => h("option", { value: v, selected: (queue?.survey ?? "") === v }, t(`survey.choice.${v || "default"}` as Key))));
   const alertAfter = number("queue-alert-after", minutes(queue?.alertAfterSeconds), "0", undefined, t("routing.slaHint"));
   const boxes = <T extends string>(values: readonly T[], checked: readonly string[], label: (v: T) => string, testid: string) =>
     values.map((v) => {
@@ -59,6 +61,7 @@ export function queueForm(queue: QueueView | null, queues: QueueView[], done: ()
     overflowQueueId: field("queue-overflow", t("routing.overflowTo"), overflow),
     overflowAfterSeconds: field("queue-overflow-after", t("routing.overflowAfter"), overflowAfter),
     alertAfterSeconds: field("queue-alert-after", t("routing.alertAfter"), alertAfter),
+    survey: field("queue-survey", t("survey.choice.label"), survey),
   };
   const channelsError = h("div", { class: "field-error", "data-testid": "queue-channels-error" });
   const languagesError = h("div", { class: "field-error", "data-testid": "queue-languages-error" });
@@ -94,6 +97,7 @@ export function queueForm(queue: QueueView | null, queues: QueueView[], done: ()
           overflowQueueId: overflow.value || null,
           overflowAfterSeconds: seconds(overflowAfter.value),
           alertAfterSeconds: seconds(alertAfter.value),
+          survey: survey.value || null,
         };
         save.disabled = true;
         try {
@@ -113,7 +117,7 @@ export function queueForm(queue: QueueView | null, queues: QueueView[], done: ()
     h("fieldset", { class: "checks" }, h("legend", null, t("routing.col.channels")), channelBoxes.map((b) => b.el), h("p", { class: "muted" }, t("routing.channelsHint")), channelsError),
     h("fieldset", { class: "checks" }, h("legend", null, t("routing.languages")), languageBoxes.map((b) => b.el), h("p", { class: "muted" }, t("routing.languagesHint")), languagesError),
     h("h4", null, t("routing.gets")),
-    h("div", { class: "form-grid" }, f.priority.el, f.firstResponseSlaSeconds.el, f.teamId.el, f.skill.el, f.minProficiency.el),
+    h("div", { class: "form-grid" }, f.priority.el, f.firstResponseSlaSeconds.el, f.teamId.el, f.skill.el, f.minProficiency.el, f.survey.el),
     h("h4", null, t("routing.escalates")),
     h("p", { class: "muted" }, t("routing.escalationHelp")),
     h("div", { class: "form-grid" }, f.overflowQueueId.el, f.overflowAfterSeconds.el, f.alertAfterSeconds.el),
