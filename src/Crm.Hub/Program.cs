@@ -95,6 +95,7 @@ app.MapQueuesApi();
 app.MapPolicyVersionsApi();
 app.MapWhatIfApi();
 app.MapTemplatesApi();
+app.MapCampaignsApi();
 app.MapHubHealth();
 app.MapUi();
 

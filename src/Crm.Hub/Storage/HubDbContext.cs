@@ -37,6 +37,8 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
     public DbSet<ContactConsent> ContactConsents => Set<ContactConsent>();
     public DbSet<ContactImport> ContactImports => Set<ContactImport>();
     public DbSet<Segments.Segment> Segments => Set<Segments.Segment>();
+    public DbSet<Crm.Hub.Campaigns.Campaign> Campaigns => Set<Crm.Hub.Campaigns.Campaign>();
+    public DbSet<Crm.Hub.Campaigns.CampaignRecipient> CampaignRecipients => Set<Crm.Hub.Campaigns.CampaignRecipient>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -65,6 +67,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
         });
 
         ContactProfileConfiguration.Configure(modelBuilder);
+        Crm.Hub.Campaigns.CampaignConfiguration.Configure(modelBuilder);
 
         modelBuilder.Entity<ContactMerge>(e =>
         {
