@@ -64,12 +64,15 @@ internal sealed class CampaignProgress(StaffBroadcaster broadcaster, TimeProvide
             delivered, Of(RecipientState.Failed), Of(RecipientState.Suppressed), Of(RecipientState.Unknown), replied, optedOut);
     }
 
-    public static async Task<List<CampaignFailure>> FailuresAsync(HubDbContext db, Campaign campaign, CancellationToken ct) =>
-        await db.CampaignRecipients.Where(r => r.CampaignId == campaign.Id && r.Run == campaign.Run
+    public static async Task<List<CampaignFailure>> FailuresAsync(HubDbContext db, Campaign campaign, CancellationToken ct)
+    {
+        var groups = await db.CampaignRecipients.Where(r => r.CampaignId == campaign.Id && r.Run == campaign.Run
                 && (r.State == RecipientState.Failed || r.State == RecipientState.Suppressed || r.State == RecipientState.Unknown))
-            .GroupBy(r => r.Error ?? "")
-            .Select(g => new CampaignFailure(g.Key, g.Count()))
+            .GroupBy(r => r.Error)
+            .Select(g => new { Reason = g.Key, Count = g.Count() })
             .OrderByDescending(f => f.Count).Take(50).ToListAsync(ct);
+        return [.. groups.Select(g => new CampaignFailure(g.Reason ?? "", g.Count))];
+    }
 
     /// <summary>Pushes the counters unless this campaign was pushed less than a quarter second ago (<paramref name="force"/>: state changes).</summary>
     public async Task PublishAsync(HubDbContext db, Campaign campaign, bool force, CancellationToken ct)
