@@ -32,8 +32,9 @@ internal sealed class CampaignProgress(StaffBroadcaster broadcaster, TimeProvide
     public async Task SyncAsync(HubDbContext db, Campaign campaign, CancellationToken ct)
     {
         var id = campaign.Id;
+        var run = campaign.Run;
         var now = time.GetUtcNow();
-        var sending = db.CampaignRecipients.Where(r => r.CampaignId == id && r.State == RecipientState.Sending);
+        var sending = db.CampaignRecipients.Where(r => r.CampaignId == id && r.Run == run && r.State == RecipientState.Sending);
         await sending.Where(r => db.Outbox.Any(o => o.MessageId == r.MessageId && o.State == OutboxState.Sent))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RecipientState.Sent)
                 .SetProperty(r => r.SentAt, r => db.Outbox.Where(o => o.MessageId == r.MessageId).Select(o => o.CompletedAt).FirstOrDefault() ?? now), ct);
@@ -43,11 +44,11 @@ internal sealed class CampaignProgress(StaffBroadcaster broadcaster, TimeProvide
         await sending.Where(r => db.Outbox.Any(o => o.MessageId == r.MessageId && o.State == OutboxState.Unknown))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RecipientState.Unknown)
                 .SetProperty(r => r.Error, r => db.Outbox.Where(o => o.MessageId == r.MessageId).Select(o => o.LastError).FirstOrDefault()), ct);
-        await db.CampaignRecipients.Where(r => r.CampaignId == id && r.State == RecipientState.Sent && r.DeliveredAt == null
+        await db.CampaignRecipients.Where(r => r.CampaignId == id && r.Run == run && r.State == RecipientState.Sent && r.DeliveredAt == null
                 && db.Messages.Any(m => m.Id == r.MessageId && (m.DeliveryStatus == DeliveryStatus.Delivered || m.DeliveryStatus == DeliveryStatus.Read)))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.DeliveredAt, now), ct);
         var channel = campaign.Channel;
-        await db.CampaignRecipients.Where(r => r.CampaignId == id && r.OptedOutAt == null && r.QueuedAt != null
+        await db.CampaignRecipients.Where(r => r.CampaignId == id && r.Run == run && r.State == RecipientState.Sent && r.OptedOutAt == null
                 && db.ChannelIdentities.Any(i => i.Channel == channel && i.Address == r.Address && i.OptedOutAt != null && i.OptedOutAt >= r.QueuedAt))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.OptedOutAt, now), ct);
     }

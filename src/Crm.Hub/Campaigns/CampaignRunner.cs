@@ -26,6 +26,9 @@ internal sealed partial class CampaignRunner(
     /// <summary>How long staged sends wait for more before they are committed (and so released to the outbox) together.</summary>
     private static readonly TimeSpan CommitWindow = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>How often outcomes, throttling and the live counters are looked at while sending.</summary>
+    private static readonly TimeSpan SyncInterval = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Runs (or continues) the campaign until it is done, stopped or waiting; returns when to come back for deferred recipients.</summary>
     public async Task<DateTimeOffset?> RunAsync(Guid campaignId, CancellationToken jobToken)
     {
@@ -148,6 +151,7 @@ internal sealed partial class CampaignRunner(
         var sender = senders.Key(campaign.Channel, campaign.Sender);
         pacer.SetPace(sender, campaign.Pace);
         var throttledUntil = DateTimeOffset.MinValue;
+        var lastSync = 0L;
         while (true)
         {
             ct.ThrowIfCancellationRequested();
@@ -158,9 +162,13 @@ internal sealed partial class CampaignRunner(
             {
                 return null;
             }
-            await progress.SyncAsync(db, campaign, ct);
-            throttledUntil = await FollowThrottlingAsync(db, campaign, sender, throttledUntil, ct);
-            await progress.PublishAsync(db, campaign, force: false, ct);
+            if (time.GetElapsedTime(lastSync) >= SyncInterval)
+            {
+                await progress.SyncAsync(db, campaign, ct);
+                throttledUntil = await FollowThrottlingAsync(db, campaign, sender, throttledUntil, ct);
+                await progress.PublishAsync(db, campaign, force: false, ct);
+                lastSync = time.GetTimestamp();
+            }
 
             var now = time.GetUtcNow();
             var page = await db.CampaignRecipients
