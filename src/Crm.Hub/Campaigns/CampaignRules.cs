@@ -152,7 +152,7 @@ internal static class CampaignRules
                     {
                         _ = new CronExpression(cron);
                     }
-                    catch (FormatException e)
+                    catch (Exception e) when (e is FormatException or ArgumentException)
                     {
                         errors["schedule.cron"] = [$"The cron expression does not parse: {e.Message}"];
                     }
