@@ -99,6 +99,7 @@ app.MapWhatIfApi();
 app.MapTemplatesApi();
 app.MapSavedTemplatesApi();
 app.MapSurveys();
+app.MapCampaignsApi();
 app.MapHubHealth();
 app.MapUi();
 

@@ -94,4 +94,7 @@ internal sealed class Conversation
     public DateTimeOffset? PendingSlaDueAt => FirstResponseAt is null ? SlaDueAt : null;
 
     public bool IsOpen => Status != ConversationStatus.Resolved;
+
+    /// <summary>The campaign this conversation carries a message of, or that the customer answered by opening it.</summary>
+    public Guid? CampaignId { get; set; }
 }

@@ -8,7 +8,7 @@ public sealed record ConversationView(
     Guid Id, long Number, Guid ContactId, string? ContactName, string Channel, string Status, string? Category, int Priority,
     Guid? AssigneeId, string? AssigneeName, Guid? ResponsibleAgentId, Guid? TeamId, DateTimeOffset CreatedAt,
     DateTimeOffset LastMessageAt, string? LastMessagePreview, Guid? OfferedToAgentId, DateTimeOffset? OfferExpiresAt, Guid? QueueId = null,
-    int? PolicyVersion = null);
+    int? PolicyVersion = null, Guid? CampaignId = null);
 
 public sealed record AttachmentView(Guid Id, string FileName, string ContentType, long Size, int? Pages, bool Inline = false);
 
@@ -83,7 +83,7 @@ internal static class ConversationViews
     public static ConversationView From(Conversation c, string? contactName, string? assigneeName) => new(
         c.Id, c.Number, c.ContactId, contactName ?? $"Visitor #{c.Number}", c.Channel, Wire(c.Status), c.Category, c.Priority,
         c.AssigneeId, assigneeName, c.ResponsibleAgentId, c.TeamId, c.CreatedAt, c.LastMessageAt, c.LastMessagePreview,
-        c.OfferedToAgentId, c.OfferExpiresAt, c.QueueId, c.PolicyVersion);
+        c.OfferedToAgentId, c.OfferExpiresAt, c.QueueId, c.PolicyVersion, c.CampaignId);
 
     public static MessageView From(Message m, string? authorName) => new(
         m.Id, m.ConversationId, Wire(m.Direction), m.Channel, m.Body, m.AuthorAgentId, authorName, m.CreatedAt,

@@ -277,6 +277,8 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
                 conversation.RequiredSkill = queue.Skill;
                 conversation.MinProficiency = queue.MinProficiency;
             }
+            // A customer answering a campaign message: the conversation is linked to it and the recipient marked replied.
+            await Crm.Hub.Campaigns.CampaignReplies.LinkAsync(db, conversation, now);
             db.Conversations.Add(conversation);
             Opened.Add(conversation);
         }

@@ -43,6 +43,14 @@ internal sealed class EmailChannelSender(
         var draft = await DraftAsync(db, store, o, message, stored, cancellationToken);
         var mime = EmailComposer.Compose(draft);
         mime.Date = time.GetUtcNow();
+        if (stored is not null && await Campaigns.CampaignMail.HeadersAsync(db, scope.ServiceProvider.GetRequiredService<OptOut.UnsubscribeLinks>(), stored,
+                message.To.Address, cancellationToken) is { } campaignHeaders)
+        {
+            foreach (var (name, value) in campaignHeaders)
+            {
+                mime.Headers.Replace(name, value);
+            }
+        }
         var replyAddresses = keys.ReplyAddresses();
         var envelope = new MailboxAddress(null, replyAddresses.ForBounces(message.MessageId));
         var result = await SmtpMailer.SendAsync(o.Smtp, o.Address!, mime, envelope, [draft.To], cancellationToken);
@@ -89,7 +97,9 @@ internal sealed class EmailChannelSender(
         model["body_html"] = ToHtml(message.Body);
         model["signature_html"] = ToHtml(signature);
         var html = templates.Render("email", "reply-html", locale, model);
-        var subject = parent is not null
+        // A campaign message carries the subject its template rendered.
+        var subject = conversation?.CampaignId is not null && stored?.Email?.Subject is { } campaignSubject ? campaignSubject
+            : parent is not null
             ? EmailComposer.ReplySubject(parent.Subject)
             : conversation is not null ? $"Your conversation #{conversation.Number}" : "A message from " + (o.DisplayName ?? o.Address);
         var files = message.Files.Select(f => new EmailFile(f.FileName, f.ContentType,

@@ -40,6 +40,8 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
     public DbSet<Templates.SavedTemplate> SavedTemplates => Set<Templates.SavedTemplate>();
     public DbSet<Surveys.SurveyRequest> SurveyRequests => Set<Surveys.SurveyRequest>();
     public DbSet<Surveys.FollowUpTask> FollowUpTasks => Set<Surveys.FollowUpTask>();
+    public DbSet<Crm.Hub.Campaigns.Campaign> Campaigns => Set<Crm.Hub.Campaigns.Campaign>();
+    public DbSet<Crm.Hub.Campaigns.CampaignRecipient> CampaignRecipients => Set<Crm.Hub.Campaigns.CampaignRecipient>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -70,6 +72,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
         ContactProfileConfiguration.Configure(modelBuilder);
         Templates.SavedTemplate.Configure(modelBuilder);
         Surveys.SurveyConfiguration.Configure(modelBuilder);
+        Crm.Hub.Campaigns.CampaignConfiguration.Configure(modelBuilder);
 
         modelBuilder.Entity<ContactMerge>(e =>
         {
