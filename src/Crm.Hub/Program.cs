@@ -11,6 +11,7 @@ using Crm.Hub.Health;
 using Crm.Hub.Metrics;
 using Crm.Hub.OptOut;
 using Crm.Hub.Realtime;
+using Crm.Hub.Reminders;
 using Crm.Hub.Routing;
 using Crm.Hub.Routing.WhatIf;
 using Crm.Hub.Scheduling;
@@ -45,6 +46,7 @@ builder.AddScheduling();
 builder.Services.AddCampaigns();
 builder.Services.AddCampaignTemplates();
 builder.Services.AddOptOut();
+builder.Services.AddReminders();
 builder.Services.AddServiceMetrics();
 
 var app = builder.Build();
@@ -95,6 +97,8 @@ app.MapQueuesApi();
 app.MapPolicyVersionsApi();
 app.MapWhatIfApi();
 app.MapTemplatesApi();
+app.MapOptOut();
+app.MapRemindersApi();
 app.MapHubHealth();
 app.MapUi();
 

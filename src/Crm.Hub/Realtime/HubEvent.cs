@@ -29,6 +29,9 @@ public interface IAgentClient
     Task SupervisorAlert(HubEvent e);
     /// <summary>A contact import's progress and counts, to the user who started it (transient).</summary>
     Task ContactImportProgress(HubEvent e);
+
+    /// <summary>A follow-up reminder is due (persisted): the console of the agent who set it shows a notice linking the conversation.</summary>
+    Task ReminderDue(HubEvent e);
 }
 
 internal static class StaffEvents
@@ -43,4 +46,5 @@ internal static class StaffEvents
     public const string PresenceChanged = nameof(IAgentClient.PresenceChanged);
     public const string RoutingDecision = nameof(IAgentClient.RoutingDecision);
     public const string SupervisorAlert = nameof(IAgentClient.SupervisorAlert);
+    public const string ReminderDue = nameof(IAgentClient.ReminderDue);
 }

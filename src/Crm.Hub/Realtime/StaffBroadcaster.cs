@@ -67,6 +67,7 @@ internal sealed partial class StaffBroadcaster(IHubContext<AgentHub, IAgentClien
                 StaffEvents.PresenceChanged => clients.PresenceChanged(e),
                 StaffEvents.RoutingDecision => clients.RoutingDecision(e),
                 StaffEvents.SupervisorAlert => clients.SupervisorAlert(e),
+                StaffEvents.ReminderDue => clients.ReminderDue(e),
                 _ => Task.CompletedTask,
             });
         }

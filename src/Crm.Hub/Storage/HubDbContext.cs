@@ -37,6 +37,8 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
     public DbSet<ContactConsent> ContactConsents => Set<ContactConsent>();
     public DbSet<ContactImport> ContactImports => Set<ContactImport>();
     public DbSet<Segments.Segment> Segments => Set<Segments.Segment>();
+    public DbSet<OptOut.OptOutRecord> OptOutRecords => Set<OptOut.OptOutRecord>();
+    public DbSet<Reminders.Reminder> Reminders => Set<Reminders.Reminder>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -65,6 +67,8 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
         });
 
         ContactProfileConfiguration.Configure(modelBuilder);
+        OptOut.OptOutConfiguration.Configure(modelBuilder);
+        Crm.Hub.Reminders.ReminderConfiguration.Configure(modelBuilder);
 
         modelBuilder.Entity<ContactMerge>(e =>
         {
