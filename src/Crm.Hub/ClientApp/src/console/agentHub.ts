@@ -20,6 +20,7 @@ export const AGENT_EVENTS = [
   "PresenceChanged",
   "SupervisorAlert",
   "ContactImportProgress",
+  "ReminderDue",
 ] as const;
 
 const SEQ_KEY = "crm.lastSeq";
