@@ -62,7 +62,8 @@ internal static class UnsubscribePage
         var at = address.IndexOf('@', StringComparison.Ordinal);
         if (at > 0)
         {
-            return address[..1] + new string('•', Math.Min(6, Math.Max(1, at - 1))) + address[at..];
+            // A fixed run of dots: the mask should not tell the name's length either.
+            return address[..1] + "•••••" + address[at..];
         }
         return address.Length <= 4 ? address : new string('•', Math.Min(8, address.Length - 4)) + address[^4..];
     }

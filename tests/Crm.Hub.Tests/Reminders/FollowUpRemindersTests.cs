@@ -105,6 +105,37 @@ public sealed class FollowUpRemindersTests(HubServer hub) : IClassFixture<HubSer
     }
 
     [Fact]
+    public async Task FollowUpOnAResolvedConversationWhoseContactWroteAgainLinksTheOpenOne()
+    {
+        var (agentId, token) = await hub.CreateAgentAsync("Second Thread", autoAccept: true);
+        await using var agent = hub.AgentConnection(token);
+        var inbox = Listen(agent);
+        await agent.StartAsync();
+        var visitorToken = await hub.NewVisitorAsync("Twice Tina");
+        await using var visitor = hub.VisitorConnection(visitorToken);
+        await visitor.StartAsync();
+        await visitor.InvokeAsync<JsonElement>("Send", new { clientMessageId = Guid.NewGuid().ToString(), body = "first question" });
+        var first = await inbox.WaitForAsync(e => e.Type == "ConversationUpdated" && e.Data.GetProperty("status").GetString() == "assigned"
+            && e.Data.GetProperty("assigneeId").GetGuid() == agentId);
+        using var api = hub.Client(token);
+        (await api.PostAsync($"/api/v1/conversations/{first.ConversationId}/resolve", null)).EnsureSuccessStatusCode();
+        var reminder = await (await api.PostAsJsonAsync("/api/v1/reminders", new { conversationId = first.ConversationId, dueAt = In(2) }))
+            .Content.ReadFromJsonAsync<ReminderView>(HubServer.Json);
+        await visitor.InvokeAsync<JsonElement>("Send", new { clientMessageId = Guid.NewGuid().ToString(), body = "another question" });
+        var second = await inbox.WaitForAsync(e => e.Type == "ConversationUpdated" && e.ConversationId != first.ConversationId
+            && e.Data.GetProperty("status").GetString() == "assigned");
+
+        var due = await inbox.WaitForAsync(e => e.Type == "ReminderDue", TimeSpan.FromSeconds(30));
+
+        Assert.Equal(reminder!.Id, due.Data.GetProperty("reminderId").GetGuid());
+        Assert.False(due.Data.GetProperty("reopened").GetBoolean());
+        Assert.Equal(second.ConversationId, due.ConversationId);
+        var old = await api.GetFromJsonAsync<JsonElement>($"/api/v1/conversations/{first.ConversationId}");
+        Assert.Equal("resolved", old.GetProperty("status").GetString());
+        Assert.Contains("is open", (await api.GetFromJsonAsync<ReminderView>($"/api/v1/reminders/{reminder.Id}", HubServer.Json))!.Outcome);
+    }
+
+    [Fact]
     public async Task CancelledReminderNeverFiresAndItsJobIsGone()
     {
         var (_, token) = await hub.CreateAgentAsync("Canceller");

@@ -3,6 +3,8 @@ using System.Text.Json;
 using Crm.Hub.Reminders;
 using Crm.Hub.Tests.OptOut;
 using Crm.Hub.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
 
 namespace Crm.Hub.Tests.Reminders;
 
@@ -53,6 +55,31 @@ public sealed class ReminderRestartTests : IDisposable
         var notice = Assert.Single(sync.GetProperty("events").EnumerateArray(), e => e.GetProperty("type").GetString() == "ReminderDue");
         Assert.Equal(reminderId, notice.GetProperty("data").GetProperty("reminderId").GetGuid());
         Assert.Equal(agentId, notice.GetProperty("data").GetProperty("agentId").GetGuid());
+    }
+
+    [Fact]
+    public async Task ScheduledReminderWhoseJobWasLostIsScheduledAgainAtStart()
+    {
+        Guid reminderId;
+        await using (var first = await StartAsync())
+        {
+            var (contactId, _) = await OptOutSeed.ContactAsync(first, "Lost", ("sms", "+15550001111", "+15554440002"));
+            using var admin = first.Client(await first.TokenAsync());
+            var created = await admin.PostAsJsonAsync("/api/v1/reminders", new { contactId, dueAt = TimeProvider.System.GetUtcNow().AddSeconds(3) });
+            reminderId = (await created.Content.ReadFromJsonAsync<ReminderView>(HubServer.Json))!.Id;
+            // As if the hub died between committing the reminder and scheduling its job.
+            var scheduler = await first.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+            Assert.True(await scheduler.DeleteJob(ReminderJob.KeyOf(reminderId)));
+        }
+
+        await using var second = await StartAsync();
+        using var api = second.Client(await second.TokenAsync());
+        var fired = await Wait.UntilFoundAsync(async () =>
+        {
+            var view = await api.GetFromJsonAsync<ReminderView>($"/api/v1/reminders/{reminderId}", HubServer.Json);
+            return view!.State == "done" ? view : null;
+        }, TimeSpan.FromSeconds(30));
+        Assert.Equal("Notified.", fired.Outcome);
     }
 
     private async Task<HubOver> StartAsync()
