@@ -19,6 +19,9 @@ namespace Crm.Hub.Reminders;
 public sealed record ReminderRequest(string? Kind, DateTimeOffset? DueAt, string? TimeZone, Guid? ConversationId, Guid? ContactId, string? Note,
     string? Channel, string? Template, Dictionary<string, string>? Variables);
 
+/// <summary>A built-in template a customer reminder can use, with the variables (<c>contact.attributes.*</c>) it reads.</summary>
+public sealed record ReminderTemplateView(string Name, IReadOnlyList<string> Locales, IReadOnlyList<string> Variables);
+
 public sealed record RescheduleRequest(DateTimeOffset? DueAt, string? TimeZone, string? Note);
 
 /// <summary>A reminder as the console lists it. <c>Delivery</c>: for a sent customer reminder, its outbox state (pending, sending, sent, failed, unknown).</summary>
@@ -27,7 +30,7 @@ public sealed record ReminderView(Guid Id, string Kind, string State, DateTimeOf
     IReadOnlyDictionary<string, string>? Variables, string? Delivery, string? Outcome, DateTimeOffset CreatedAt, DateTimeOffset? FiredAt,
     DateTimeOffset? CancelledAt);
 
-internal static class RemindersApi
+internal static partial class RemindersApi
 {
     public const int MaxNoteLength = 1000;
     public const int MaxVariables = 20;
@@ -41,6 +44,8 @@ internal static class RemindersApi
         group.MapGet("/", ListAsync)
             .WithSummary("Reminders, soonest first: scope=mine (default) or all (supervisors, admins); status=upcoming, done or cancelled; by conversation or contact.");
         group.MapGet("/{id:guid}", GetAsync).WithSummary("One reminder.");
+        group.MapGet("/templates", (BuiltInCampaignTemplates builtIns) => TypedResults.Ok(Templates(builtIns)))
+            .WithSummary("The built-in templates a customer reminder can use, with the variables each reads (contact.attributes.*).");
         group.MapPut("/{id:guid}", RescheduleAsync).WithSummary("Moves a scheduled reminder to another time (and edits its note).");
         group.MapPost("/{id:guid}/cancel", CancelAsync).WithSummary("Cancels a scheduled reminder: its job is removed and it never fires.");
         return group;
@@ -235,6 +240,13 @@ internal static class RemindersApi
         await scheduler.DeleteJob(ReminderJob.KeyOf(id), ct);
         return TypedResults.Ok((await ViewsAsync(db, db.Set<Reminder>().Where(r => r.Id == id), ct))[0]);
     }
+
+    internal static List<ReminderTemplateView> Templates(BuiltInCampaignTemplates builtIns) =>
+        [.. builtIns.All().Select(t => new ReminderTemplateView(t.Name, [.. t.Locales.Keys],
+            [.. t.Locales.Values.SelectMany(v => AttributePattern().Matches(v.Body + "\n" + v.Subject).Select(m => m.Groups[1].Value)).Distinct().Order(StringComparer.Ordinal)]))];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"contact\.attributes\.([a-z_][a-z0-9_]*)")]
+    private static partial System.Text.RegularExpressions.Regex AttributePattern();
 
     internal static async Task ScheduleAsync(ISchedulerFactory schedulers, Reminder reminder, TimeProvider time, CancellationToken ct)
     {

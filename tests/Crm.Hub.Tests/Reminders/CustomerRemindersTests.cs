@@ -83,6 +83,20 @@ public sealed class CustomerRemindersTests(SmsHub hub) : IClassFixture<SmsHub>
     }
 
     [Fact]
+    public async Task TemplatesNameTheVariablesEachReads()
+    {
+        var (_, token) = await hub.CreateAgentAsync("Template Reader");
+        using var api = hub.Client(token);
+
+        var templates = await api.GetFromJsonAsync<List<ReminderTemplateView>>("/api/v1/reminders/templates", HubServer.Json);
+
+        var appointment = Assert.Single(templates!, t => t.Name == "appointment-reminder");
+        Assert.Equal(["appointment_date", "appointment_time"], appointment.Variables);
+        Assert.Equal(["en", "fa"], appointment.Locales);
+        Assert.Contains("renewal_date", Assert.Single(templates!, t => t.Name == "renewal-reminder").Variables);
+    }
+
+    [Fact]
     public async Task ACustomerWhoTextsStopBeforeTheTimeIsNotSentTheReminder()
     {
         TwilioAccepts();

@@ -42,11 +42,22 @@ export interface ReminderDue {
 }
 
 export interface ReminderInput {
+  kind?: "followUp" | "customer";
   dueAt: string;
   timeZone?: string | null;
   conversationId?: string | null;
   contactId?: string | null;
   note?: string | null;
+  channel?: string | null;
+  template?: string | null;
+  variables?: Record<string, string> | null;
+}
+
+export interface ReminderTemplate {
+  name: string;
+  locales: string[];
+  /** What the template reads as contact.attributes.* (appointment_date...). */
+  variables: string[];
 }
 
 export type ReminderStatus = "upcoming" | "done" | "cancelled";
@@ -107,6 +118,7 @@ export function isoToLocal(iso: string): string {
 
 export const remindersApi = {
   create: (input: ReminderInput) => request<ReminderView>("POST", "/reminders", input),
+  templates: () => request<ReminderTemplate[]>("GET", "/reminders/templates"),
   list: (status: ReminderStatus | "", scope: "mine" | "all") => request<ReminderView[]>("GET", `/reminders${query({ status, scope })}`),
   reschedule: (id: string, dueAt: string, timeZone: string | null) => request<ReminderView>("PUT", `/reminders/${id}`, { dueAt, timeZone }),
   cancel: (id: string) => request<ReminderView>("POST", `/reminders/${id}/cancel`),
