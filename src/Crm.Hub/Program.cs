@@ -11,6 +11,7 @@ using Crm.Hub.Health;
 using Crm.Hub.Metrics;
 using Crm.Hub.OptOut;
 using Crm.Hub.Realtime;
+using Crm.Hub.Reminders;
 using Crm.Hub.Routing;
 using Crm.Hub.Routing.WhatIf;
 using Crm.Hub.Scheduling;
@@ -46,6 +47,7 @@ builder.AddScheduling();
 builder.Services.AddCampaigns();
 builder.Services.AddCampaignTemplates();
 builder.Services.AddOptOut();
+builder.Services.AddReminders();
 builder.Services.AddServiceMetrics();
 builder.Services.AddSurveys();
 
@@ -100,6 +102,8 @@ app.MapTemplatesApi();
 app.MapSavedTemplatesApi();
 app.MapSurveys();
 app.MapCampaignsApi();
+app.MapOptOut();
+app.MapRemindersApi();
 app.MapHubHealth();
 app.MapUi();
 

@@ -41,4 +41,5 @@ internal static class EventKinds
     public const string RoutingDecision = "routing";
     public const string SupervisorAlert = "alert";
     public const string Categorized = "categorized";
+    public const string ReminderDue = "reminder";
 }

@@ -32,6 +32,8 @@ public interface IAgentClient
 
     /// <summary>A customer answered (or commented on) a conversation's survey.</summary>
     Task SurveyAnswered(HubEvent e);
+    /// <summary>A follow-up reminder is due (persisted): the console of the agent who set it shows a notice linking the conversation.</summary>
+    Task ReminderDue(HubEvent e);
 }
 
 internal static class StaffEvents
@@ -47,4 +49,5 @@ internal static class StaffEvents
     public const string RoutingDecision = nameof(IAgentClient.RoutingDecision);
     public const string SupervisorAlert = nameof(IAgentClient.SupervisorAlert);
     public const string SurveyAnswered = nameof(IAgentClient.SurveyAnswered);
+    public const string ReminderDue = nameof(IAgentClient.ReminderDue);
 }

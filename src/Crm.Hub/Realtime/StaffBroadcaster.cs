@@ -68,6 +68,7 @@ internal sealed partial class StaffBroadcaster(IHubContext<AgentHub, IAgentClien
                 StaffEvents.RoutingDecision => clients.RoutingDecision(e),
                 StaffEvents.SupervisorAlert => clients.SupervisorAlert(e),
                 StaffEvents.SurveyAnswered => clients.SurveyAnswered(e),
+                StaffEvents.ReminderDue => clients.ReminderDue(e),
                 _ => Task.CompletedTask,
             });
         }

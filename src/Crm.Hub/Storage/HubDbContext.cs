@@ -42,6 +42,8 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
     public DbSet<Surveys.FollowUpTask> FollowUpTasks => Set<Surveys.FollowUpTask>();
     public DbSet<Crm.Hub.Campaigns.Campaign> Campaigns => Set<Crm.Hub.Campaigns.Campaign>();
     public DbSet<Crm.Hub.Campaigns.CampaignRecipient> CampaignRecipients => Set<Crm.Hub.Campaigns.CampaignRecipient>();
+    public DbSet<OptOut.OptOutRecord> OptOutRecords => Set<OptOut.OptOutRecord>();
+    public DbSet<Reminders.Reminder> Reminders => Set<Reminders.Reminder>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -73,6 +75,8 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
         Templates.SavedTemplate.Configure(modelBuilder);
         Surveys.SurveyConfiguration.Configure(modelBuilder);
         Crm.Hub.Campaigns.CampaignConfiguration.Configure(modelBuilder);
+        OptOut.OptOutConfiguration.Configure(modelBuilder);
+        Crm.Hub.Reminders.ReminderConfiguration.Configure(modelBuilder);
 
         modelBuilder.Entity<ContactMerge>(e =>
         {

@@ -23,7 +23,7 @@ public sealed class PostgresSchemaTests
     {
         var script = CreateScript();
         foreach (var table in new[] { "Contacts", "ChannelIdentities", "Conversations", "Messages", "Attachments", "Events", "Agents", "Teams", "Outbox",
-            "ContactTags", "ContactAttributes", "ContactConsents", "ContactImports", "Segments" })
+            "ContactTags", "ContactAttributes", "ContactConsents", "ContactImports", "Segments", "OptOutRecords", "Reminders" })
         {
             Assert.Contains($"CREATE TABLE \"{table}\"", script);
         }

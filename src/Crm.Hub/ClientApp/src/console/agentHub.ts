@@ -21,6 +21,7 @@ export const AGENT_EVENTS = [
   "SupervisorAlert",
   "ContactImportProgress",
   "SurveyAnswered",
+  "ReminderDue",
 ] as const;
 
 const SEQ_KEY = "crm.lastSeq";

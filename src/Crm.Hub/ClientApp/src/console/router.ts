@@ -6,6 +6,7 @@ export type Route =
   | { page: "audience" }
   | { page: "templates" }
   | { page: "followUps" }
+  | { page: "reminders" }
   | { page: "login" };
 
 const BASE = import.meta.env.BASE_URL.replace(/\/$/, ""); // "/app"
@@ -19,6 +20,7 @@ export function parse(pathname: string = location.pathname): Route {
   if (parts[0] === "audience") return { page: "audience" };
   if (parts[0] === "templates") return { page: "templates" };
   if (parts[0] === "follow-ups") return { page: "followUps" };
+  if (parts[0] === "reminders") return { page: "reminders" };
   if (parts[0] === "c" && parts[1]) return { page: "inbox", conversationId: decodeURIComponent(parts[1]) };
   return { page: "inbox", conversationId: null };
 }
@@ -37,6 +39,8 @@ export function href(route: Route): string {
       return `${BASE}/templates`;
     case "followUps":
       return `${BASE}/follow-ups`;
+    case "reminders":
+      return `${BASE}/reminders`;
     case "inbox":
       return route.conversationId ? `${BASE}/c/${encodeURIComponent(route.conversationId)}` : `${BASE}/`;
   }

@@ -15,6 +15,7 @@ import type {
   TeamView,
 } from "./types";
 import { t } from "./i18n";
+import type { ReminderDue } from "./remindersApi";
 
 export type Topic =
   | "me"
@@ -27,7 +28,8 @@ export type Topic =
   | "directory"
   | "notice"
   | "imports"
-  | "surveys";
+  | "surveys"
+  | "reminders";
 
 export type ConnectionState = "connected" | "reconnecting" | "offline";
 
@@ -42,7 +44,9 @@ export interface Offer {
 export interface Notice {
   id: number;
   text: string;
-  kind: "error" | "info" | "warning";
+  kind: "error" | "info" | "warning" | "reminder";
+  /** A conversation the notice links to (a due reminder's). */
+  conversationId?: string | null;
 }
 
 type Listener = (detail?: string) => void;
@@ -171,11 +175,12 @@ class Store {
     this.emit("directory");
   }
 
-  notify(text: string, kind: Notice["kind"] = "error"): void {
-    const notice = { id: ++this.noticeSeq, text, kind };
+  notify(text: string, kind: Notice["kind"] = "error", conversationId: string | null = null): void {
+    const notice = { id: ++this.noticeSeq, text, kind, conversationId };
     this.notices = [...this.notices.slice(-2), notice];
     this.emit("notice");
-    window.setTimeout(() => this.dismiss(notice.id), 8000);
+    // A due reminder stays until the agent dismisses it: it is the reason they are looking.
+    if (kind !== "reminder") window.setTimeout(() => this.dismiss(notice.id), 8000);
   }
 
   dismiss(id: number): void {
@@ -264,6 +269,16 @@ class Store {
       case "SurveyAnswered":
         if (ev.conversationId) this.emit("surveys", ev.conversationId);
         break;
+      case "ReminderDue": {
+        // Every console receives it; only the agent who set the reminder is told.
+        const d = ev.data as ReminderDue;
+        if (d.agentId !== this.me?.id) break;
+        const who = d.contactName || t("thread.customer");
+        const text = d.note ? t("reminder.dueWithNote", { who, note: d.note }) : t("reminder.due", { who });
+        this.notify(d.reopened ? `${text} ${t("reminder.reopened")}` : text, "reminder", d.conversationId);
+        this.emit("reminders");
+        break;
+      }
       case "ContactImportProgress":
         // The import's view as JSON: the import page parses it.
         this.emit("imports", JSON.stringify(ev.data));

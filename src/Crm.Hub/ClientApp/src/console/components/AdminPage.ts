@@ -8,6 +8,7 @@ import { h, replace } from "../../shared/h";
 import { CHANNELS, type AgentInput, type Role } from "../types";
 import { ChannelBadge } from "./ChannelBadge";
 import { ChannelsAdmin } from "./ChannelsAdmin";
+import { SuppressionList } from "./SuppressionList";
 import { clearErrors, field, showErrors } from "./forms";
 import { WeightedCapacityFields } from "./WeightedCapacityFields";
 import { loadDirectory } from "./TransferDialog";
@@ -112,6 +113,7 @@ export function AdminPage(scope: Scope): HTMLElement {
       h("section", { class: "panel" }, h("h2", null, t("admin.teams")), teamsBox, createTeamForm(status)),
     ),
     ChannelsAdmin(scope),
+    SuppressionList(scope),
   );
 }
 

@@ -13,6 +13,7 @@ import { Thread } from "./Thread";
 import { openTransferDialog } from "./TransferDialog";
 import { CategorySelect } from "./CategorySelect";
 import { WhyThisAgent } from "./WhyThisAgent";
+import { openReminderDialog } from "./ReminderDialog";
 
 /** Fetches the conversation and its thread into the store. */
 export async function loadConversation(id: string): Promise<void> {
@@ -54,6 +55,11 @@ export function ConversationPane(scope: Scope, id: string, contactSlot: HTMLElem
     const reopen = h("button", { type: "button", class: "btn", "data-testid": "reopen" }, t("action.reopen"));
     reopen.addEventListener("click", () => void act(reopen, () => api.reopen(id)));
     const transfer = h("button", { type: "button", class: "btn", "data-testid": "transfer", onclick: () => openTransferDialog(id) }, t("action.transfer"));
+    const remind = h(
+      "button",
+      { type: "button", class: "btn", "data-testid": "remind-me", "aria-haspopup": "dialog", onclick: () => openReminderDialog(id) },
+      t("reminder.action"),
+    );
     const assignee = h("span", { class: "muted" });
     assignee.textContent = c.assigneeName ? t("conv.assignedTo", { name: c.assigneeName }) : t("conv.unassigned");
     replace(
@@ -74,7 +80,7 @@ export function ConversationPane(scope: Scope, id: string, contactSlot: HTMLElem
         h(
           "div",
           { class: "actions", role: "group", "aria-label": t("conv.actions") },
-          c.status === "resolved" ? reopen : [transfer, resolve],
+          c.status === "resolved" ? [remind, reopen] : [remind, transfer, resolve],
         ),
       ),
     );

@@ -3,6 +3,7 @@ import { t } from "../i18n";
 import type { Scope } from "../scope";
 import { store } from "../store";
 import { h, replace } from "../../shared/h";
+import { link } from "../router";
 
 export function Notices(scope: Scope): HTMLElement {
   const region = h("div", { class: "notices", role: "status", "aria-live": "polite" });
@@ -16,6 +17,11 @@ export function Notices(scope: Scope): HTMLElement {
           "div",
           { class: `notice notice-${n.kind}`, "data-testid": "notice" },
           text,
+          n.conversationId &&
+            link(h("a", { class: "notice-link", "data-testid": "notice-link", onclick: () => store.dismiss(n.id) }, t("reminder.open")), {
+              page: "inbox",
+              conversationId: n.conversationId,
+            }),
           h("button", { type: "button", class: "btn btn-ghost btn-sm", "aria-label": t("error.dismiss"), onclick: () => store.dismiss(n.id) }, "×"),
         );
       }),

@@ -59,6 +59,9 @@ export function TopBar(scope: Scope, route: Route, actions: TopBarActions): HTML
       page: "inbox",
       conversationId: store.selectedId,
     }),
+    link(h("a", { class: "nav-link", "data-testid": "nav-reminders", "aria-current": route.page === "reminders" ? "page" : null }, t("nav.reminders")), {
+      page: "reminders",
+    }),
     me.role !== "agent" &&
       link(h("a", { class: "nav-link", "data-testid": "nav-routing", "aria-current": route.page === "routing" ? "page" : null }, t("nav.routing")), {
         page: "routing",
