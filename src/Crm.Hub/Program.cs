@@ -16,6 +16,7 @@ using Crm.Hub.Routing.WhatIf;
 using Crm.Hub.Scheduling;
 using Crm.Hub.Segments;
 using Crm.Hub.Sms;
+using Crm.Hub.Supervision;
 using Crm.Hub.Storage;
 using Crm.Hub.Telegram;
 using Crm.Hub.Templates;
@@ -46,6 +47,7 @@ builder.Services.AddCampaigns();
 builder.Services.AddCampaignTemplates();
 builder.Services.AddOptOut();
 builder.Services.AddServiceMetrics();
+builder.Services.AddSupervisorBoard();
 
 var app = builder.Build();
 
@@ -96,6 +98,7 @@ app.MapPolicyVersionsApi();
 app.MapWhatIfApi();
 app.MapTemplatesApi();
 app.MapHubHealth();
+app.MapSupervisorBoard();
 app.MapUi();
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -37,6 +37,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
     public DbSet<ContactConsent> ContactConsents => Set<ContactConsent>();
     public DbSet<ContactImport> ContactImports => Set<ContactImport>();
     public DbSet<Segments.Segment> Segments => Set<Segments.Segment>();
+    public DbSet<Supervision.AgentPresenceChange> PresenceChanges => Set<Supervision.AgentPresenceChange>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -65,6 +66,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
         });
 
         ContactProfileConfiguration.Configure(modelBuilder);
+        Supervision.PresenceHistoryConfiguration.Configure(modelBuilder);
 
         modelBuilder.Entity<ContactMerge>(e =>
         {
