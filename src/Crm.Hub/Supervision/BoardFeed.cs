@@ -13,6 +13,9 @@ internal sealed record CommittedEvents(IReadOnlyList<ConversationEvent> Events) 
 /// <summary>An agent's effective presence changed.</summary>
 internal sealed record PresenceInput(Guid AgentId, AgentPresence Presence, DateTimeOffset At) : BoardInput;
 
+/// <summary>Agents or queues were created or changed: reload them.</summary>
+internal sealed record DirectoryChanged : BoardInput;
+
 /// <summary>A question to answer from the board's state on its own loop (a snapshot, a drill-down).</summary>
 internal sealed record BoardRead(Func<BoardState, object> Read, TaskCompletionSource<object> Answer) : BoardInput;
 

@@ -50,7 +50,15 @@ internal sealed partial class SupervisorBoard(
                 }
                 while (reader.TryRead(out var input))
                 {
-                    Apply(input);
+                    if (input is DirectoryChanged)
+                    {
+                        // At once, so a read queued after the change sees it.
+                        await RefreshAsync(stoppingToken);
+                    }
+                    else
+                    {
+                        Apply(input);
+                    }
                 }
                 if (feed.TakeOverflow())
                 {
@@ -101,15 +109,7 @@ internal sealed partial class SupervisorBoard(
         }
         if (now >= _nextRefresh)
         {
-            _nextRefresh = now + RefreshInterval;
-            try
-            {
-                await catchUp.RefreshDirectoryAsync(_state, now, ct);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogRefreshFailed(logger, ex);
-            }
+            await RefreshAsync(ct);
             // Occupancy and waits run on with the clock: send every row again now and then.
             _diff = new BoardDiff();
             _pushedVersion = -1;
@@ -117,6 +117,20 @@ internal sealed partial class SupervisorBoard(
         if (_state.Version != _pushedVersion && now - _lastPush >= PushInterval)
         {
             Push(now);
+        }
+    }
+
+    private async Task RefreshAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        _nextRefresh = now + RefreshInterval;
+        try
+        {
+            await catchUp.RefreshDirectoryAsync(_state, now, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogRefreshFailed(logger, ex);
         }
     }
 
