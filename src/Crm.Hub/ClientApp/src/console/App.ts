@@ -5,6 +5,7 @@ import { agentHub } from "./agentHub";
 import { AdminPage } from "./components/AdminPage";
 import { RoutingPage } from "./components/RoutingPage";
 import { AudiencePage } from "./components/AudiencePage";
+import { BoardPage } from "./components/BoardPage";
 import { InboxPage } from "./components/InboxPage";
 import { LoginPage } from "./components/LoginPage";
 import { Notices } from "./components/Notices";
@@ -153,6 +154,7 @@ export class App {
     if (route.page === "admin") replace(this.pageSlot, AdminPage(this.pageScope));
     else if (route.page === "routing") replace(this.pageSlot, RoutingPage(this.pageScope));
     else if (route.page === "audience") replace(this.pageSlot, AudiencePage(this.pageScope));
+    else if (route.page === "board") replace(this.pageSlot, BoardPage(this.pageScope));
     else if (route.page === "inbox") replace(this.pageSlot, InboxPage(this.pageScope, route.conversationId));
   }
 }

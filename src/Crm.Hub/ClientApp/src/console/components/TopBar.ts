@@ -67,6 +67,10 @@ export function TopBar(scope: Scope, route: Route, actions: TopBarActions): HTML
       link(h("a", { class: "nav-link", "data-testid": "nav-audience", "aria-current": route.page === "audience" ? "page" : null }, t("nav.audience")), {
         page: "audience",
       }),
+    (me.role === "supervisor" || me.role === "admin") &&
+      link(h("a", { class: "nav-link", "data-testid": "nav-board", "aria-current": route.page === "board" ? "page" : null }, t("nav.board")), {
+        page: "board",
+      }),
     me.role === "admin" &&
       link(h("a", { class: "nav-link", "data-testid": "nav-admin", "aria-current": route.page === "admin" ? "page" : null }, t("nav.admin")), {
         page: "admin",
