@@ -22,8 +22,10 @@ interface Tile {
 function tile(testId: string, label: Key, value: (h: BoardHeadline) => string, note?: (h: BoardHeadline) => string, series?: (h: BoardHeadline) => (number | null)[]): Tile {
   const valueEl = h("div", { class: "tile-value", "data-testid": `${testId}-value` });
   const noteEl = h("div", { class: "tile-note muted" });
-  const canvas = series ? h("canvas", { class: "tile-spark", "aria-label": t("board.trend"), role: "img" }) : null;
-  const el = h("div", { class: "tile", "data-testid": testId }, h("div", { class: "tile-label" }, t(label)), valueEl, noteEl, canvas);
+  const canvas = series ? h("canvas", { "aria-label": t("board.trend"), role: "img" }) : null;
+  // Chart.js sizes a responsive canvas from its container: a fixed-height box keeps it from growing with itself.
+  const spark = canvas ? h("div", { class: "tile-spark" }, canvas) : null;
+  const el = h("div", { class: "tile", "data-testid": testId }, h("div", { class: "tile-label" }, t(label)), valueEl, noteEl, spark);
   let chart: Chart | null = null;
   return {
     el,
