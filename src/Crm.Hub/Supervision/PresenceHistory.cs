@@ -70,6 +70,34 @@ internal sealed partial class PresenceHistory(IServiceScopeFactory scopes, Board
         }
     }
 
+    /// <summary>
+    /// At start-up no console is connected: an agent whose last recorded presence is online or away (the hub stopped under
+    /// them) is recorded offline from now, unless they connected since the start.
+    /// </summary>
+    public async Task CloseAfterRestartAsync(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            var open = await db.PresenceChanges.AsNoTracking()
+                .Where(p => p.Presence != AgentPresence.Offline && !db.PresenceChanges.Any(q => q.AgentId == p.AgentId && q.At > p.At))
+                .Select(p => p.AgentId).ToListAsync(ct);
+            var now = time.GetUtcNow();
+            foreach (var agentId in open.Where(id => !_last.ContainsKey(id)))
+            {
+                db.PresenceChanges.Add(new AgentPresenceChange { Id = Guid.CreateVersion7(now), AgentId = agentId, Presence = AgentPresence.Offline, At = now });
+                _last[agentId] = AgentPresence.Offline;
+            }
+            await db.SaveChangesAsync(ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public void Dispose() => _gate.Dispose();
 
     [LoggerMessage(1, LogLevel.Warning, "Could not record the presence change of agent {AgentId}")]

@@ -11,7 +11,7 @@ namespace Crm.Hub.Supervision;
 /// that after a change.
 /// </summary>
 internal sealed partial class SupervisorBoard(
-    BoardFeed feed, BoardCatchUp catchUp, MetricsSettingsSource settings, IHubContext<SupervisorHub, ISupervisorClient> hub, MailboxHealth mailbox,
+    BoardFeed feed, BoardCatchUp catchUp, PresenceHistory presence, MetricsSettingsSource settings, IHubContext<SupervisorHub, ISupervisorClient> hub, MailboxHealth mailbox,
     TimeProvider time, ILogger<SupervisorBoard> logger) : BackgroundService
 {
     public const string Group = "supervisors";
@@ -30,6 +30,7 @@ internal sealed partial class SupervisorBoard(
     {
         try
         {
+            await presence.CloseAfterRestartAsync(stoppingToken);
             await RebuildAsync(stoppingToken);
             var reader = feed.Reader;
             while (!stoppingToken.IsCancellationRequested)

@@ -1,4 +1,8 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Crm.Benchmarks.Reporting;
 using Crm.Hub.Conversations;
 using Crm.Hub.Metrics;
@@ -14,11 +18,23 @@ namespace Crm.Benchmarks.Supervision;
 /// event exactly as the writers store it (JSON view payload). The baseline is reading the same event into a history change
 /// (<see cref="ConversationHistoryMapper.Read"/>, a JSON parse), which every update includes.
 /// </summary>
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 [MemoryDiagnoser]
-[Config(typeof(PercentilesConfig))]
+[Config(typeof(Short))]
 public class BoardUpdateBenchmarks
 {
+    /// <summary>
+    /// Short job, in process: building a second copy of the hub (with its UI) for an out-of-process job exceeds BenchmarkDotNet's
+    /// build timeout on a shared 2-core machine.
+    /// </summary>
+    private sealed class Short : ManualConfig
+    {
+        public Short()
+        {
+            AddColumn(StatisticColumn.Median, StatisticColumn.P95, new P99Column());
+            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10));
+        }
+    }
+
     private const int Agents = 500, Queues = 20, PerAgent = 10, Waiting = 5_000;
     private static readonly string[] Channels = ["webchat", "sms", "email", "telegram", "fax"];
     private static readonly DateTimeOffset T0 = new(2026, 6, 10, 6, 0, 0, TimeSpan.Zero);
