@@ -112,7 +112,11 @@ internal sealed partial class BoardState
             };
             _conversations[id] = c;
             _dues.Enqueue(id, c.FirstResponseDue);
-            Hour(e.At).Opened++;
+            if (e.Kind == EventKinds.Opened)
+            {
+                // The trend counts new conversations, like the headline; a reopened one is back on the board but not new.
+                Hour(e.At).Opened++;
+            }
             Attach(c);
         }
         Detach(c);
