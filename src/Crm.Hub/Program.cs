@@ -17,6 +17,7 @@ using Crm.Hub.Routing.WhatIf;
 using Crm.Hub.Scheduling;
 using Crm.Hub.Segments;
 using Crm.Hub.Sms;
+using Crm.Hub.Supervision;
 using Crm.Hub.Storage;
 using Crm.Hub.Surveys;
 using Crm.Hub.Telegram;
@@ -50,6 +51,7 @@ builder.Services.AddOptOut();
 builder.Services.AddReminders();
 builder.Services.AddServiceMetrics();
 builder.Services.AddSurveys();
+builder.Services.AddSupervisorBoard();
 
 var app = builder.Build();
 
@@ -105,6 +107,7 @@ app.MapCampaignsApi();
 app.MapOptOut();
 app.MapRemindersApi();
 app.MapHubHealth();
+app.MapSupervisorBoard();
 app.MapUi();
 
 app.Lifetime.ApplicationStarted.Register(() =>

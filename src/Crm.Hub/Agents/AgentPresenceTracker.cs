@@ -13,7 +13,7 @@ namespace Crm.Hub.Agents;
 /// offline otherwise. A short grace period lets a page reload or a network blip pass without handing back offers.
 /// </summary>
 internal sealed partial class AgentPresenceTracker(
-    IServiceScopeFactory scopes, RoutingLoop routing, StaffBroadcaster broadcaster, IOptions<HubRoutingOptions> options,
+    IServiceScopeFactory scopes, RoutingLoop routing, StaffBroadcaster broadcaster, Supervision.PresenceHistory history, IOptions<HubRoutingOptions> options,
     TimeProvider time, ILogger<AgentPresenceTracker> logger)
 {
     private readonly ConcurrentDictionary<Guid, int> _connections = new();
@@ -100,6 +100,7 @@ internal sealed partial class AgentPresenceTracker(
     {
         routing.Post(new AgentPresenceChanged(agentId, presence));
         broadcaster.PublishTransient(StaffEvents.PresenceChanged, null, new { agentId, presence = AgentViews.Wire(presence) });
+        await history.RecordAsync(agentId, presence);
     }
 
     [LoggerMessage(1, LogLevel.Warning, "Could not mark agent {AgentId} offline")]

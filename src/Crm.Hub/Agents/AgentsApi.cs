@@ -45,7 +45,7 @@ internal static class AgentsApi
 
     private static async Task<Results<Created<AgentView>, ValidationProblem>> CreateAsync(
         AgentRequest request, HubDbContext db, IPasswordHasher<Agent> hasher, RoutingLoop routing, AgentPresenceTracker presence,
-        TimeProvider time, CancellationToken ct)
+        Supervision.BoardFeed board, TimeProvider time, CancellationToken ct)
     {
         var errors = await ValidateAsync(request, db, existing: null, ct);
         if (errors.Count > 0)
@@ -64,14 +64,15 @@ internal static class AgentsApi
         agent.PasswordHash = hasher.HashPassword(agent, request.Password!);
         db.Agents.Add(agent);
         await db.SaveChangesAsync(ct);
+        board.Post(new Supervision.DirectoryChanged());
         routing.Post(AgentEvents.Upserted(agent, presence.Effective(agent.Id, agent.Presence)));
         return TypedResults.Created($"/api/v1/agents/{agent.Id}", AgentViews.From(agent));
     }
 
     private static async Task<Results<Ok<AgentView>, ProblemHttpResult, ValidationProblem>> UpdateAsync(
         Guid id, AgentRequest request, HubDbContext db, IPasswordHasher<Agent> hasher, RoutingLoop routing, QueueClassifier queues,
-        AgentPresenceTracker presence, StaffBroadcaster broadcaster, StaffDirectory directory, AgentConnections connections, TimeProvider time,
-        CancellationToken ct)
+        AgentPresenceTracker presence, StaffBroadcaster broadcaster, StaffDirectory directory, AgentConnections connections, Supervision.BoardFeed board,
+        TimeProvider time, CancellationToken ct)
     {
         var agent = await db.Agents.Include(a => a.Capacities).Include(a => a.Skills).Include(a => a.Teams).FirstOrDefaultAsync(a => a.Id == id, ct);
         if (agent is null)
@@ -94,6 +95,7 @@ internal static class AgentsApi
         }
         var handedBack = wasActive && !agent.IsActive ? await HandBackAsync(db, agent.Id, time.GetUtcNow(), ct) : [];
         await db.SaveChangesAsync(ct);
+        board.Post(new Supervision.DirectoryChanged());
         directory.Changed(agent.Id);
         if (!agent.IsActive || agent.Role != formerRole)
         {

@@ -9,7 +9,8 @@ namespace Crm.Hub.Realtime;
 /// Pushes events to every connected console (agents, supervisors, admins). Callers only queue: one pump sends,
 /// so a console whose connection stalls slows the pump, never the ingest writer or the routing loop.
 /// </summary>
-internal sealed partial class StaffBroadcaster(IHubContext<AgentHub, IAgentClient> hub, TimeProvider time, ILogger<StaffBroadcaster> logger)
+internal sealed partial class StaffBroadcaster(
+    IHubContext<AgentHub, IAgentClient> hub, Supervision.BoardFeed board, TimeProvider time, ILogger<StaffBroadcaster> logger)
     : BackgroundService
 {
     public const string StaffGroup = "staff";
@@ -20,13 +21,15 @@ internal sealed partial class StaffBroadcaster(IHubContext<AgentHub, IAgentClien
     private readonly Channel<HubEvent> _queue = Channel.CreateBounded<HubEvent>(
         new BoundedChannelOptions(MaxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
 
-    /// <summary>Queues committed events for every console, in seq order.</summary>
+    /// <summary>Queues committed events for every console and for the supervisor board, in seq order.</summary>
     public void Publish(IEnumerable<ConversationEvent> committed)
     {
-        foreach (var e in committed.OrderBy(e => e.Seq))
+        var events = committed.OrderBy(e => e.Seq).ToList();
+        foreach (var e in events)
         {
             _queue.Writer.TryWrite(ToHubEvent(e));
         }
+        board.Post(new Supervision.CommittedEvents(events));
     }
 
     /// <summary>Queues an event that is not stored (typing, presence): a console that misses it loses nothing that matters.</summary>

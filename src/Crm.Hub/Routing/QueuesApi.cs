@@ -64,7 +64,8 @@ internal static class QueuesApi
     }
 
     private static async Task<Results<Created<QueueView>, ValidationProblem, Conflict<string>>> CreateAsync(QueueInput input, HubDbContext db,
-        QueueClassifier classifier, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
+        QueueClassifier classifier, ClaimsPrincipal user, Supervision.BoardFeed board, TimeProvider time,
+        CancellationToken ct)
     {
         var basedOn = await PolicyVersions.CurrentAsync(db, ct);
         var queues = await db.RoutingQueues.ToListAsync(ct);
@@ -82,11 +83,13 @@ internal static class QueuesApi
             return TypedResults.Conflict(PolicyVersions.ConcurrentChange);
         }
         await classifier.ReloadAsync(ct);
+        board.Post(new Supervision.DirectoryChanged());
         return TypedResults.Created($"/api/v1/routing/queues/{queue.Id}", View(queue));
     }
 
     private static async Task<Results<Ok<QueueView>, NotFound, ValidationProblem, Conflict<string>>> UpdateAsync(Guid id, QueueInput input,
-        HubDbContext db, QueueClassifier classifier, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
+        HubDbContext db, QueueClassifier classifier, ClaimsPrincipal user, Supervision.BoardFeed board, TimeProvider time,
+        CancellationToken ct)
     {
         var basedOn = await PolicyVersions.CurrentAsync(db, ct);
         var queues = await db.RoutingQueues.ToListAsync(ct);
@@ -106,11 +109,13 @@ internal static class QueuesApi
             return TypedResults.Conflict(PolicyVersions.ConcurrentChange);
         }
         await classifier.ReloadAsync(ct);
+        board.Post(new Supervision.DirectoryChanged());
         return TypedResults.Ok(View(queue));
     }
 
     private static async Task<Results<NoContent, NotFound, ValidationProblem, Conflict<string>>> DeleteAsync(Guid id, HubDbContext db,
-        QueueClassifier classifier, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
+        QueueClassifier classifier, ClaimsPrincipal user, Supervision.BoardFeed board, TimeProvider time,
+        CancellationToken ct)
     {
         var basedOn = await PolicyVersions.CurrentAsync(db, ct);
         var queues = await db.RoutingQueues.ToListAsync(ct);
@@ -132,6 +137,7 @@ internal static class QueuesApi
             return TypedResults.Conflict(PolicyVersions.ConcurrentChange);
         }
         await classifier.ReloadAsync(ct);
+        board.Post(new Supervision.DirectoryChanged());
         return TypedResults.NoContent();
     }
 

@@ -44,6 +44,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
     public DbSet<Crm.Hub.Campaigns.CampaignRecipient> CampaignRecipients => Set<Crm.Hub.Campaigns.CampaignRecipient>();
     public DbSet<OptOut.OptOutRecord> OptOutRecords => Set<OptOut.OptOutRecord>();
     public DbSet<Reminders.Reminder> Reminders => Set<Reminders.Reminder>();
+    public DbSet<Supervision.AgentPresenceChange> PresenceChanges => Set<Supervision.AgentPresenceChange>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -77,6 +78,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
         Crm.Hub.Campaigns.CampaignConfiguration.Configure(modelBuilder);
         OptOut.OptOutConfiguration.Configure(modelBuilder);
         Crm.Hub.Reminders.ReminderConfiguration.Configure(modelBuilder);
+        Supervision.PresenceHistoryConfiguration.Configure(modelBuilder);
 
         modelBuilder.Entity<ContactMerge>(e =>
         {

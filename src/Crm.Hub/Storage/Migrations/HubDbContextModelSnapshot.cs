@@ -1295,6 +1295,32 @@ namespace Crm.Hub.Storage.Migrations
                     b.ToTable("Segments");
                 });
 
+            modelBuilder.Entity("Crm.Hub.Supervision.AgentPresenceChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Presence")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("AgentId", "At");
+
+                    b.ToTable("AgentPresenceChanges", (string)null);
+                });
+
             modelBuilder.Entity("Crm.Hub.Surveys.FollowUpTask", b =>
                 {
                     b.Property<Guid>("Id")

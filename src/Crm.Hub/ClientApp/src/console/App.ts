@@ -8,6 +8,7 @@ import { FollowUpsPage } from "./components/FollowUpsPage";
 import { AudiencePage } from "./components/AudiencePage";
 import { TemplatesPage } from "./components/TemplatesPage";
 import { RemindersPage } from "./components/RemindersPage";
+import { BoardPage } from "./components/BoardPage";
 import { InboxPage } from "./components/InboxPage";
 import { LoginPage } from "./components/LoginPage";
 import { Notices } from "./components/Notices";
@@ -159,6 +160,7 @@ export class App {
     else if (route.page === "templates") replace(this.pageSlot, TemplatesPage(this.pageScope));
     else if (route.page === "followUps") replace(this.pageSlot, FollowUpsPage(this.pageScope));
     else if (route.page === "reminders") replace(this.pageSlot, RemindersPage(this.pageScope));
+    else if (route.page === "board") replace(this.pageSlot, BoardPage(this.pageScope));
     else if (route.page === "inbox") replace(this.pageSlot, InboxPage(this.pageScope, route.conversationId));
   }
 }

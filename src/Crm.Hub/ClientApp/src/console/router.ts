@@ -7,6 +7,7 @@ export type Route =
   | { page: "templates" }
   | { page: "followUps" }
   | { page: "reminders" }
+  | { page: "board" }
   | { page: "login" };
 
 const BASE = import.meta.env.BASE_URL.replace(/\/$/, ""); // "/app"
@@ -21,6 +22,7 @@ export function parse(pathname: string = location.pathname): Route {
   if (parts[0] === "templates") return { page: "templates" };
   if (parts[0] === "follow-ups") return { page: "followUps" };
   if (parts[0] === "reminders") return { page: "reminders" };
+  if (parts[0] === "board") return { page: "board" };
   if (parts[0] === "c" && parts[1]) return { page: "inbox", conversationId: decodeURIComponent(parts[1]) };
   return { page: "inbox", conversationId: null };
 }
@@ -41,6 +43,8 @@ export function href(route: Route): string {
       return `${BASE}/follow-ups`;
     case "reminders":
       return `${BASE}/reminders`;
+    case "board":
+      return `${BASE}/board`;
     case "inbox":
       return route.conversationId ? `${BASE}/c/${encodeURIComponent(route.conversationId)}` : `${BASE}/`;
   }

@@ -78,6 +78,10 @@ export function TopBar(scope: Scope, route: Route, actions: TopBarActions): HTML
       link(h("a", { class: "nav-link", "data-testid": "nav-follow-ups", "aria-current": route.page === "followUps" ? "page" : null }, t("nav.followUps")), {
         page: "followUps",
       }),
+    (me.role === "supervisor" || me.role === "admin") &&
+      link(h("a", { class: "nav-link", "data-testid": "nav-board", "aria-current": route.page === "board" ? "page" : null }, t("nav.board")), {
+        page: "board",
+      }),
     me.role === "admin" &&
       link(h("a", { class: "nav-link", "data-testid": "nav-admin", "aria-current": route.page === "admin" ? "page" : null }, t("nav.admin")), {
         page: "admin",
