@@ -50,9 +50,9 @@ internal sealed partial class BoardState
             f?.SlaCompliance,
             Seconds(f?.ComplaintToResolution.Mean),
             f?.SameDayRate,
-            null,
-            null,
-            null,
+            today ? _surveysToday.GetValueOrDefault(Surveys.SurveyKind.Csat)?.Csat : null,
+            today ? _surveysToday.GetValueOrDefault(Surveys.SurveyKind.Nps)?.Nps : null,
+            today ? _surveysToday.GetValueOrDefault(Surveys.SurveyKind.Ces)?.Ces : null,
             [.. _hours.Select((h, i) => today
                 ? new BoardHour(i, h.Opened, h.Resolved, h.FirstResponses, h.FirstResponses == 0 ? null : h.FrtSum / h.FirstResponses)
                 : new BoardHour(i, 0, 0, 0, null))]);

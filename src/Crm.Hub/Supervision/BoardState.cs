@@ -2,6 +2,7 @@ using System.Text.Json;
 using Crm.Hub.Conversations;
 using Crm.Hub.Metrics;
 using Crm.Hub.Realtime;
+using Crm.Hub.Surveys;
 
 namespace Crm.Hub.Supervision;
 
@@ -34,6 +35,7 @@ internal sealed partial class BoardState
     private readonly List<BoardConversation> _respondedToday = [];
     private readonly List<BoardConversation> _resolvedToday = [];
     private readonly HourTally[] _hours = new HourTally[24];
+    private readonly Dictionary<SurveyKind, SurveyScores> _surveysToday = [];
     private DateOnly _day;
 
     public BoardState(MetricsSettings settings)
@@ -76,6 +78,7 @@ internal sealed partial class BoardState
             StaffEvents.MessageAdded => MessageAdded(e),
             StaffEvents.MessageStatusChanged => DeliveryChanged(e),
             StaffEvents.SupervisorAlert => Alert(e),
+            StaffEvents.SurveyAnswered => SurveyAnswered(e),
             _ => false,
         };
         if (changed)
@@ -239,6 +242,22 @@ internal sealed partial class BoardState
         return true;
     }
 
+    /// <summary>A scored survey answer counts towards today's CSAT, NPS or CES (by the day it arrived); a comment alone moves none.</summary>
+    private bool SurveyAnswered(ConversationEvent e)
+    {
+        if (ApplyMetrics(e, null)?.Entry is not { Kind: TimelineKind.SurveyAnswered, Survey: { } kind, Score: { } score } || !IsToday(e.At)
+            || score < kind.Min() || score > kind.Max())
+        {
+            return false;
+        }
+        if (!_surveysToday.TryGetValue(kind, out var scores))
+        {
+            _surveysToday[kind] = scores = new SurveyScores(kind);
+        }
+        scores.Add(score);
+        return true;
+    }
+
     private HistoryChange? ApplyMetrics(ConversationEvent e, Guid? queueId)
     {
         var change = ConversationHistoryMapper.Read(e, queueId);
@@ -292,6 +311,7 @@ internal sealed partial class BoardState
         }
         _respondedToday.Clear();
         _resolvedToday.Clear();
+        _surveysToday.Clear();
         foreach (var agent in _agents.Values)
         {
             agent.StartDay(DayStart(at));

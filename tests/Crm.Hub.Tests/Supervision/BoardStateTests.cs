@@ -288,4 +288,28 @@ public sealed class BoardStateTests
         Assert.Empty(delta.Agents);
         Assert.NotNull(delta.Headline);
     }
+
+    [Fact]
+    public void TodaysSurveyAnswersFillCsatNpsAndCesAndCommentsAloneCountNothing()
+    {
+        Agents();
+        void Answer(int n, string kind, int? score, DateTimeOffset at) => Apply(Crm.Hub.Surveys.SurveyEvents.Answered, StaffEvents.SurveyAnswered, n, Ava,
+            new Crm.Hub.Surveys.SurveyAnswerView(Id(0x500 + n), Id(n), Id(0x900 + n), Ava, kind, score, score is null ? "thanks" : null, "sms", at, false), at);
+
+        Answer(1, "csat", 5, M(30));
+        Answer(2, "csat", 2, M(31));
+        Answer(3, "csat", null, M(32));
+        Answer(4, "nps", 10, M(33));
+        Answer(5, "nps", 3, M(34));
+        Answer(6, "nps", 9, M(35));
+        Answer(7, "ces", 2, M(36));
+        Answer(8, "ces", 5, M(37));
+        Answer(9, "csat", 4, M(-60 * 24));
+
+        var headline = _board.Snapshot(M(40)).Headline;
+        Assert.Equal(50m, headline.Csat);
+        Assert.Equal(100m / 3, headline.Nps);
+        Assert.Equal(3.5m, headline.Ces);
+        Assert.Null(_board.Snapshot(M(60 * 24)).Headline.Csat);
+    }
 }
