@@ -48,6 +48,15 @@ internal sealed class RoutingQueue
     /// <summary>The supervisor is alerted when a conversation has waited this long without an agent.</summary>
     public int? AlertAfterSeconds { get; set; }
 
+    /// <summary>The resolution target, in business seconds of the queue's calendar; null: the Crm:Metrics default.</summary>
+    public int? ResolutionSlaSeconds { get; set; }
+
+    /// <summary>The queue's business hours as JSON (<see cref="QueueCalendar"/>); null: open around the clock.</summary>
+    public string? BusinessHours { get; set; }
+
+    /// <summary>The category conversations this queue takes are filed under when they have none yet (a rule-set category).</summary>
+    public string? SetsCategory { get; set; }
+
     public int Version { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

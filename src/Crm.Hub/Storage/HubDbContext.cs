@@ -37,6 +37,9 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
     public DbSet<ContactConsent> ContactConsents => Set<ContactConsent>();
     public DbSet<ContactImport> ContactImports => Set<ContactImport>();
     public DbSet<Segments.Segment> Segments => Set<Segments.Segment>();
+    public DbSet<Reports.ConversationFact> ConversationFacts => Set<Reports.ConversationFact>();
+    public DbSet<Reports.ProjectionCursor> ProjectionCursors => Set<Reports.ProjectionCursor>();
+    public DbSet<Register.RegisterEntry> RegisterEntries => Set<Register.RegisterEntry>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -65,6 +68,8 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
         });
 
         ContactProfileConfiguration.Configure(modelBuilder);
+        Reports.ReportsConfiguration.Configure(modelBuilder);
+        Register.RegisterConfiguration.Configure(modelBuilder);
 
         modelBuilder.Entity<ContactMerge>(e =>
         {
