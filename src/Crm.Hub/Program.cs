@@ -11,6 +11,8 @@ using Crm.Hub.Health;
 using Crm.Hub.Metrics;
 using Crm.Hub.OptOut;
 using Crm.Hub.Realtime;
+using Crm.Hub.Register;
+using Crm.Hub.Reports;
 using Crm.Hub.Routing;
 using Crm.Hub.Routing.WhatIf;
 using Crm.Hub.Scheduling;
@@ -46,6 +48,7 @@ builder.Services.AddCampaigns();
 builder.Services.AddCampaignTemplates();
 builder.Services.AddOptOut();
 builder.Services.AddServiceMetrics();
+builder.Services.AddReports();
 
 var app = builder.Build();
 
@@ -96,6 +99,8 @@ app.MapPolicyVersionsApi();
 app.MapWhatIfApi();
 app.MapTemplatesApi();
 app.MapHubHealth();
+app.MapReportsApi();
+app.MapRegisterApi();
 app.MapUi();
 
 app.Lifetime.ApplicationStarted.Register(() =>
