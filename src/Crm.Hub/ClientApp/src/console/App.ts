@@ -4,6 +4,8 @@ import { api, setUnauthorizedHandler } from "./api";
 import { agentHub } from "./agentHub";
 import { AdminPage } from "./components/AdminPage";
 import { RoutingPage } from "./components/RoutingPage";
+import { ReportsPage } from "./components/ReportsPage";
+import { RegisterPage } from "./components/RegisterPage";
 import { AudiencePage } from "./components/AudiencePage";
 import { InboxPage } from "./components/InboxPage";
 import { LoginPage } from "./components/LoginPage";
@@ -153,6 +155,8 @@ export class App {
     if (route.page === "admin") replace(this.pageSlot, AdminPage(this.pageScope));
     else if (route.page === "routing") replace(this.pageSlot, RoutingPage(this.pageScope));
     else if (route.page === "audience") replace(this.pageSlot, AudiencePage(this.pageScope));
+    else if (route.page === "reports") replace(this.pageSlot, ReportsPage(this.pageScope));
+    else if (route.page === "register") replace(this.pageSlot, RegisterPage(this.pageScope));
     else if (route.page === "inbox") replace(this.pageSlot, InboxPage(this.pageScope, route.conversationId));
   }
 }

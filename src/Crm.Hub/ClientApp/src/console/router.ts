@@ -4,6 +4,8 @@ export type Route =
   | { page: "admin" }
   | { page: "routing" }
   | { page: "audience" }
+  | { page: "reports" }
+  | { page: "register" }
   | { page: "login" };
 
 const BASE = import.meta.env.BASE_URL.replace(/\/$/, ""); // "/app"
@@ -15,6 +17,8 @@ export function parse(pathname: string = location.pathname): Route {
   if (parts[0] === "admin") return { page: "admin" };
   if (parts[0] === "routing") return { page: "routing" };
   if (parts[0] === "audience") return { page: "audience" };
+  if (parts[0] === "reports") return { page: "reports" };
+  if (parts[0] === "register") return { page: "register" };
   if (parts[0] === "c" && parts[1]) return { page: "inbox", conversationId: decodeURIComponent(parts[1]) };
   return { page: "inbox", conversationId: null };
 }
@@ -29,6 +33,10 @@ export function href(route: Route): string {
       return `${BASE}/routing`;
     case "audience":
       return `${BASE}/audience`;
+    case "reports":
+      return `${BASE}/reports`;
+    case "register":
+      return `${BASE}/register`;
     case "inbox":
       return route.conversationId ? `${BASE}/c/${encodeURIComponent(route.conversationId)}` : `${BASE}/`;
   }

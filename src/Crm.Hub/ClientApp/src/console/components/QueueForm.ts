@@ -7,6 +7,7 @@ import { store } from "../store";
 import { h } from "../../shared/h";
 import { CHANNELS } from "../types";
 import { clearErrors, field, showErrors } from "./forms";
+import { queueHoursFields } from "./QueueHoursFields";
 
 const LANGUAGES = ["en", "fa"] as const;
 
@@ -35,6 +36,9 @@ export function queueForm(queue: QueueView | null, queues: QueueView[], done: ()
     h("option", { value: "" }, t("routing.noOverflow")),
     queues.filter((q) => q.id !== queue?.id).map((q) => h("option", { value: q.id, selected: queue?.overflowQueueId === q.id }, q.name)));
   const overflowAfter = number("queue-overflow-after", minutes(queue?.overflowAfterSeconds), "0", undefined, t("routing.slaHint"));
+  const resolutionSla = number("queue-resolution-sla", minutes(queue?.resolutionSlaSeconds), "0", undefined, t("routing.slaHint"));
+  const setsCategory = text("queue-sets-category", queue?.setsCategory ?? "", t("routing.setsCategoryHint"));
+  const hours = queueHoursFields(queue?.calendar);
   const alertAfter = number("queue-alert-after", minutes(queue?.alertAfterSeconds), "0", undefined, t("routing.slaHint"));
   const boxes = <T extends string>(values: readonly T[], checked: readonly string[], label: (v: T) => string, testid: string) =>
     values.map((v) => {
@@ -59,12 +63,15 @@ export function queueForm(queue: QueueView | null, queues: QueueView[], done: ()
     overflowQueueId: field("queue-overflow", t("routing.overflowTo"), overflow),
     overflowAfterSeconds: field("queue-overflow-after", t("routing.overflowAfter"), overflowAfter),
     alertAfterSeconds: field("queue-alert-after", t("routing.alertAfter"), alertAfter),
+    resolutionSlaSeconds: field("queue-resolution-sla", t("routing.resolutionSla"), resolutionSla),
+    setsCategory: field("queue-sets-category", t("routing.setsCategory"), setsCategory),
   };
   const channelsError = h("div", { class: "field-error", "data-testid": "queue-channels-error" });
   const languagesError = h("div", { class: "field-error", "data-testid": "queue-languages-error" });
   const formError = h("div", { class: "form-error", role: "alert", hidden: true, "data-testid": "queue-form-error" });
   const slots: Record<string, HTMLElement> = { channels: channelsError, languages: languagesError };
   for (const [key, value] of Object.entries(f)) slots[key] = value.error;
+  slots.calendar = hours.error;
   const save = h("button", { type: "submit", class: "btn btn-primary", "data-testid": "queue-save" }, queue ? t("routing.save") : t("routing.create"));
   const cancel = h("button", { type: "button", class: "btn" }, t("routing.cancel"));
   cancel.addEventListener("click", done);
@@ -94,6 +101,9 @@ export function queueForm(queue: QueueView | null, queues: QueueView[], done: ()
           overflowQueueId: overflow.value || null,
           overflowAfterSeconds: seconds(overflowAfter.value),
           alertAfterSeconds: seconds(alertAfter.value),
+          resolutionSlaSeconds: seconds(resolutionSla.value),
+          calendar: hours.value(),
+          setsCategory: setsCategory.value.trim() || null,
         };
         save.disabled = true;
         try {
@@ -113,7 +123,8 @@ export function queueForm(queue: QueueView | null, queues: QueueView[], done: ()
     h("fieldset", { class: "checks" }, h("legend", null, t("routing.col.channels")), channelBoxes.map((b) => b.el), h("p", { class: "muted" }, t("routing.channelsHint")), channelsError),
     h("fieldset", { class: "checks" }, h("legend", null, t("routing.languages")), languageBoxes.map((b) => b.el), h("p", { class: "muted" }, t("routing.languagesHint")), languagesError),
     h("h4", null, t("routing.gets")),
-    h("div", { class: "form-grid" }, f.priority.el, f.firstResponseSlaSeconds.el, f.teamId.el, f.skill.el, f.minProficiency.el),
+    h("div", { class: "form-grid" }, f.priority.el, f.firstResponseSlaSeconds.el, f.resolutionSlaSeconds.el, f.setsCategory.el, f.teamId.el, f.skill.el, f.minProficiency.el),
+    hours.el,
     h("h4", null, t("routing.escalates")),
     h("p", { class: "muted" }, t("routing.escalationHelp")),
     h("div", { class: "form-grid" }, f.overflowQueueId.el, f.overflowAfterSeconds.el, f.alertAfterSeconds.el),
