@@ -1,7 +1,7 @@
 // Reports (supervisors and admins): the DESIGN §8 figures for the conversations opened in a chosen period, in total, per day
 // (a line chart) and broken down by queue, agent, team, channel or category (bars and a table), with the CSV behind them.
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from "chart.js";
-import { problemText } from "../api";
+import { ApiError, problemText } from "../api";
 import { num, t, type Key } from "../i18n";
 import { BREAKDOWNS, reportsApi, type Breakdown, type ReportFigures, type ReportSummary } from "../reportsApi";
 import type { Scope } from "../scope";
@@ -19,6 +19,10 @@ export function duration(seconds: number | null | undefined): string {
   const minutes = Math.round(seconds / 60);
   return t("reports.unit.h", { h: num(Math.floor(minutes / 60)), m: num(minutes % 60) });
 }
+
+/** A refused report says why (the period, the breakdown), not just that something was invalid. */
+const reason = (err: unknown): string =>
+  err instanceof ApiError && err.problem.errors ? Object.values(err.problem.errors).flat().join(" ") : problemText(err);
 
 const percent = (value: number | null | undefined): string => (value === null || value === undefined ? "—" : `${num(value)}%`);
 const plain = (value: number | null | undefined): string => (value === null || value === undefined ? "—" : num(value));
@@ -50,7 +54,7 @@ export function ReportsPage(scope: Scope): HTMLElement {
         help.textContent = t("reports.help", { zone: report.timeZone, days: num(report.fcrWindowDays) });
         render(report);
       })
-      .catch((err) => alive && replace(body, h("div", { class: "form-error", role: "alert", "data-testid": "report-error" }, problemText(err))));
+      .catch((err) => alive && replace(body, h("div", { class: "form-error", role: "alert", "data-testid": "report-error" }, reason(err))));
   };
   const render = (report: ReportSummary): void => {
     if (report.total.conversations === 0) {
