@@ -35,6 +35,45 @@ internal sealed class FactTotals
     public int NpsDetractors { get; init; }
     public int CesResponses { get; init; }
     public long? CesSum { get; init; }
+
+    /// <summary>The totals of several disjoint groups together.</summary>
+    public static FactTotals Sum(IEnumerable<FactTotals> parts)
+    {
+        var list = parts.ToList();
+        long? Add(Func<FactTotals, long?> f) => list.Any(p => f(p) is not null) ? list.Sum(p => f(p) ?? 0) : null;
+        return new FactTotals
+        {
+            Conversations = list.Sum(p => p.Conversations),
+            Resolved = list.Sum(p => p.Resolved),
+            ResolvedByAgents = list.Sum(p => p.ResolvedByAgents),
+            FirstResponses = list.Sum(p => p.FirstResponses),
+            FirstResponseSeconds = Add(p => p.FirstResponseSeconds),
+            FirstResponseBusinessSeconds = Add(p => p.FirstResponseBusinessSeconds),
+            Assigned = list.Sum(p => p.Assigned),
+            TimeToAssignSeconds = Add(p => p.TimeToAssignSeconds),
+            Handled = list.Sum(p => p.Handled),
+            HandleSeconds = Add(p => p.HandleSeconds),
+            ResolutionSeconds = Add(p => p.ResolutionSeconds),
+            SameDay = list.Sum(p => p.SameDay),
+            SlaMet = list.Sum(p => p.SlaMet),
+            SlaBreached = list.Sum(p => p.SlaBreached),
+            FcrFirstContact = list.Sum(p => p.FcrFirstContact),
+            FcrNotFirstContact = list.Sum(p => p.FcrNotFirstContact),
+            FcrProvisional = list.Sum(p => p.FcrProvisional),
+            ComplaintsResolved = list.Sum(p => p.ComplaintsResolved),
+            ComplaintSeconds = Add(p => p.ComplaintSeconds),
+            ComplaintBusinessSeconds = Add(p => p.ComplaintBusinessSeconds),
+            Reopened = list.Sum(p => p.Reopened),
+            Transferred = list.Sum(p => p.Transferred),
+            CsatResponses = list.Sum(p => p.CsatResponses),
+            CsatSatisfied = list.Sum(p => p.CsatSatisfied),
+            NpsResponses = list.Sum(p => p.NpsResponses),
+            NpsPromoters = list.Sum(p => p.NpsPromoters),
+            NpsDetractors = list.Sum(p => p.NpsDetractors),
+            CesResponses = list.Sum(p => p.CesResponses),
+            CesSum = Add(p => p.CesSum),
+        };
+    }
 }
 
 internal sealed class KeyedTotals<TKey>

@@ -138,11 +138,17 @@ internal static class ReportsApi
             return TypedResults.ValidationProblem(errors);
         }
         await projector.CatchUpAsync(ct);
-        var settings = metrics.Current;
-        var now = time.GetUtcNow();
-        var facts = filter!.Apply(db.ConversationFacts.AsNoTracking());
+        return TypedResults.Ok(await BuildAsync(db, filter!, breakdown, metrics.Current, time.GetUtcNow(), ct));
+    }
 
-        var total = await Single(facts, f => 1, now, settings.FcrWindow, ct);
+    /// <summary>
+    /// The report: three GROUP BY scans of the period's facts (by group, by day, and the distinct agent-days), the total being
+    /// the sum of the days (every figure but agent-days is additive).
+    /// </summary>
+    public static async Task<ReportSummary> BuildAsync(HubDbContext db, ReportFilter filter, string breakdown, MetricsSettings settings, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var facts = filter.Apply(db.ConversationFacts.AsNoTracking());
         var groups = breakdown switch
         {
             "agent" => await Grouped(facts, f => f.AgentId, now, settings.FcrWindow, ct),
@@ -154,19 +160,13 @@ internal static class ReportsApi
         var labels = await LabelsAsync(db, breakdown, groups.Select(g => g.Key).OfType<string>().ToList(), ct);
         var days = await ReportQuery.Totals(facts, f => f.OpenedDate, now, settings.FcrWindow).ToListAsync(ct);
         var dayAgents = await ReportQuery.AgentDays(facts, f => f.OpenedDate).ToDictionaryAsync(d => d.Key, d => d.Count, ct);
-        return TypedResults.Ok(new ReportSummary(filter.From, filter.To, breakdown, settings.BoardTimeZone.Id, (int)settings.FcrWindow.TotalDays, now,
+        var totalAgentDays = await ReportQuery.AgentDays(facts, f => 1).Select(d => d.Count).FirstOrDefaultAsync(ct);
+        var total = ReportFigures.Of(FactTotals.Sum(days.Select(d => d.Totals)), totalAgentDays);
+        return new ReportSummary(filter.From, filter.To, breakdown, settings.BoardTimeZone.Id, (int)settings.FcrWindow.TotalDays, now,
             total,
             [.. groups.Select(g => new ReportGroup(g.Key, g.Key is null ? null : labels.GetValueOrDefault(g.Key, g.Key), g.Figures))
                 .OrderByDescending(g => g.Figures.Conversations).ThenBy(g => g.Label, StringComparer.Ordinal)],
-            [.. days.OrderBy(d => d.Key).Select(d => new ReportDay(d.Key, ReportFigures.Of(d.Totals, dayAgents.GetValueOrDefault(d.Key))))]));
-    }
-
-    private static async Task<ReportFigures> Single(IQueryable<ConversationFact> facts, Expression<Func<ConversationFact, int>> key, DateTimeOffset now,
-        TimeSpan window, CancellationToken ct)
-    {
-        var totals = await ReportQuery.Totals(facts, key, now, window).FirstOrDefaultAsync(ct);
-        var agentDays = await ReportQuery.AgentDays(facts, key).Select(d => d.Count).FirstOrDefaultAsync(ct);
-        return ReportFigures.Of(totals?.Totals ?? new FactTotals(), agentDays);
+            [.. days.OrderBy(d => d.Key).Select(d => new ReportDay(d.Key, ReportFigures.Of(d.Totals, dayAgents.GetValueOrDefault(d.Key))))]);
     }
 
     private static async Task<List<(string? Key, ReportFigures Figures)>> Grouped<TKey>(IQueryable<ConversationFact> facts,
