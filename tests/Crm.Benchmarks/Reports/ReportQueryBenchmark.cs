@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Benchmarks.Reports;
 
 /// <summary>
-/// <c>reports [--conversations 1000000] [--runs 20]</c>: seeds a year (2025) of conversation facts into a fresh SQLite file
+/// <c>reports [--conversations 1000000] [--runs 20] [--parts]</c> (--parts: time each GROUP BY of the year on its own): seeds a year (2025) of conversation facts into a fresh SQLite file
 /// migrated as the hub migrates it (one multi-row prepared insert per row, one transaction per 50,000 rows), then times the
 /// hub's own report (<see cref="ReportsApi.BuildAsync"/>: by group, by day and agent-days) for a month and for the year, by
 /// queue and by agent, and a baseline in the same run: <c>SELECT COUNT(*)</c> over the same rows (the same date-range
@@ -39,6 +39,29 @@ internal static class ReportQueryBenchmark
             var settings = new MetricsSettings(TimeZoneInfo.Utc, BusinessCalendar.AroundTheClock(TimeZoneInfo.Utc),
                 new SlaPolicy(new SlaTarget(TimeSpan.FromHours(1), TimeSpan.FromHours(24)), []), TimeSpan.FromDays(7));
             var now = new DateTimeOffset(2026, 1, 5, 12, 0, 0, TimeSpan.Zero);
+            if (args.Contains("--parts"))
+            {
+                await using var db = new HubDbContext(options);
+                var facts = db.ConversationFacts.AsNoTracking();
+                var filter = new ReportsApi.ReportFilter(First, new DateOnly(2025, 12, 31), null, null, null, null, null);
+                var period = filter.Apply(facts);
+                foreach (var (name, run) in new (string, Func<Task>)[]
+                {
+                    ("totals by day", () => ReportQuery.Totals(period, f => f.OpenedDate, now, settings.FcrWindow).ToListAsync()),
+                    ("totals by queue", () => ReportQuery.Totals(period, f => f.QueueId, now, settings.FcrWindow).ToListAsync()),
+                    ("agent-days by day", () => ReportQuery.AgentDays(period, f => f.OpenedDate).ToListAsync()),
+                    ("agent-days total", () => ReportQuery.AgentDays(period, f => 1).ToListAsync()),
+                })
+                {
+                    for (var i = 0; i < 3; i++)
+                    {
+                        var clock = Stopwatch.StartNew();
+                        await run();
+                        Console.WriteLine($"{name}: {clock.Elapsed.TotalMilliseconds:F1} ms");
+                    }
+                }
+                return 0;
+            }
             Console.WriteLine($"| query | rows in period | p50 ms | p99 ms |");
             Console.WriteLine("|---|---|---|---|");
             foreach (var (label, from, to) in new[] { ("month (June 2025)", new DateOnly(2025, 6, 1), new DateOnly(2025, 6, 30)), ("year (2025)", First, new DateOnly(2025, 12, 31)) })
