@@ -12,6 +12,8 @@ using Crm.Hub.Metrics;
 using Crm.Hub.OptOut;
 using Crm.Hub.Realtime;
 using Crm.Hub.Reminders;
+using Crm.Hub.Register;
+using Crm.Hub.Reports;
 using Crm.Hub.Routing;
 using Crm.Hub.Routing.WhatIf;
 using Crm.Hub.Scheduling;
@@ -52,6 +54,7 @@ builder.Services.AddReminders();
 builder.Services.AddServiceMetrics();
 builder.Services.AddSurveys();
 builder.Services.AddSupervisorBoard();
+builder.Services.AddReports();
 
 var app = builder.Build();
 
@@ -108,6 +111,8 @@ app.MapOptOut();
 app.MapRemindersApi();
 app.MapHubHealth();
 app.MapSupervisorBoard();
+app.MapReportsApi();
+app.MapRegisterApi();
 app.MapUi();
 
 app.Lifetime.ApplicationStarted.Register(() =>

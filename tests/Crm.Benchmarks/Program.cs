@@ -8,7 +8,8 @@ namespace Crm.Benchmarks;
 /// <c>... -- e2e [--rate 200] [--messages 10000] [--visitors 50]</c> runs the open-loop end-to-end latency driver;
 /// <c>... -- sms-webhook [--rate 500] [--messages 10000] [--senders 500]</c> drives signed Twilio webhooks the same way;
 /// <c>... -- email-backlog [--messages 10000]</c> and <c>... -- email-latency [--rate 10] [--messages 600]</c> run the email channel
-/// against real Dovecot and SMTP; <c>... -- routing-skills</c> times skill-based decisions one by one.
+/// against real Dovecot and SMTP; <c>... -- routing-skills</c> times skill-based decisions one by one;
+/// <c>... -- reports [--conversations 1000000] [--runs 20]</c> times the period report over a year of conversation facts.
 /// </summary>
 public static class Program
 {
@@ -21,6 +22,10 @@ public static class Program
         if (args is ["sms-webhook", .. var smsArgs])
         {
             return await SmsWebhookThroughput.RunAsync(smsArgs);
+        }
+        if (args is ["reports", .. var reportArgs])
+        {
+            return await Reports.ReportQueryBenchmark.RunAsync(reportArgs);
         }
         if (args is ["routing-skills"])
         {

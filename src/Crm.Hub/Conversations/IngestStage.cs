@@ -273,7 +273,8 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
                 conversation.QueueId = queue.Id;
                 conversation.TeamId = queue.TeamId;
                 conversation.Priority = queue.Priority;
-                conversation.SlaDueAt = queue.FirstResponseSla is { } sla ? now + sla : null;
+                conversation.SlaDueAt = queue.FirstResponseSla is { } sla ? queues.SlaDue(queue.Id, now, sla) : null;
+                conversation.Category ??= queues.CategoryOf(queue.Id);
                 conversation.RequiredSkill = queue.Skill;
                 conversation.MinProficiency = queue.MinProficiency;
             }

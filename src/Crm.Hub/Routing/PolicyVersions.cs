@@ -104,7 +104,8 @@ internal static class PolicyVersions
             }
             queue.Name = w.Name;
             QueuesApi.Apply(queue, new QueueInput(w.Name, w.Order, w.Priority, w.FirstResponseSlaSeconds, w.Channels, w.Keywords, w.Skill, w.MinProficiency,
-                w.Inboxes, w.Languages, w.ContactTags, w.Categories, w.TeamId, w.OverflowQueueId, w.OverflowAfterSeconds, w.AlertAfterSeconds, w.Survey), now);
+                w.Inboxes, w.Languages, w.ContactTags, w.Categories, w.TeamId, w.OverflowQueueId, w.OverflowAfterSeconds, w.AlertAfterSeconds,
+                w.ResolutionSlaSeconds, w.Calendar, w.SetsCategory, w.Survey), now);
             restored.Add(queue);
         }
         if (!await SaveAsync(db, restored, $"version {version} restored", basedOn, user, time, ct))

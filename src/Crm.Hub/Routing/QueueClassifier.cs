@@ -11,10 +11,14 @@ namespace Crm.Hub.Routing;
 /// supervisor saves. The ingest writer classifies every conversation it opens with it, and every conversation sent to routing
 /// takes its queue's escalation ladder and alert wait from it.
 /// </summary>
-internal sealed class QueueClassifier(IServiceScopeFactory scopes) : IDisposable
+internal sealed class QueueClassifier(IServiceScopeFactory scopes, Metrics.MetricsSettingsSource metrics) : IDisposable
 {
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private volatile RoutingPolicy _policy = RoutingPolicy.Empty;
+    private volatile QueueExtras _extras = new(new Dictionary<Guid, Metrics.BusinessCalendar>(), new Dictionary<Guid, string>());
+
+    /// <summary>What the hub keeps per queue beside the routing rule: its business calendar and the category it files under.</summary>
+    private sealed record QueueExtras(IReadOnlyDictionary<Guid, Metrics.BusinessCalendar> Calendars, IReadOnlyDictionary<Guid, string> Categories);
 
     public RoutingPolicy Policy => _policy;
 
@@ -36,6 +40,15 @@ internal sealed class QueueClassifier(IServiceScopeFactory scopes) : IDisposable
             if (version >= _policy.Version)
             {
                 _policy = new RoutingPolicy(version, [.. queues.Select(ToRule)]);
+                var calendars = queues.Select(q => (q.Id, Calendar: QueueCalendar.ToBusinessCalendar(q.BusinessHours)))
+                    .Where(q => q.Calendar is not null).ToDictionary(q => q.Id, q => q.Calendar!);
+                _extras = new QueueExtras(calendars,
+                    queues.Where(q => q.SetsCategory is not null).ToDictionary(q => q.Id, q => q.SetsCategory!));
+                var defaults = metrics.Current.Sla.Default;
+                metrics.Update(calendars, queues.Where(q => q.FirstResponseSlaSeconds is not null || q.ResolutionSlaSeconds is not null)
+                    .ToDictionary(q => q.Id, q => new Metrics.SlaPolicy(new Metrics.SlaTarget(
+                        q.FirstResponseSlaSeconds is { } f ? TimeSpan.FromSeconds(f) : defaults.FirstResponse,
+                        q.ResolutionSlaSeconds is { } r ? TimeSpan.FromSeconds(r) : defaults.Resolution), [])));
             }
         }
         finally
@@ -45,6 +58,13 @@ internal sealed class QueueClassifier(IServiceScopeFactory scopes) : IDisposable
     }
 
     public void Dispose() => _reloading.Dispose();
+
+    /// <summary>When a first response is due: <paramref name="sla"/> of the queue's business time after <paramref name="since"/>.</summary>
+    public DateTimeOffset SlaDue(Guid queueId, DateTimeOffset since, TimeSpan sla) =>
+        _extras.Calendars.TryGetValue(queueId, out var calendar) ? calendar.AddBusinessTime(since, sla) : since + sla;
+
+    /// <summary>The category a queue files its conversations under, if it sets one.</summary>
+    public string? CategoryOf(Guid queueId) => _extras.Categories.GetValueOrDefault(queueId);
 
     /// <summary>The first queue that takes a conversation with these facts.</summary>
     public QueueRule? Classify(ConversationFacts facts) => _policy.Classify(facts);

@@ -13,7 +13,7 @@ internal static partial class QueueValidation
 
     /// <summary>Validates <paramref name="input"/> as queue <paramref name="id"/> among <paramref name="queues"/> (all of them, as stored).</summary>
     public static async Task<Dictionary<string, string[]>> ValidateAsync(QueueInput input, Guid id, IReadOnlyList<RoutingQueue> queues, HubDbContext db,
-        CancellationToken ct)
+        CancellationToken ct, IReadOnlyList<string>? knownCategories = null)
     {
         var errors = new Dictionary<string, string[]>();
         var name = input.Name?.Trim() ?? "";
@@ -66,6 +66,7 @@ internal static partial class QueueValidation
         {
             errors["survey"] = [$"'{input.Survey}' is not a survey; use {string.Join(", ", Surveys.QueueSurveys.Choices)}, or leave it empty for the default."];
         }
+        ValidateBusinessHours(input, knownCategories, errors);
         return errors;
     }
 
@@ -120,6 +121,23 @@ internal static partial class QueueValidation
         if (RoutingPolicy.FindOverflowCycle(proposed) is { } cycle)
         {
             errors["overflowQueueId"] = [$"Overflow would go round in a circle: {string.Join(" → ", cycle)}."];
+        }
+    }
+
+    private static void ValidateBusinessHours(QueueInput input, IReadOnlyList<string>? knownCategories, Dictionary<string, string[]> errors)
+    {
+        if (input.ResolutionSlaSeconds is < 1 or > 90 * 86400)
+        {
+            errors["resolutionSlaSeconds"] = ["The resolution SLA is 1 second to 90 days, or empty for the default."];
+        }
+        if (input.Calendar is { } calendar && QueueCalendar.Validate(calendar) is { Count: > 0 } problems)
+        {
+            errors["calendar"] = [.. problems];
+        }
+        if (!string.IsNullOrWhiteSpace(input.SetsCategory) && knownCategories is not null
+            && !knownCategories.Contains(input.SetsCategory.Trim().ToLowerInvariant()))
+        {
+            errors["setsCategory"] = [$"'{input.SetsCategory}' is not a category; use one of {string.Join(", ", knownCategories)} (Crm:Conversations:Categories)."];
         }
     }
 

@@ -1,23 +1,27 @@
 using System.Security.Claims;
 using Crm.Channels;
 using Crm.Hub.Auth;
+using Crm.Hub.Conversations;
 using Crm.Hub.Storage;
 using Crm.Routing.Classification;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Crm.Hub.Routing;
 
 public sealed record QueueInput(string? Name, int? Order, int? Priority, int? FirstResponseSlaSeconds, IReadOnlyList<string>? Channels,
     IReadOnlyList<string>? Keywords, string? Skill = null, int? MinProficiency = null, IReadOnlyList<string>? Inboxes = null,
     IReadOnlyList<string>? Languages = null, IReadOnlyList<string>? ContactTags = null, IReadOnlyList<string>? Categories = null,
-    Guid? TeamId = null, Guid? OverflowQueueId = null, int? OverflowAfterSeconds = null, int? AlertAfterSeconds = null, string? Survey = null);
+    Guid? TeamId = null, Guid? OverflowQueueId = null, int? OverflowAfterSeconds = null, int? AlertAfterSeconds = null,
+    int? ResolutionSlaSeconds = null, QueueCalendarInput? Calendar = null, string? SetsCategory = null, string? Survey = null);
 
 public sealed record QueueView(Guid Id, string Name, int Order, int Priority, int? FirstResponseSlaSeconds, IReadOnlyList<string> Channels,
     IReadOnlyList<string> Keywords, int Version, DateTimeOffset UpdatedAt, string? Skill = null, int MinProficiency = 1,
     QueueStaffing? Staffing = null, IReadOnlyList<string>? Inboxes = null, IReadOnlyList<string>? Languages = null,
     IReadOnlyList<string>? ContactTags = null, IReadOnlyList<string>? Categories = null, Guid? TeamId = null, Guid? OverflowQueueId = null,
-    int? OverflowAfterSeconds = null, int? AlertAfterSeconds = null, string? Survey = null);
+    int? OverflowAfterSeconds = null, int? AlertAfterSeconds = null, int? ResolutionSlaSeconds = null, QueueCalendarInput? Calendar = null,
+    string? SetsCategory = null, string? Survey = null);
 
 /// <summary>Who could serve a queue: active agents with capacity on its channels and its skill level, and how many are online now.</summary>
 public sealed record QueueStaffing(int EligibleAgents, int EligibleOnline);
@@ -64,13 +68,13 @@ internal static class QueuesApi
     }
 
     private static async Task<Results<Created<QueueView>, ValidationProblem, Conflict<string>>> CreateAsync(QueueInput input, HubDbContext db,
-        QueueClassifier classifier, ClaimsPrincipal user, Supervision.BoardFeed board, TimeProvider time,
+        QueueClassifier classifier, ClaimsPrincipal user, Supervision.BoardFeed board, TimeProvider time, IOptions<ConversationCategoryOptions> categories,
         CancellationToken ct)
     {
         var basedOn = await PolicyVersions.CurrentAsync(db, ct);
         var queues = await db.RoutingQueues.ToListAsync(ct);
         var queue = new RoutingQueue { Id = Guid.CreateVersion7(time.GetUtcNow()), Name = input.Name?.Trim() ?? "" };
-        var errors = await QueueValidation.ValidateAsync(input, queue.Id, queues, db, ct);
+        var errors = await QueueValidation.ValidateAsync(input, queue.Id, queues, db, ct, categories.Value.Categories);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -88,7 +92,7 @@ internal static class QueuesApi
     }
 
     private static async Task<Results<Ok<QueueView>, NotFound, ValidationProblem, Conflict<string>>> UpdateAsync(Guid id, QueueInput input,
-        HubDbContext db, QueueClassifier classifier, ClaimsPrincipal user, Supervision.BoardFeed board, TimeProvider time,
+        HubDbContext db, QueueClassifier classifier, ClaimsPrincipal user, Supervision.BoardFeed board, TimeProvider time, IOptions<ConversationCategoryOptions> categories,
         CancellationToken ct)
     {
         var basedOn = await PolicyVersions.CurrentAsync(db, ct);
@@ -97,7 +101,7 @@ internal static class QueuesApi
         {
             return TypedResults.NotFound();
         }
-        var errors = await QueueValidation.ValidateAsync(input, id, queues, db, ct);
+        var errors = await QueueValidation.ValidateAsync(input, id, queues, db, ct, categories.Value.Categories);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -179,6 +183,9 @@ internal static class QueuesApi
         queue.OverflowAfterSeconds = input.OverflowQueueId is null ? null : input.OverflowAfterSeconds;
         queue.AlertAfterSeconds = input.AlertAfterSeconds;
         queue.Survey = string.IsNullOrWhiteSpace(input.Survey) ? null : input.Survey.Trim().ToLowerInvariant();
+        queue.ResolutionSlaSeconds = input.ResolutionSlaSeconds;
+        queue.BusinessHours = QueueCalendar.Serialize(input.Calendar);
+        queue.SetsCategory = string.IsNullOrWhiteSpace(input.SetsCategory) ? null : input.SetsCategory.Trim().ToLowerInvariant();
         queue.Version++;
         queue.UpdatedAt = now;
     }
@@ -189,5 +196,6 @@ internal static class QueuesApi
     public static QueueView View(RoutingQueue q) => new(q.Id, q.Name, q.Order, q.Priority, q.FirstResponseSlaSeconds,
         QueueClassifier.Split(q.Channels), QueueClassifier.Split(q.Keywords), q.Version, q.UpdatedAt, q.Skill, q.MinProficiency, null,
         QueueClassifier.Split(q.Inboxes), QueueClassifier.Split(q.Languages), QueueClassifier.Split(q.ContactTags), QueueClassifier.Split(q.Categories),
-        q.TeamId, q.OverflowQueueId, q.OverflowAfterSeconds, q.AlertAfterSeconds, q.Survey);
+        q.TeamId, q.OverflowQueueId, q.OverflowAfterSeconds, q.AlertAfterSeconds, q.ResolutionSlaSeconds, QueueCalendar.Deserialize(q.BusinessHours),
+        q.SetsCategory, q.Survey);
 }

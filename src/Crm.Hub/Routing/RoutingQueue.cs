@@ -51,6 +51,15 @@ internal sealed class RoutingQueue
     /// <summary>The survey its resolved conversations get: none, csat, nps or ces; null for the configured default (Crm:Surveys:DefaultKind).</summary>
     public string? Survey { get; set; }
 
+    /// <summary>The resolution target, in business seconds of the queue's calendar; null: the Crm:Metrics default.</summary>
+    public int? ResolutionSlaSeconds { get; set; }
+
+    /// <summary>The queue's business hours as JSON (<see cref="QueueCalendar"/>); null: open around the clock.</summary>
+    public string? BusinessHours { get; set; }
+
+    /// <summary>The category conversations this queue takes are filed under when they have none yet (a rule-set category).</summary>
+    public string? SetsCategory { get; set; }
+
     public int Version { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -45,6 +45,9 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
     public DbSet<OptOut.OptOutRecord> OptOutRecords => Set<OptOut.OptOutRecord>();
     public DbSet<Reminders.Reminder> Reminders => Set<Reminders.Reminder>();
     public DbSet<Supervision.AgentPresenceChange> PresenceChanges => Set<Supervision.AgentPresenceChange>();
+    public DbSet<Reports.ConversationFact> ConversationFacts => Set<Reports.ConversationFact>();
+    public DbSet<Reports.ProjectionCursor> ProjectionCursors => Set<Reports.ProjectionCursor>();
+    public DbSet<Register.RegisterEntry> RegisterEntries => Set<Register.RegisterEntry>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -79,6 +82,8 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
         OptOut.OptOutConfiguration.Configure(modelBuilder);
         Crm.Hub.Reminders.ReminderConfiguration.Configure(modelBuilder);
         Supervision.PresenceHistoryConfiguration.Configure(modelBuilder);
+        Reports.ReportsConfiguration.Configure(modelBuilder);
+        Register.RegisterConfiguration.Configure(modelBuilder);
 
         modelBuilder.Entity<ContactMerge>(e =>
         {

@@ -77,7 +77,8 @@ internal sealed class WhatIfRunner(HubDbContext db, QueueClassifier classifier, 
     {
         var queue = new RoutingQueue { Id = v.Id, Name = v.Name };
         QueuesApi.Apply(queue, new QueueInput(v.Name, v.Order, v.Priority, v.FirstResponseSlaSeconds, v.Channels, v.Keywords, v.Skill, v.MinProficiency,
-            v.Inboxes, v.Languages, v.ContactTags, v.Categories, v.TeamId, v.OverflowQueueId, v.OverflowAfterSeconds, v.AlertAfterSeconds, v.Survey), DateTimeOffset.UnixEpoch);
+            v.Inboxes, v.Languages, v.ContactTags, v.Categories, v.TeamId, v.OverflowQueueId, v.OverflowAfterSeconds, v.AlertAfterSeconds,
+            v.ResolutionSlaSeconds, v.Calendar, v.SetsCategory, v.Survey), DateTimeOffset.UnixEpoch);
         return queue;
     }
 

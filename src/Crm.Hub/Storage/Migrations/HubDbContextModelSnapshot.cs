@@ -1070,6 +1070,37 @@ namespace Crm.Hub.Storage.Migrations
                     b.ToTable("Outbox");
                 });
 
+            modelBuilder.Entity("Crm.Hub.Register.RegisterEntry", b =>
+                {
+                    b.Property<Guid>("ConversationId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("OwnerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("UpdatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ConversationId");
+
+                    b.HasIndex("Status", "OwnerId");
+
+                    b.ToTable("RegisterEntries");
+                });
+
             modelBuilder.Entity("Crm.Hub.Reminders.Reminder", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1145,6 +1176,138 @@ namespace Crm.Hub.Storage.Migrations
                     b.ToTable("Reminders", (string)null);
                 });
 
+            modelBuilder.Entity("Crm.Hub.Reports.ConversationFact", b =>
+                {
+                    b.Property<Guid>("ConversationId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AgentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AssignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ContactReturnSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Episodes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FirstResponseAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FirstResponseBusinessSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FirstResponseDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FirstResponseSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("HandleSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastSeq")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OpenedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("OpenedDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("QueueId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ReopenCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ResolutionBusinessSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ResolutionDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ResolutionSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("ResolvedDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("SameDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SlaFirstResponse")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SlaResolution")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SurveyKind")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SurveyScore")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TimeToAssignSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TransferCount")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ConversationId");
+
+                    b.HasIndex("ContactId");
+
+                    b.HasIndex("OpenedDate");
+
+                    b.HasIndex("AgentId", "OpenedDate");
+
+                    b.HasIndex("QueueId", "OpenedDate");
+
+                    b.ToTable("ConversationFacts");
+                });
+
+            modelBuilder.Entity("Crm.Hub.Reports.ProjectionCursor", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ProjectionCursors");
+                });
+
             modelBuilder.Entity("Crm.Hub.Routing.RoutingPolicyVersion", b =>
                 {
                     b.Property<int>("Version")
@@ -1183,6 +1346,9 @@ namespace Crm.Hub.Storage.Migrations
 
                     b.Property<int?>("AlertAfterSeconds")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("BusinessHours")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Categories")
                         .IsRequired()
@@ -1236,6 +1402,12 @@ namespace Crm.Hub.Storage.Migrations
 
                     b.Property<int>("Priority")
                         .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ResolutionSlaSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SetsCategory")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Skill")
                         .HasMaxLength(64)

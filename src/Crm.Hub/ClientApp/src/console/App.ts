@@ -5,6 +5,8 @@ import { agentHub } from "./agentHub";
 import { AdminPage } from "./components/AdminPage";
 import { RoutingPage } from "./components/RoutingPage";
 import { FollowUpsPage } from "./components/FollowUpsPage";
+import { ReportsPage } from "./components/ReportsPage";
+import { RegisterPage } from "./components/RegisterPage";
 import { AudiencePage } from "./components/AudiencePage";
 import { TemplatesPage } from "./components/TemplatesPage";
 import { RemindersPage } from "./components/RemindersPage";
@@ -161,6 +163,8 @@ export class App {
     else if (route.page === "followUps") replace(this.pageSlot, FollowUpsPage(this.pageScope));
     else if (route.page === "reminders") replace(this.pageSlot, RemindersPage(this.pageScope));
     else if (route.page === "board") replace(this.pageSlot, BoardPage(this.pageScope));
+    else if (route.page === "reports") replace(this.pageSlot, ReportsPage(this.pageScope));
+    else if (route.page === "register") replace(this.pageSlot, RegisterPage(this.pageScope));
     else if (route.page === "inbox") replace(this.pageSlot, InboxPage(this.pageScope, route.conversationId));
   }
 }

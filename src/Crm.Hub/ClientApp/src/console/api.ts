@@ -36,8 +36,18 @@ export interface QueueInput {
   overflowQueueId: string | null;
   overflowAfterSeconds: number | null;
   alertAfterSeconds: number | null;
+  resolutionSlaSeconds?: number | null;
+  calendar?: QueueCalendar | null;
+  setsCategory?: string | null;
   /** The survey after resolution: none, csat, nps or ces; null for the configured default. */
   survey?: string | null;
+}
+
+/** A queue's business hours: IANA time zone, opening spans per weekday ("monday", "09:00", "17:00"), holidays (yyyy-MM-dd). */
+export interface QueueCalendar {
+  timeZone: string;
+  hours: { day: string; open: string; close: string }[];
+  holidays: string[];
 }
 
 export interface QueueView extends QueueInput {

@@ -8,6 +8,8 @@ export type Route =
   | { page: "followUps" }
   | { page: "reminders" }
   | { page: "board" }
+  | { page: "reports" }
+  | { page: "register" }
   | { page: "login" };
 
 const BASE = import.meta.env.BASE_URL.replace(/\/$/, ""); // "/app"
@@ -23,6 +25,8 @@ export function parse(pathname: string = location.pathname): Route {
   if (parts[0] === "follow-ups") return { page: "followUps" };
   if (parts[0] === "reminders") return { page: "reminders" };
   if (parts[0] === "board") return { page: "board" };
+  if (parts[0] === "reports") return { page: "reports" };
+  if (parts[0] === "register") return { page: "register" };
   if (parts[0] === "c" && parts[1]) return { page: "inbox", conversationId: decodeURIComponent(parts[1]) };
   return { page: "inbox", conversationId: null };
 }
@@ -45,6 +49,10 @@ export function href(route: Route): string {
       return `${BASE}/reminders`;
     case "board":
       return `${BASE}/board`;
+    case "reports":
+      return `${BASE}/reports`;
+    case "register":
+      return `${BASE}/register`;
     case "inbox":
       return route.conversationId ? `${BASE}/c/${encodeURIComponent(route.conversationId)}` : `${BASE}/`;
   }

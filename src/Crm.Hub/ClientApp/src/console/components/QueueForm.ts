@@ -7,6 +7,7 @@ import { store } from "../store";
 import { h } from "../../shared/h";
 import { CHANNELS } from "../types";
 import { clearErrors, field, showErrors } from "./forms";
+import { queueHoursFields } from "./QueueHoursFields";
 
 const LANGUAGES = ["en", "fa"] as const;
 
@@ -37,6 +38,9 @@ export function queueForm(queue: QueueView | null, queues: QueueView[], done: ()
   const overflowAfter = number("queue-overflow-after", minutes(queue?.overflowAfterSeconds), "0", undefined, t("routing.slaHint"));
   const survey = h("select", { id: "queue-survey", "data-testid": "queue-survey" },
     ["", "none", "csat", "nps", "ces"].map((v) => h("option", { value: v, selected: (queue?.survey ?? "") === v }, t(`survey.choice.${v || "default"}` as Key))));
+  const resolutionSla = number("queue-resolution-sla", minutes(queue?.resolutionSlaSeconds), "0", undefined, t("routing.slaHint"));
+  const setsCategory = text("queue-sets-category", queue?.setsCategory ?? "", t("routing.setsCategoryHint"));
+  const hours = queueHoursFields(queue?.calendar);
   const alertAfter = number("queue-alert-after", minutes(queue?.alertAfterSeconds), "0", undefined, t("routing.slaHint"));
   const boxes = <T extends string>(values: readonly T[], checked: readonly string[], label: (v: T) => string, testid: string) =>
     values.map((v) => {
@@ -61,6 +65,8 @@ export function queueForm(queue: QueueView | null, queues: QueueView[], done: ()
     overflowQueueId: field("queue-overflow", t("routing.overflowTo"), overflow),
     overflowAfterSeconds: field("queue-overflow-after", t("routing.overflowAfter"), overflowAfter),
     alertAfterSeconds: field("queue-alert-after", t("routing.alertAfter"), alertAfter),
+    resolutionSlaSeconds: field("queue-resolution-sla", t("routing.resolutionSla"), resolutionSla),
+    setsCategory: field("queue-sets-category", t("routing.setsCategory"), setsCategory),
     survey: field("queue-survey", t("survey.choice.label"), survey),
   };
   const channelsError = h("div", { class: "field-error", "data-testid": "queue-channels-error" });
@@ -68,6 +74,7 @@ export function queueForm(queue: QueueView | null, queues: QueueView[], done: ()
   const formError = h("div", { class: "form-error", role: "alert", hidden: true, "data-testid": "queue-form-error" });
   const slots: Record<string, HTMLElement> = { channels: channelsError, languages: languagesError };
   for (const [key, value] of Object.entries(f)) slots[key] = value.error;
+  slots.calendar = hours.error;
   const save = h("button", { type: "submit", class: "btn btn-primary", "data-testid": "queue-save" }, queue ? t("routing.save") : t("routing.create"));
   const cancel = h("button", { type: "button", class: "btn" }, t("routing.cancel"));
   cancel.addEventListener("click", done);
@@ -97,6 +104,9 @@ export function queueForm(queue: QueueView | null, queues: QueueView[], done: ()
           overflowQueueId: overflow.value || null,
           overflowAfterSeconds: seconds(overflowAfter.value),
           alertAfterSeconds: seconds(alertAfter.value),
+          resolutionSlaSeconds: seconds(resolutionSla.value),
+          calendar: hours.value(),
+          setsCategory: setsCategory.value.trim() || null,
           survey: survey.value || null,
         };
         save.disabled = true;
@@ -117,7 +127,8 @@ export function queueForm(queue: QueueView | null, queues: QueueView[], done: ()
     h("fieldset", { class: "checks" }, h("legend", null, t("routing.col.channels")), channelBoxes.map((b) => b.el), h("p", { class: "muted" }, t("routing.channelsHint")), channelsError),
     h("fieldset", { class: "checks" }, h("legend", null, t("routing.languages")), languageBoxes.map((b) => b.el), h("p", { class: "muted" }, t("routing.languagesHint")), languagesError),
     h("h4", null, t("routing.gets")),
-    h("div", { class: "form-grid" }, f.priority.el, f.firstResponseSlaSeconds.el, f.teamId.el, f.skill.el, f.minProficiency.el, f.survey.el),
+    h("div", { class: "form-grid" }, f.priority.el, f.firstResponseSlaSeconds.el, f.resolutionSlaSeconds.el, f.setsCategory.el, f.teamId.el, f.skill.el, f.minProficiency.el, f.survey.el),
+    hours.el,
     h("h4", null, t("routing.escalates")),
     h("p", { class: "muted" }, t("routing.escalationHelp")),
     h("div", { class: "form-grid" }, f.overflowQueueId.el, f.overflowAfterSeconds.el, f.alertAfterSeconds.el),

@@ -82,6 +82,14 @@ export function TopBar(scope: Scope, route: Route, actions: TopBarActions): HTML
       link(h("a", { class: "nav-link", "data-testid": "nav-board", "aria-current": route.page === "board" ? "page" : null }, t("nav.board")), {
         page: "board",
       }),
+    (me.role === "supervisor" || me.role === "admin") &&
+      link(h("a", { class: "nav-link", "data-testid": "nav-reports", "aria-current": route.page === "reports" ? "page" : null }, t("nav.reports")), {
+        page: "reports",
+      }),
+    (me.role === "supervisor" || me.role === "admin") &&
+      link(h("a", { class: "nav-link", "data-testid": "nav-register", "aria-current": route.page === "register" ? "page" : null }, t("nav.register")), {
+        page: "register",
+      }),
     me.role === "admin" &&
       link(h("a", { class: "nav-link", "data-testid": "nav-admin", "aria-current": route.page === "admin" ? "page" : null }, t("nav.admin")), {
         page: "admin",
