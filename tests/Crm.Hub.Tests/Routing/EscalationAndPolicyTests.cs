@@ -220,8 +220,13 @@ public sealed class EscalationAndPolicyTests(HubServer hub) : IClassFixture<HubS
         });
         Assert.All(states.Where(c => c.GetProperty("status").GetString() == "assigned"), c => Assert.Equal(wandaId, c.GetProperty("assigneeId").GetGuid()));
         var waiting = states.Single(c => c.GetProperty("status").GetString() == "waiting").GetProperty("id").GetGuid();
-        var queued = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/conversations/{waiting}/decisions");
-        Assert.Contains("all at capacity", queued.EnumerateArray().Last().GetProperty("reason").GetString(), StringComparison.Ordinal);
+        // The routing loop records its decision after the conversation is stored as waiting: wait for it.
+        var reason = await Wait.UntilFoundAsync(async () =>
+        {
+            var decisions = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/conversations/{waiting}/decisions");
+            return decisions.GetArrayLength() > 0 ? decisions.EnumerateArray().Last().GetProperty("reason").GetString() : null;
+        });
+        Assert.Contains("all at capacity", reason, StringComparison.Ordinal);
     }
 
     [Fact]
