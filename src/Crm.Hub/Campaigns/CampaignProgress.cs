@@ -24,7 +24,7 @@ public sealed record CampaignFailure(string Reason, int Count);
 /// </summary>
 internal sealed class CampaignProgress(StaffBroadcaster broadcaster, TimeProvider time)
 {
-    public const string PushType = "CampaignProgress";
+    public const string PushType = StaffEvents.CampaignProgress;
     private static readonly TimeSpan PushInterval = TimeSpan.FromMilliseconds(250);
     private readonly ConcurrentDictionary<Guid, long> _lastPush = new();
 

@@ -34,6 +34,8 @@ public interface IAgentClient
     Task SurveyAnswered(HubEvent e);
     /// <summary>A follow-up reminder is due (persisted): the console of the agent who set it shows a notice linking the conversation.</summary>
     Task ReminderDue(HubEvent e);
+    /// <summary>A campaign's counters and state (transient, at most a few a second per campaign).</summary>
+    Task CampaignProgress(HubEvent e);
 }
 
 internal static class StaffEvents
@@ -50,4 +52,5 @@ internal static class StaffEvents
     public const string SupervisorAlert = nameof(IAgentClient.SupervisorAlert);
     public const string SurveyAnswered = nameof(IAgentClient.SurveyAnswered);
     public const string ReminderDue = nameof(IAgentClient.ReminderDue);
+    public const string CampaignProgress = nameof(IAgentClient.CampaignProgress);
 }

@@ -72,6 +72,7 @@ internal sealed partial class StaffBroadcaster(
                 StaffEvents.SupervisorAlert => clients.SupervisorAlert(e),
                 StaffEvents.SurveyAnswered => clients.SurveyAnswered(e),
                 StaffEvents.ReminderDue => clients.ReminderDue(e),
+                StaffEvents.CampaignProgress => clients.CampaignProgress(e),
                 _ => Task.CompletedTask,
             });
         }

@@ -9,6 +9,7 @@ import { ReportsPage } from "./components/ReportsPage";
 import { RegisterPage } from "./components/RegisterPage";
 import { AudiencePage } from "./components/AudiencePage";
 import { TemplatesPage } from "./components/TemplatesPage";
+import { CampaignsPage } from "./components/CampaignsPage";
 import { RemindersPage } from "./components/RemindersPage";
 import { BoardPage } from "./components/BoardPage";
 import { InboxPage } from "./components/InboxPage";
@@ -160,6 +161,7 @@ export class App {
     else if (route.page === "routing") replace(this.pageSlot, RoutingPage(this.pageScope));
     else if (route.page === "audience") replace(this.pageSlot, AudiencePage(this.pageScope));
     else if (route.page === "templates") replace(this.pageSlot, TemplatesPage(this.pageScope));
+    else if (route.page === "campaigns") replace(this.pageSlot, CampaignsPage(this.pageScope));
     else if (route.page === "followUps") replace(this.pageSlot, FollowUpsPage(this.pageScope));
     else if (route.page === "reminders") replace(this.pageSlot, RemindersPage(this.pageScope));
     else if (route.page === "board") replace(this.pageSlot, BoardPage(this.pageScope));

@@ -22,6 +22,7 @@ export const AGENT_EVENTS = [
   "ContactImportProgress",
   "SurveyAnswered",
   "ReminderDue",
+  "CampaignProgress",
 ] as const;
 
 const SEQ_KEY = "crm.lastSeq";

@@ -5,6 +5,7 @@ export type Route =
   | { page: "routing" }
   | { page: "audience" }
   | { page: "templates" }
+  | { page: "campaigns" }
   | { page: "followUps" }
   | { page: "reminders" }
   | { page: "board" }
@@ -22,6 +23,7 @@ export function parse(pathname: string = location.pathname): Route {
   if (parts[0] === "routing") return { page: "routing" };
   if (parts[0] === "audience") return { page: "audience" };
   if (parts[0] === "templates") return { page: "templates" };
+  if (parts[0] === "campaigns") return { page: "campaigns" };
   if (parts[0] === "follow-ups") return { page: "followUps" };
   if (parts[0] === "reminders") return { page: "reminders" };
   if (parts[0] === "board") return { page: "board" };
@@ -43,6 +45,8 @@ export function href(route: Route): string {
       return `${BASE}/audience`;
     case "templates":
       return `${BASE}/templates`;
+    case "campaigns":
+      return `${BASE}/campaigns`;
     case "followUps":
       return `${BASE}/follow-ups`;
     case "reminders":

@@ -29,7 +29,8 @@ export type Topic =
   | "notice"
   | "imports"
   | "surveys"
-  | "reminders";
+  | "reminders"
+  | "campaigns";
 
 export type ConnectionState = "connected" | "reconnecting" | "offline";
 
@@ -279,6 +280,10 @@ class Store {
         this.emit("reminders");
         break;
       }
+      case "CampaignProgress":
+        // { campaignId, state, counters } as JSON: the campaigns page parses it.
+        this.emit("campaigns", JSON.stringify(ev.data));
+        break;
       case "ContactImportProgress":
         // The import's view as JSON: the import page parses it.
         this.emit("imports", JSON.stringify(ev.data));

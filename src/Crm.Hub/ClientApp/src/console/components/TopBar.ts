@@ -71,6 +71,10 @@ export function TopBar(scope: Scope, route: Route, actions: TopBarActions): HTML
         page: "audience",
       }),
     me.role !== "agent" &&
+      link(h("a", { class: "nav-link", "data-testid": "nav-campaigns", "aria-current": route.page === "campaigns" ? "page" : null }, t("nav.campaigns")), {
+        page: "campaigns",
+      }),
+    me.role !== "agent" &&
       link(h("a", { class: "nav-link", "data-testid": "nav-templates", "aria-current": route.page === "templates" ? "page" : null }, t("nav.templates")), {
         page: "templates",
       }),
