@@ -31,6 +31,10 @@ internal sealed class CampaignControl
             {
                 // The runner finished as we stopped it.
             }
+            catch (AggregateException)
+            {
+                // A callback of the runner's token threw: the token is cancelled all the same, and the runner stops.
+            }
         }
     }
 }

@@ -8,8 +8,10 @@ namespace Crm.Hub.Campaigns;
 /// firing cut short by a crash fires again at the next start (recovery), which the recipients' states make safe.
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed class CampaignJob(CampaignRunner runner, TimeProvider time) : IJob
+internal sealed partial class CampaignJob(CampaignRunner runner, TimeProvider time, ILogger<CampaignJob> logger) : IJob
 {
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(30);
+
     public const string Group = "campaigns";
     public const string CampaignIdKey = "campaignId";
 
@@ -26,11 +28,24 @@ internal sealed class CampaignJob(CampaignRunner runner, TimeProvider time) : IJ
         {
             return;
         }
-        var next = await runner.RunAsync(campaignId, cancellationToken);
+        DateTimeOffset? next;
+        try
+        {
+            next = await runner.RunAsync(campaignId, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A database that failed for a moment must not leave the campaign running with no trigger: try again shortly.
+            LogRunFailed(logger, e, campaignId);
+            next = time.GetUtcNow() + RetryAfter;
+        }
         if (next is { } at)
         {
             // Recipients deferred by quiet hours: come back when the first of them may be sent.
             await context.Scheduler.ScheduleOnceAsync<CampaignJob>(Key(campaignId), at, Data(campaignId), time, cancellationToken);
         }
     }
+
+    [LoggerMessage(1, LogLevel.Error, "Campaign {CampaignId}: the run failed; trying again in 30 s")]
+    private static partial void LogRunFailed(ILogger logger, Exception e, Guid campaignId);
 }

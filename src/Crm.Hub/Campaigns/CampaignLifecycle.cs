@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Crm.Hub.Scheduling;
 using Crm.Hub.Segments;
 using Crm.Hub.Storage;
@@ -60,27 +61,56 @@ internal sealed class CampaignLifecycle(ISchedulerFactory schedulers, CampaignCo
         CampaignStates.CanMove(from, to) && await db.Campaigns.Where(c => c.Id == id && c.State == from)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, to).SetProperty(c => c.ResumeTo, resumeTo).SetProperty(c => c.UpdatedAt, now), ct) == 1;
 
-    public async Task PausedAsync(Guid id, CancellationToken ct)
+    // The database holds the campaign's state (already committed by the caller); these bring the scheduler in line. They are
+    // not cancelled by the request (a client that hangs up must not leave the trigger half-changed), run one at a time per
+    // campaign (a pause and a resume that overlap apply in order), and are retried when the scheduler refuses for a moment: a
+    // busy store, or a one-shot trigger that completed while DeleteJob was unscheduling it ("Unable to unschedule trigger").
+    public Task PausedAsync(Guid id, CancellationToken ct) => InOrderAsync(id, async scheduler =>
     {
         control.Stop(id);
-        var scheduler = await schedulers.GetScheduler(ct);
-        await scheduler.PauseJob(CampaignJob.Key(id), ct);
-    }
+        await scheduler.PauseJob(CampaignJob.Key(id), CancellationToken.None);
+    });
 
-    public async Task ResumedAsync(Guid id, CampaignState to, CancellationToken ct)
+    public Task ResumedAsync(Guid id, CampaignState to, CancellationToken ct) => InOrderAsync(id, async scheduler =>
     {
-        var scheduler = await schedulers.GetScheduler(ct);
-        await scheduler.ResumeJob(CampaignJob.Key(id), ct);
+        await scheduler.ResumeJob(CampaignJob.Key(id), CancellationToken.None);
         if (to == CampaignState.Running)
         {
-            await scheduler.ScheduleOnceAsync<CampaignJob>(CampaignJob.Key(id), time.GetUtcNow(), CampaignJob.Data(id), time, ct);
+            await scheduler.ScheduleOnceAsync<CampaignJob>(CampaignJob.Key(id), time.GetUtcNow(), CampaignJob.Data(id), time, CancellationToken.None);
         }
-    }
+    });
 
-    public async Task CancelledAsync(Guid id, CancellationToken ct)
+    public Task CancelledAsync(Guid id, CancellationToken ct) => InOrderAsync(id, async scheduler =>
     {
         control.Stop(id);
-        var scheduler = await schedulers.GetScheduler(ct);
-        await scheduler.DeleteJob(CampaignJob.Key(id), ct);
+        await scheduler.DeleteJob(CampaignJob.Key(id), CancellationToken.None);
+    });
+
+    private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _order = new();
+
+    private async Task InOrderAsync(Guid id, Func<IScheduler, Task> change)
+    {
+        var gate = _order.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(CancellationToken.None);
+        try
+        {
+            var scheduler = await schedulers.GetScheduler(CancellationToken.None);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await change(scheduler);
+                    return;
+                }
+                catch (SchedulerException) when (attempt < 3)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), time, CancellationToken.None);
+                }
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 }

@@ -83,6 +83,8 @@ internal static class CampaignRules
         campaign.DefaultTimeZone = defaultZone;
         (campaign.QuietStartMinute, campaign.QuietEndMinute) = (quietStart, quietEnd);
         (campaign.Schedule, campaign.StartAt, campaign.Cron, campaign.ScheduleTimeZone) = schedule;
+        // Stored as UTC: PostgreSQL's timestamptz takes no other offset.
+        campaign.StartAt = campaign.StartAt?.ToUniversalTime();
         (campaign.TemplateKey, campaign.Syntax, campaign.BodyEn, campaign.BodyFa, campaign.SubjectEn, campaign.SubjectFa) = template;
         return errors;
     }

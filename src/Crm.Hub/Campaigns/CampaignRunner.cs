@@ -69,11 +69,16 @@ internal sealed partial class CampaignRunner(
         }
         if (campaign.State == CampaignState.Scheduled)
         {
-            campaign.State = CampaignState.Running;
-            campaign.Run++;
-            campaign.Materialized = false;
-            campaign.UpdatedAt = time.GetUtcNow();
-            await db.SaveChangesAsync(ct);
+            // Only if nobody paused or cancelled it meanwhile: a conditional update, never an overwrite of their state.
+            var now = time.GetUtcNow();
+            var started = await db.Campaigns.Where(c => c.Id == campaignId && c.State == CampaignState.Scheduled)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.State, CampaignState.Running).SetProperty(c => c.Run, c => c.Run + 1)
+                    .SetProperty(c => c.Materialized, false).SetProperty(c => c.UpdatedAt, now), ct);
+            if (started == 0)
+            {
+                return null;
+            }
+            await db.Entry(campaign).ReloadAsync(ct);
             Log.RunStarted(logger, campaign.Id, campaign.Run);
         }
         await progress.PublishAsync(db, campaign, force: true, ct);
@@ -258,12 +263,12 @@ internal sealed partial class CampaignRunner(
             staged.Add((recipient, conversation));
             if (time.GetElapsedTime(batchStarted) >= CommitWindow)
             {
-                await CommitAsync(db, staged, ct);
+                await CommitAsync(db, campaign.Id, staged, ct);
                 staged.Clear();
                 batchStarted = time.GetTimestamp();
             }
         }
-        await CommitAsync(db, staged, ct);
+        await CommitAsync(db, campaign.Id, staged, ct);
     }
 
     private static void Suppress(CampaignRecipient recipient, string reason)
@@ -344,10 +349,21 @@ internal sealed partial class CampaignRunner(
     }
 
     /// <summary>Commits the staged sends with the recipients' marks (and every skip decided meanwhile) in one transaction, then wakes the outbox.</summary>
-    private async Task CommitAsync(HubDbContext db, List<(CampaignRecipient Recipient, Conversation Conversation)> staged, CancellationToken ct)
+    private async Task CommitAsync(HubDbContext db, Guid campaignId, List<(CampaignRecipient Recipient, Conversation Conversation)> staged,
+        CancellationToken ct)
     {
         // The commit itself is not cancelled half-way: a pause takes effect between commits.
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        // Still running? The update also locks the campaign's row, so a pause or cancel either lands before this batch
+        // (and nothing of it is queued) or waits for it (and answers after it): never a send queued after a 200.
+        var running = await db.Campaigns.Where(c => c.Id == campaignId && c.State == CampaignState.Running)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.UpdatedAt, c => c.UpdatedAt), CancellationToken.None);
+        if (running == 0)
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
+            throw new OperationCanceledException("The campaign was paused or cancelled.");
+        }
         if (staged.Count > 0)
         {
             var number = await db.Conversations.MaxAsync(c => (long?)c.Number, CancellationToken.None) ?? 0;
@@ -384,16 +400,15 @@ internal sealed partial class CampaignRunner(
 
     private async Task FinishRunAsync(HubDbContext db, Campaign campaign, CancellationToken ct)
     {
-        var stored = await db.Campaigns.FirstAsync(c => c.Id == campaign.Id, ct);
-        if (stored.State != CampaignState.Running)
+        var now = time.GetUtcNow();
+        var next = campaign.Schedule == CampaignSchedule.Recurring ? CampaignState.Scheduled : CampaignState.Completed;
+        // Conditional: a pause or cancel that landed meanwhile stays.
+        if (await db.Campaigns.Where(c => c.Id == campaign.Id && c.State == CampaignState.Running)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.State, next).SetProperty(c => c.CompletedAt, now).SetProperty(c => c.UpdatedAt, now), ct) == 0)
         {
             return;
         }
-        var now = time.GetUtcNow();
-        stored.State = stored.Schedule == CampaignSchedule.Recurring ? CampaignState.Scheduled : CampaignState.Completed;
-        stored.CompletedAt = now;
-        stored.UpdatedAt = now;
-        await db.SaveChangesAsync(ct);
+        var stored = await db.Campaigns.AsNoTracking().FirstAsync(c => c.Id == campaign.Id, ct);
         Log.RunFinished(logger, campaign.Id, campaign.Run);
         // Every recipient is queued; follow the outbox a while longer so the live counters reach the outcomes.
         var settle = time.GetTimestamp();

@@ -34,7 +34,8 @@ internal readonly record struct QuietHours(int StartMinute, int EndMinute)
             wall = wall.AddMinutes(15);
         }
         var offset = zone.IsAmbiguousTime(wall) ? zone.GetAmbiguousTimeOffsets(wall).Max() : zone.GetUtcOffset(wall);
-        return new DateTimeOffset(wall, offset);
+        // Stored as UTC: PostgreSQL's timestamptz takes no other offset.
+        return new DateTimeOffset(wall, offset).ToUniversalTime();
     }
 
     /// <summary>Reads "HH:mm" (00:00–23:59, or 24:00 for the end of the day) as minutes after midnight.</summary>

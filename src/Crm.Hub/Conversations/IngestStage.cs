@@ -167,6 +167,8 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
     /// A reply to the contact's open survey (<see cref="Surveys.SurveyReplies"/>): with a score it is stored in the surveyed conversation
     /// without reopening it, and returned; words alone become the survey's comment and the message goes on as an ordinary one (null).
     /// </summary>
+    private const int MaxWordsBesideAScore = 3;
+
     private async Task<(Message, Conversation)?> SurveyAnswerAsync(InboundMessage inbound, IngestExtras? extras, Contact contact)
     {
         if (surveys is null || extras is not null || !Surveys.SurveyReplies.AnswersIn(inbound.From.Channel)
@@ -176,6 +178,12 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
             return null;
         }
         var answer = Surveys.SurveyAnswer.Parse(survey.Kind, inbound.Body);
+        // A score is a short reply ("4", "5 thanks", "I'd say 9"); a sentence with a number in it ("it came 2 days late") is the
+        // customer writing to us, kept as the survey's comment and handled as an ordinary message.
+        if (answer is { Score: not null, Comment: { } words } && words.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length > MaxWordsBesideAScore)
+        {
+            answer = new Surveys.SurveyAnswer(null, inbound.Body.Trim());
+        }
         if (answer.Score is null)
         {
             Events.AddRange((await Surveys.SurveyAnswers.RecordAsync(db, survey, answer, inbound.From.Channel, surveys, now, default)).Events);

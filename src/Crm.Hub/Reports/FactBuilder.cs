@@ -54,8 +54,9 @@ internal static class FactBuilder
             SameDay = resolved is { } done ? calendar.LocalDate(opened) == calendar.LocalDate(done) : null,
             SlaFirstResponse = sla.FirstResponse,
             SlaResolution = sla.Resolution,
-            FirstResponseDueAt = sla.FirstResponseDue,
-            ResolutionDueAt = sla.ResolutionDue,
+            // UTC: SQLite stores an instant with its offset, and the report compares these with a UTC now.
+            FirstResponseDueAt = sla.FirstResponseDue.ToUniversalTime(),
+            ResolutionDueAt = sla.ResolutionDue.ToUniversalTime(),
             SurveyKind = survey?.Kind,
             SurveyScore = survey?.Score,
             LastSeq = lastSeq,

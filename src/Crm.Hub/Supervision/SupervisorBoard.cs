@@ -28,50 +28,80 @@ internal sealed partial class SupervisorBoard(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
+        var rebuild = true;
+        var started = false;
+        while (!stoppingToken.IsCancellationRequested)
         {
-            await presence.CloseAfterRestartAsync(stoppingToken);
-            await RebuildAsync(stoppingToken);
-            var reader = feed.Reader;
-            while (!stoppingToken.IsCancellationRequested)
+            try
             {
-                var now = time.GetUtcNow();
-                var wake = Min(_nextSettle, _nextRefresh, _state.Version != _pushedVersion ? _lastPush + PushInterval : DateTimeOffset.MaxValue);
-                if (wake > now && !reader.TryPeek(out _))
+                if (!started)
                 {
-                    using var timeout = new CancellationTokenSource(wake - now, time);
-                    using var delay = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
-                    try
-                    {
-                        await reader.WaitToReadAsync(delay.Token);
-                    }
-                    catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-                    {
-                    }
+                    await presence.CloseAfterRestartAsync(stoppingToken);
+                    started = true;
                 }
-                while (reader.TryRead(out var input))
+                if (rebuild)
                 {
-                    if (input is DirectoryChanged)
-                    {
-                        // At once, so a read queued after the change sees it.
-                        await RefreshAsync(stoppingToken);
-                    }
-                    else
-                    {
-                        Apply(input);
-                    }
-                }
-                if (feed.TakeOverflow())
-                {
-                    LogOverflow(logger, BoardFeed.Capacity);
                     await RebuildAsync(stoppingToken);
+                    rebuild = false;
                 }
-                await TickAsync(stoppingToken);
+                await StepAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // A busy database or one unreadable event must not stop the hub: log it, wait a moment, rebuild from the store.
+                LogLoopFailed(logger, e);
+                rebuild = true;
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+    }
+
+    private async Task StepAsync(CancellationToken stoppingToken)
+    {
+        var reader = feed.Reader;
+        var now = time.GetUtcNow();
+        var wake = Min(_nextSettle, _nextRefresh, _state.Version != _pushedVersion ? _lastPush + PushInterval : DateTimeOffset.MaxValue);
+        if (wake > now && !reader.TryPeek(out _))
         {
+            using var timeout = new CancellationTokenSource(wake - now, time);
+            using var delay = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
+            try
+            {
+                await reader.WaitToReadAsync(delay.Token);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+            }
         }
+        while (reader.TryRead(out var input))
+        {
+            if (input is DirectoryChanged)
+            {
+                // At once, so a read queued after the change sees it.
+                await RefreshAsync(stoppingToken);
+            }
+            else
+            {
+                Apply(input);
+            }
+        }
+        if (feed.TakeOverflow())
+        {
+            LogOverflow(logger, BoardFeed.Capacity);
+            await RebuildAsync(stoppingToken);
+        }
+        await TickAsync(stoppingToken);
     }
 
     private void Apply(BoardInput input)
@@ -202,6 +232,9 @@ internal sealed partial class SupervisorBoard(
 
     [LoggerMessage(3, LogLevel.Warning, "Push of board version {Version} failed")]
     private static partial void LogPushFailed(ILogger logger, Exception ex, long version);
+
+    [LoggerMessage(5, LogLevel.Error, "The supervisor board's loop failed; rebuilding it from the stored events")]
+    private static partial void LogLoopFailed(ILogger logger, Exception e);
 
     [LoggerMessage(4, LogLevel.Warning, "Could not refresh the board's agents and queues")]
     private static partial void LogRefreshFailed(ILogger logger, Exception ex);

@@ -58,7 +58,9 @@ internal sealed partial class SurveySweep(
             var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
             due = await db.Conversations.AsNoTracking()
                 .Where(c => c.Status == ConversationStatus.Resolved && c.ResolvedAt <= dueBefore && c.ResolvedAt > notBefore
-                    && !db.SurveyRequests.Any(s => s.ConversationId == c.Id))
+                    && !db.SurveyRequests.Any(s => s.ConversationId == c.Id)
+                    // Only a conversation the customer started: not a campaign message or a reminder kept as a conversation.
+                    && c.CampaignId == null && db.Messages.Any(m => m.ConversationId == c.Id && m.Direction == MessageDirection.Inbound))
                 .OrderBy(c => c.ResolvedAt).Select(c => c.Id).Take(Batch).ToListAsync(ct);
             await db.SurveyRequests.Where(s => s.State == SurveyState.Sent && s.ExpiresAt <= now)
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.State, SurveyState.Expired), ct);
@@ -71,8 +73,8 @@ internal sealed partial class SurveySweep(
             var sender = scope.ServiceProvider.GetRequiredService<SurveySender>();
             // Under the write lock, so an agent's reopen cannot slip between our check and our commit.
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            if (!await db.Conversations.AnyAsync(c => c.Id == id && c.Status == ConversationStatus.Resolved && c.ResolvedAt <= dueBefore
-                    && !db.SurveyRequests.Any(s => s.ConversationId == c.Id), ct))
+            if (!await db.Conversations.Where(c => c.Id == id && c.Status == ConversationStatus.Resolved && c.ResolvedAt <= dueBefore
+                    && !db.SurveyRequests.Any(s => s.ConversationId == c.Id)).Where(c => c.CampaignId == null && db.Messages.Any(m => m.ConversationId == c.Id && m.Direction == MessageDirection.Inbound)).AnyAsync(ct))
             {
                 continue;
             }

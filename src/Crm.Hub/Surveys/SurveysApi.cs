@@ -106,7 +106,12 @@ internal static class SurveysApi
         }
         if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
         {
-            return at;
+            if (at.Year is < 2000 or > 9000)
+            {
+                errors[name] = [$"'{value}' is out of range; use a date between the years 2000 and 9000."];
+                return null;
+            }
+            return at.ToUniversalTime();
         }
         errors[name] = [$"'{value}' is not a date or time; use ISO 8601, e.g. 2026-11-01 or 2026-11-01T08:00:00Z."];
         return null;

@@ -188,6 +188,59 @@ public sealed class SurveyFlowTests(SurveyHub hub) : IClassFixture<SurveyHub>
     }
 
     [Fact]
+    public async Task ASentenceWithANumberInItIsTheCustomerWritingNotAScore()
+    {
+        const string customer = "+15557100012";
+        var id = await SmsConversationAsync(customer, "Where is my order?");
+        await ResolveAsync(id);
+        var survey = await SurveyAsync(id);
+
+        await SmsHub.TextAsync(hub, customer, "My parcel came 2 days late and the box was broken");
+
+        var commented = await SurveyAsync(id, s => s.Comment is not null);
+        Assert.Null(commented.Score);
+        Assert.Equal(SurveyState.Sent, commented.State);
+        var newer = await Wait.UntilAsync(() => hub.DbAsync(db => db.Conversations
+            .Where(c => c.ContactId == survey.ContactId && c.Id != id).Select(c => (Guid?)c.Id).FirstOrDefaultAsync()));
+        Assert.Equal("My parcel came 2 days late and the box was broken",
+            await hub.DbAsync(db => db.Messages.Where(m => m.ConversationId == newer).Select(m => m.Body).SingleAsync()));
+        Assert.False(await hub.DbAsync(db => db.FollowUpTasks.AnyAsync(f => f.ConversationId == id)));
+    }
+
+    [Fact]
+    public async Task ACampaignMessageKeptAsAResolvedConversationGetsNoSurvey()
+    {
+        var contactId = Guid.NewGuid();
+        var conversationId = Guid.NewGuid();
+        var resolvedAt = hub.Services.GetRequiredService<TimeProvider>().GetUtcNow().AddSeconds(-5);
+        await hub.DbAsync(async db =>
+        {
+            db.Contacts.Add(new Contact { Id = contactId, DisplayName = "Campaign recipient", Phone = "+15557100013", CreatedAt = resolvedAt });
+            db.ChannelIdentities.Add(new ChannelIdentity
+            {
+                Id = Guid.NewGuid(), ContactId = contactId, Channel = "sms", AccountId = "", Address = "+15557100013", CreatedAt = resolvedAt, LastSeenAt = resolvedAt,
+            });
+            db.Conversations.Add(new Conversation
+            {
+                Id = conversationId, ContactId = contactId, Channel = "sms", Status = ConversationStatus.Resolved, CampaignId = Guid.NewGuid(),
+                Number = 990_001, CreatedAt = resolvedAt, WaitingSince = resolvedAt, LastMessageAt = resolvedAt, ResolvedAt = resolvedAt,
+            });
+            db.Messages.Add(new Message
+            {
+                Id = Guid.NewGuid(), ConversationId = conversationId, Direction = MessageDirection.Outbound, Channel = "sms", Body = "Flu shots are in",
+                DeliveryStatus = Crm.Channels.DeliveryStatus.Sent, CreatedAt = resolvedAt,
+            });
+            await Task.CompletedTask;
+        });
+
+        await SweepAsync();
+        await SweepAsync();
+
+        Assert.False(await hub.DbAsync(db => db.SurveyRequests.AnyAsync(r => r.ConversationId == conversationId)));
+        Assert.Empty(hub.TwilioBodiesTo("+15557100013"));
+    }
+
+    [Fact]
     public async Task ReopenedWithinTheDelayGetsNoSurveyUntilResolvedAgain()
     {
         const string customer = "+15557100003";
