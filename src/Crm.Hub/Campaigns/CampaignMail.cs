@@ -16,7 +16,8 @@ internal static class CampaignMail
     public static async Task<IReadOnlyList<KeyValuePair<string, string>>?> HeadersAsync(HubDbContext db, UnsubscribeLinks links, Message stored, string address,
         CancellationToken ct)
     {
-        var campaignId = await db.Conversations.Where(c => c.Id == stored.ConversationId).Select(c => c.CampaignId).FirstOrDefaultAsync(ct);
+        // The message itself, not its conversation: an agent's reply in a conversation a campaign reply opened is no bulk mail.
+        var campaignId = await db.CampaignRecipients.Where(r => r.MessageId == stored.Id).Select(r => (Guid?)r.CampaignId).FirstOrDefaultAsync(ct);
         if (campaignId is null)
         {
             return null;

@@ -98,7 +98,8 @@ internal sealed class EmailChannelSender(
         model["signature_html"] = ToHtml(signature);
         var html = templates.Render("email", "reply-html", locale, model);
         // A campaign message carries the subject its template rendered.
-        var subject = conversation?.CampaignId is not null && stored?.Email?.Subject is { } campaignSubject ? campaignSubject
+        var campaignMessage = stored is not null && await db.CampaignRecipients.AnyAsync(r => r.MessageId == stored.Id, ct);
+        var subject = campaignMessage && stored?.Email?.Subject is { } campaignSubject ? campaignSubject
             : parent is not null
             ? EmailComposer.ReplySubject(parent.Subject)
             : conversation is not null ? $"Your conversation #{conversation.Number}" : "A message from " + (o.DisplayName ?? o.Address);

@@ -64,5 +64,22 @@ public sealed class CampaignEmailTests(EmailHub hub) : IClassFixture<EmailHub>
         Assert.Equal(fromHeader, fromBody);
         Assert.Equal(id, fromHeader.CampaignId);
         await CampaignsHub.WaitForAsync(api, id, c => c.GetProperty("counters").GetProperty("sent").GetInt32() == 1);
+
+        // An agent writing in the campaign's conversation sends a person's mail: no bulk markers, no unsubscribe headers.
+        Guid conversationId;
+        await using (var scope = hub.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            conversationId = db.Conversations.Where(c => c.CampaignId == id).Select(c => c.Id).Single();
+        }
+        Assert.True((await api.PostAsync($"/api/v1/conversations/{conversationId}/reopen", null)).IsSuccessStatusCode);
+        var reply = await api.PostAsJsonAsync($"/api/v1/conversations/{conversationId}/messages", new { body = "Happy to book your visit, Mina.", @internal = false });
+        Assert.True(reply.IsSuccessStatusCode, await reply.Content.ReadAsStringAsync());
+        var personal = await hub.Mail.WaitForMessageAsync(customer, m => m.TextBody?.Contains("Happy to book your visit", StringComparison.Ordinal) == true,
+            TimeSpan.FromSeconds(30));
+        Assert.Null(personal.Headers["Precedence"]);
+        Assert.Null(personal.Headers["List-Unsubscribe"]);
+        Assert.Null(personal.Headers["Auto-Submitted"]);
+        Assert.NotEqual("Mina, our spring offer", personal.Subject);
     }
 }
