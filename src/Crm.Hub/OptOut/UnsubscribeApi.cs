@@ -17,13 +17,26 @@ internal static class UnsubscribeApi
         return routes;
     }
 
+    /// <summary>The channel and address a token names (and the campaign it came in), or null for a forged, damaged or orphaned token.</summary>
+    private static async Task<(TokenAddress? Address, UnsubscribeRequest Request)> AddressOfAsync(string token, UnsubscribeLinks links, HubDbContext db,
+        CancellationToken ct)
+    {
+        if (!links.TryRead(token, out var request))
+        {
+            return (null, request);
+        }
+        var address = await db.ChannelIdentities.AsNoTracking().Where(i => i.Id == request.IdentityId)
+            .Select(i => new TokenAddress(i.Channel, i.Address)).FirstOrDefaultAsync(ct);
+        return (address, request);
+    }
+
+    private sealed record TokenAddress(string Channel, string Address);
+
     private static async Task<IResult> ShowAsync(string token, HttpContext http, UnsubscribeLinks links, HubDbContext db, CancellationToken ct)
     {
         NoCache(http);
         var language = UnsubscribePage.LanguageOf(http.Request);
-        var identity = links.TryRead(token, out var request)
-            ? await db.ChannelIdentities.AsNoTracking().Where(i => i.Id == request.IdentityId).Select(i => new { i.Channel, i.Address }).FirstOrDefaultAsync(ct)
-            : null;
+        var (identity, request) = await AddressOfAsync(token, links, db, ct);
         if (identity is null)
         {
             return UnsubscribePage.Render(language, UnsubscribeState.Invalid, null, "", StatusCodes.Status400BadRequest);
@@ -38,9 +51,7 @@ internal static class UnsubscribeApi
     {
         NoCache(http);
         var language = UnsubscribePage.LanguageOf(http.Request);
-        var identity = links.TryRead(token, out var request)
-            ? await db.ChannelIdentities.AsNoTracking().Where(i => i.Id == request.IdentityId).Select(i => new { i.Channel, i.Address }).FirstOrDefaultAsync(ct)
-            : null;
+        var (identity, request) = await AddressOfAsync(token, links, db, ct);
         if (identity is null)
         {
             return UnsubscribePage.Render(language, UnsubscribeState.Invalid, null, "", StatusCodes.Status400BadRequest);

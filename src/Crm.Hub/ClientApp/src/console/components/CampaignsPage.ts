@@ -254,7 +254,7 @@ function CampaignForm(scope: Scope, created: (view: CampaignView) => void, cance
   const bodyFa = h("textarea", { id: "cmp-body-fa", "data-testid": "campaign-body-fa", rows: 4, dir: "rtl" });
   const subjectEn = h("input", { id: "cmp-subject-en", "data-testid": "campaign-subject-en", dir: "ltr" });
   const subjectFa = h("input", { id: "cmp-subject-fa", "data-testid": "campaign-subject-fa", dir: "rtl" });
-  const when_ = h("select", { id: "cmp-when", "data-testid": "campaign-when" }, (["now", "at", "recurring"] as const).map((k) => h("option", { value: k }, t(`campaigns.when.${k}`))));
+  const scheduleKind = h("select", { id: "cmp-when", "data-testid": "campaign-when" }, (["now", "at", "recurring"] as const).map((k) => h("option", { value: k }, t(`campaigns.when.${k}`))));
   const at = h("input", { id: "cmp-at", type: "datetime-local", "data-testid": "campaign-at" });
   const cron = h("input", { id: "cmp-cron", "data-testid": "campaign-cron", placeholder: "0 0 10 ? * MON", dir: "ltr" });
   const pace = h("input", { id: "cmp-pace", type: "number", min: "0.01", step: "any", value: "1", "data-testid": "campaign-pace" });
@@ -273,7 +273,7 @@ function CampaignForm(scope: Scope, created: (view: CampaignView) => void, cance
     bodyFa: field("cmp-body-fa", t("campaigns.bodyFa"), bodyFa),
     subjectEn: field("cmp-subject-en", t("campaigns.subjectEn"), subjectEn),
     subjectFa: field("cmp-subject-fa", t("campaigns.subjectFa"), subjectFa),
-    schedule: field("cmp-when", t("campaigns.when"), when_),
+    schedule: field("cmp-when", t("campaigns.when"), scheduleKind),
     at: field("cmp-at", t("campaigns.at"), at),
     cron: field("cmp-cron", t("campaigns.cron"), cron),
     pace: field("cmp-pace", t("campaigns.pace"), pace),
@@ -291,11 +291,11 @@ function CampaignForm(scope: Scope, created: (view: CampaignView) => void, cance
     const email = channel.value === "email";
     f.subjectEn.el.hidden = !email;
     f.subjectFa.el.hidden = !email;
-    f.at.el.hidden = when_.value !== "at";
-    f.cron.el.hidden = when_.value !== "recurring";
+    f.at.el.hidden = scheduleKind.value !== "at";
+    f.cron.el.hidden = scheduleKind.value !== "recurring";
   };
   channel.addEventListener("change", sync);
-  when_.addEventListener("change", sync);
+  scheduleKind.addEventListener("change", sync);
   template.addEventListener("change", () => {
     const picked = saved.find((s) => s.id === template.value);
     if (!picked) return;
@@ -337,10 +337,10 @@ function CampaignForm(scope: Scope, created: (view: CampaignView) => void, cance
         subjectFa: email && subjectFa.value.trim() ? subjectFa.value : null,
       },
       schedule: {
-        kind: when_.value as "now" | "at" | "recurring",
-        at: when_.value === "at" && at.value ? new Date(at.value).toISOString() : null,
-        cron: when_.value === "recurring" ? cron.value.trim() || null : null,
-        timeZone: when_.value === "recurring" ? zone : null,
+        kind: scheduleKind.value as "now" | "at" | "recurring",
+        at: scheduleKind.value === "at" && at.value ? new Date(at.value).toISOString() : null,
+        cron: scheduleKind.value === "recurring" ? cron.value.trim() || null : null,
+        timeZone: scheduleKind.value === "recurring" ? zone : null,
       },
       pace: pace.value ? Number(pace.value) : null,
       quietHours: quietStart.value && quietEnd.value ? { start: quietStart.value, end: quietEnd.value } : null,
