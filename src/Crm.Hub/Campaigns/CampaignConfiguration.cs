@@ -36,7 +36,10 @@ internal static class CampaignConfiguration
             e.Property(r => r.State).HasConversion<string>().HasMaxLength(16);
             e.Property(r => r.Error).HasMaxLength(1000);
             e.HasIndex(r => new { r.CampaignId, r.Run, r.ContactId }).IsUnique();
-            e.HasIndex(r => new { r.CampaignId, r.Run, r.State, r.NotBefore });
+            // The runner pages through a run's pending recipients in id order (keyset), and counts a run by state.
+            e.HasIndex(r => new { r.CampaignId, r.Run, r.State, r.Id });
+            // One message per address per run, however many contacts share it.
+            e.HasIndex(r => new { r.CampaignId, r.Run, r.Address });
             e.HasIndex(r => r.MessageId);
             e.HasIndex(r => new { r.ContactId, r.QueuedAt });
             e.HasOne<Campaign>().WithMany().HasForeignKey(r => r.CampaignId).OnDelete(DeleteBehavior.Cascade);

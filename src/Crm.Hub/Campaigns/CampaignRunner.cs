@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Crm.Channels;
 using Crm.Hub.Campaigns.Pacing;
 using Crm.Hub.Conversations;
@@ -122,25 +123,35 @@ internal sealed partial class CampaignRunner(
             var ids = page.Select(p => p.Id).ToList();
             var present = (await db.CampaignRecipients.Where(r => r.CampaignId == campaign.Id && r.Run == campaign.Run && ids.Contains(r.ContactId))
                 .Select(r => r.ContactId).ToListAsync(ct)).ToHashSet();
+            // Two contacts with one address (a shared family phone, a duplicate not yet merged) get the campaign once.
+            var addresses = page.Select(p => p.Address).OfType<string>().Distinct().ToList();
+            var taken = (await db.CampaignRecipients.Where(r => r.CampaignId == campaign.Id && r.Run == campaign.Run && addresses.Contains(r.Address!))
+                .Select(r => r.Address!).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
             var now = time.GetUtcNow();
-            foreach (var c in page.Where(c => !present.Contains(c.Id)))
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await using (var rows = RowWriter<CampaignRecipient>.Insert(db))
             {
-                db.CampaignRecipients.Add(new CampaignRecipient
+                foreach (var c in page.Where(c => !present.Contains(c.Id)))
                 {
-                    Id = Guid.CreateVersion7(now),
-                    CampaignId = campaign.Id,
-                    Run = campaign.Run,
-                    ContactId = c.Id,
-                    Address = c.Address,
-                    Name = c.DisplayName is { Length: > 200 } tooLong ? tooLong[..200] : c.DisplayName,
-                    TimeZone = c.TimeZone,
-                    Locale = c.Locale,
-                    State = c.Address is null ? RecipientState.Suppressed : RecipientState.Pending,
-                    Error = c.Address is null ? $"The contact has no {channel} address." : null,
-                    CreatedAt = now,
-                });
+                    var duplicate = c.Address is not null && !taken.Add(c.Address);
+                    await rows.WriteAsync(new CampaignRecipient
+                    {
+                        Id = Guid.CreateVersion7(now),
+                        CampaignId = campaign.Id,
+                        Run = campaign.Run,
+                        ContactId = c.Id,
+                        Address = c.Address,
+                        Name = c.DisplayName is { Length: > 200 } tooLong ? tooLong[..200] : c.DisplayName,
+                        TimeZone = c.TimeZone,
+                        Locale = c.Locale,
+                        State = c.Address is null || duplicate ? RecipientState.Suppressed : RecipientState.Pending,
+                        Error = c.Address is null ? $"The contact has no {channel} address."
+                            : duplicate ? $"Another recipient of this campaign has the same {channel} address." : null,
+                        CreatedAt = now,
+                    }, ct);
+                }
             }
-            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
             after = page[^1].Id;
         }
         await using (var scope = scopes.CreateAsyncScope())
@@ -157,6 +168,10 @@ internal sealed partial class CampaignRunner(
         pacer.SetPace(sender, campaign.Pace);
         var throttledUntil = DateTimeOffset.MinValue;
         var lastSync = 0L;
+        var syncEvery = SyncInterval;
+        // Keyset paging: a page starts after the last recipient looked at, so a million-recipient run never re-reads its head.
+        // A page that failed to commit is read again from the same place; deferred ones wait for the next pass.
+        Guid? after = null;
         while (true)
         {
             ct.ThrowIfCancellationRequested();
@@ -167,20 +182,34 @@ internal sealed partial class CampaignRunner(
             {
                 return null;
             }
-            if (time.GetElapsedTime(lastSync) >= SyncInterval)
+            if (time.GetElapsedTime(lastSync) >= syncEvery)
             {
+                var syncStarted = time.GetTimestamp();
                 await progress.SyncAsync(db, campaign, ct);
                 throttledUntil = await FollowThrottlingAsync(db, campaign, sender, throttledUntil, ct);
                 await progress.PublishAsync(db, campaign, force: false, ct);
                 lastSync = time.GetTimestamp();
+                // Counting a huge run takes a while: keep the bookkeeping under a tenth of the sending time.
+                var took = time.GetElapsedTime(syncStarted, lastSync);
+                syncEvery = took * 10 > SyncInterval ? took * 10 : SyncInterval;
             }
 
             var now = time.GetUtcNow();
-            var page = await db.CampaignRecipients
-                .Where(r => r.CampaignId == campaign.Id && r.Run == campaign.Run && r.State == RecipientState.Pending && (r.NotBefore == null || r.NotBefore <= now))
-                .OrderBy(r => r.Id).Take(SendPage).ToListAsync(ct);
+            var pending = db.CampaignRecipients.AsNoTracking()
+                .Where(r => r.CampaignId == campaign.Id && r.Run == campaign.Run && r.State == RecipientState.Pending);
+            if (after is { } last)
+            {
+                pending = pending.Where(r => r.Id.CompareTo(last) > 0);
+            }
+            var page = await pending.Where(r => r.NotBefore == null || r.NotBefore <= now).OrderBy(r => r.Id).Take(SendPage).ToListAsync(ct);
             if (page.Count == 0)
             {
+                if (after is not null)
+                {
+                    // The end of this pass: one more from the start picks up whatever a failed commit left behind.
+                    after = null;
+                    continue;
+                }
                 var deferred = await db.CampaignRecipients
                     .Where(r => r.CampaignId == campaign.Id && r.Run == campaign.Run && r.State == RecipientState.Pending)
                     .MinAsync(r => r.NotBefore, ct);
@@ -195,8 +224,9 @@ internal sealed partial class CampaignRunner(
             try
             {
                 await SendPageAsync(db, campaign, sender, page, ct);
+                after = page[^1].Id;
             }
-            catch (DbUpdateException e)
+            catch (Exception e) when (e is DbUpdateException or DbException)
             {
                 // Nothing of the failed commit happened; its recipients are still pending and are tried again.
                 Log.PageFailed(logger, e, campaign.Id);
@@ -209,8 +239,8 @@ internal sealed partial class CampaignRunner(
     {
         var channel = campaign.Channel;
         var addresses = page.Select(r => r.Address!).Distinct().ToList();
-        var identities = await db.ChannelIdentities.AsNoTracking().Where(i => i.Channel == channel && addresses.Contains(i.Address))
-            .Select(i => new { i.Id, i.ContactId, i.Address, i.OptedOutAt, i.UndeliverableAt }).ToListAsync(ct);
+        var identities = (await db.ChannelIdentities.AsNoTracking().Where(i => i.Channel == channel && addresses.Contains(i.Address))
+            .Select(i => new { i.Id, i.ContactId, i.Address, i.OptedOutAt, i.UndeliverableAt }).ToListAsync(ct)).ToLookup(i => i.Address, StringComparer.Ordinal);
         var contactIds = page.Select(r => r.ContactId).ToList();
         var contacts = await db.Contacts.AsNoTracking().Where(c => contactIds.Contains(c.Id))
             .Select(c => new { c.Id, c.Email, c.Phone }).ToDictionaryAsync(c => c.Id, ct);
@@ -218,8 +248,9 @@ internal sealed partial class CampaignRunner(
             .ToLookup(a => a.ContactId);
         var quiet = campaign.QuietStartMinute is { } qs && campaign.QuietEndMinute is { } qe ? new QuietHours(qs, qe) : (QuietHours?)null;
         CampaignRules.TryZone(campaign.DefaultTimeZone, out var defaultZone);
+        var template = new CampaignTemplateSet(templates, campaign);
 
-        var staged = new List<(CampaignRecipient Recipient, Conversation Conversation)>();
+        var batch = new SendBatch();
         var batchStarted = time.GetTimestamp();
         foreach (var recipient in page)
         {
@@ -231,65 +262,81 @@ internal sealed partial class CampaignRunner(
                 if (hours.DeferUntil(now, zone) is { } until)
                 {
                     recipient.NotBefore = until;
+                    batch.Changed.Add(recipient);
                     continue;
                 }
             }
-            var same = identities.Where(i => i.Address == recipient.Address).ToList();
+            var same = identities[recipient.Address!];
             // Any identity of this channel and address opted out stops the send, whichever contact it belongs to.
             if (same.Any(i => i.OptedOutAt is not null))
             {
-                Suppress(recipient, $"Opted out of {channel} messages.");
+                batch.Changed.Add(Suppress(recipient, $"Opted out of {channel} messages."));
                 continue;
             }
             if (same.Any(i => i.UndeliverableAt is not null))
             {
-                Suppress(recipient, "The address is undeliverable (it bounced for good).");
+                batch.Changed.Add(Suppress(recipient, "The address is undeliverable (it bounced for good)."));
                 continue;
             }
             var identityId = same.FirstOrDefault(i => i.ContactId == recipient.ContactId)?.Id ?? same.FirstOrDefault()?.Id;
             var contact = contacts.GetValueOrDefault(recipient.ContactId);
-            var rendered = Render(campaign, recipient, contact?.Email, contact?.Phone,
+            var rendered = Render(campaign, template, recipient, contact?.Email, contact?.Phone,
                 attributes[recipient.ContactId].ToDictionary(a => a.Key, a => a.Value), identityId);
             if (rendered.Error is not null)
             {
                 recipient.State = RecipientState.Failed;
                 recipient.Error = rendered.Error;
+                batch.Changed.Add(recipient);
                 continue;
             }
 
             await pacer.WaitAsync(sender, ct);
-            now = time.GetUtcNow();
-            var conversation = Stage(db, campaign, recipient, rendered.Body!, rendered.Subject, now);
-            staged.Add((recipient, conversation));
+            batch.Stage(campaign, recipient, rendered.Body!, rendered.Subject, time.GetUtcNow());
             if (time.GetElapsedTime(batchStarted) >= CommitWindow)
             {
-                await CommitAsync(db, campaign.Id, staged, ct);
-                staged.Clear();
+                await CommitAsync(db, campaign.Id, batch, ct);
+                batch = new SendBatch();
                 batchStarted = time.GetTimestamp();
             }
         }
-        await CommitAsync(db, campaign.Id, staged, ct);
+        await CommitAsync(db, campaign.Id, batch, ct);
     }
 
-    private static void Suppress(CampaignRecipient recipient, string reason)
+    private static CampaignRecipient Suppress(CampaignRecipient recipient, string reason)
     {
         recipient.State = RecipientState.Suppressed;
         recipient.Error = reason;
+        return recipient;
     }
 
     private sealed record Rendered(string? Body, string? Subject, string? Error);
 
-    private Rendered Render(Campaign campaign, CampaignRecipient recipient, string? email, string? phone, Dictionary<string, string> attributes,
-        Guid? identityId)
+    /// <summary>The campaign's templates compiled once per page, and whether any of them asks for the unsubscribe link.</summary>
+    private sealed class CampaignTemplateSet(CampaignTemplates templates, Campaign campaign)
+    {
+        public CampaignTemplate? BodyEn { get; } = campaign.BodyEn is null ? null : templates.Compile(campaign.BodyEn, campaign.Syntax);
+        public CampaignTemplate? BodyFa { get; } = campaign.BodyFa is null ? null : templates.Compile(campaign.BodyFa, campaign.Syntax);
+        public CampaignTemplate? SubjectEn { get; } = campaign.SubjectEn is null ? null : templates.Compile(campaign.SubjectEn, campaign.Syntax);
+        public CampaignTemplate? SubjectFa { get; } = campaign.SubjectFa is null ? null : templates.Compile(campaign.SubjectFa, campaign.Syntax);
+
+        /// <summary>Signing a link costs more than rendering the message; only templates that mention it get one.</summary>
+        public bool NeedsUnsubscribeLink { get; } = new[] { campaign.BodyEn, campaign.BodyFa, campaign.SubjectEn, campaign.SubjectFa }
+            .Any(t => t is not null && t.Contains("unsubscribe", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private Rendered Render(Campaign campaign, CampaignTemplateSet set, CampaignRecipient recipient, string? email, string? phone,
+        Dictionary<string, string> attributes, Guid? identityId)
     {
         var fa = recipient.Locale == "fa";
-        var (body, subject, locale) = (fa && campaign.BodyFa is not null) || campaign.BodyEn is null
-            ? (campaign.BodyFa!, campaign.SubjectFa, "fa")
-            : (campaign.BodyEn, campaign.SubjectEn, "en");
-        var unsubscribeUrl = identityId is { } id ? unsubscribe.Link(new UnsubscribeRequest(id, campaign.Id)).AbsoluteUri : null;
+        var (body, subject, locale) = (fa && set.BodyFa is not null) || set.BodyEn is null
+            ? (set.BodyFa!, set.SubjectFa, "fa")
+            : (set.BodyEn, set.SubjectEn, "en");
+        var unsubscribeUrl = set.NeedsUnsubscribeLink && identityId is { } id
+            ? unsubscribe.Link(new UnsubscribeRequest(id, campaign.Id)).AbsoluteUri
+            : null;
         var contact = new TemplateContact(recipient.Name, email, phone ?? (campaign.Channel == ChannelNames.Sms ? recipient.Address : null), locale, attributes);
         var model = new TemplateCampaign(campaign.Name, unsubscribeUrl);
-        var text = templates.Render(templates.Compile(body, campaign.Syntax), contact, model);
+        var text = templates.Render(body, contact, model);
         if (!text.Succeeded)
         {
             return new Rendered(null, null, "Template: " + string.Join("; ", text.Errors.Select(e => $"line {e.Line}, column {e.Column}: {e.Message}")));
@@ -297,7 +344,7 @@ internal sealed partial class CampaignRunner(
         string? subjectText = null;
         if (subject is not null)
         {
-            var s = templates.Render(templates.Compile(subject, campaign.Syntax), contact, model);
+            var s = templates.Render(subject, contact, model);
             if (!s.Succeeded)
             {
                 return new Rendered(null, null, "Subject: " + string.Join("; ", s.Errors.Select(e => $"line {e.Line}, column {e.Column}: {e.Message}")));
@@ -309,49 +356,67 @@ internal sealed partial class CampaignRunner(
             : new Rendered(text.Output, subjectText, null);
     }
 
-    /// <summary>The campaign message as a resolved conversation of its own (so the contact's history shows it), its message and outbox row.</summary>
-    private static Conversation Stage(HubDbContext db, Campaign campaign, CampaignRecipient recipient, string body, string? subject, DateTimeOffset now)
+    /// <summary>
+    /// Sends decided since the last commit: per staged recipient the campaign message as a resolved conversation of its own (so
+    /// the contact's history shows it), its message and outbox row; and every recipient whose row changed (staged, skipped, deferred).
+    /// </summary>
+    private sealed class SendBatch
     {
-        var conversation = new Conversation
+        public List<Conversation> Conversations { get; } = [];
+        public List<Message> Messages { get; } = [];
+        public List<OutboxMessage> Outbox { get; } = [];
+        public List<CampaignRecipient> Changed { get; } = [];
+
+        public void Stage(Campaign campaign, CampaignRecipient recipient, string body, string? subject, DateTimeOffset now)
         {
-            Id = Guid.CreateVersion7(now),
-            ContactId = recipient.ContactId,
-            Channel = campaign.Channel,
-            Status = ConversationStatus.Resolved,
-            CampaignId = campaign.Id,
-            CreatedAt = now,
-            WaitingSince = now,
-            LastMessageAt = now,
-            ResolvedAt = now,
-            LastMessagePreview = ConversationViews.Preview(body),
-        };
-        var message = new Message
-        {
-            Id = Guid.CreateVersion7(now),
-            ConversationId = conversation.Id,
-            Direction = MessageDirection.Outbound,
-            Channel = campaign.Channel,
-            Body = body,
-            DeliveryStatus = DeliveryStatus.Pending,
-            CreatedAt = now,
-            Email = subject is null ? null : new Email.EmailDetails { Subject = subject },
-        };
-        db.Conversations.Add(conversation);
-        db.Messages.Add(message);
-        db.Outbox.Add(new OutboxMessage
-        {
-            Id = Guid.CreateVersion7(now), MessageId = message.Id, Channel = campaign.Channel, State = OutboxState.Pending, NextAttemptAt = now, CreatedAt = now,
-        });
-        recipient.State = RecipientState.Sending;
-        recipient.MessageId = message.Id;
-        recipient.QueuedAt = now;
-        return conversation;
+            var conversation = new Conversation
+            {
+                Id = Guid.CreateVersion7(now),
+                ContactId = recipient.ContactId,
+                Channel = campaign.Channel,
+                Status = ConversationStatus.Resolved,
+                CampaignId = campaign.Id,
+                CreatedAt = now,
+                WaitingSince = now,
+                LastMessageAt = now,
+                ResolvedAt = now,
+                LastMessagePreview = ConversationViews.Preview(body),
+            };
+            var message = new Message
+            {
+                Id = Guid.CreateVersion7(now),
+                ConversationId = conversation.Id,
+                Direction = MessageDirection.Outbound,
+                Channel = campaign.Channel,
+                Body = body,
+                DeliveryStatus = DeliveryStatus.Pending,
+                CreatedAt = now,
+                Email = subject is null ? null : new Email.EmailDetails { Subject = subject },
+            };
+            Conversations.Add(conversation);
+            Messages.Add(message);
+            Outbox.Add(new OutboxMessage
+            {
+                Id = Guid.CreateVersion7(now), MessageId = message.Id, Channel = campaign.Channel, State = OutboxState.Pending, NextAttemptAt = now, CreatedAt = now,
+            });
+            recipient.State = RecipientState.Sending;
+            recipient.MessageId = message.Id;
+            recipient.QueuedAt = now;
+            Changed.Add(recipient);
+        }
     }
 
-    /// <summary>Commits the staged sends with the recipients' marks (and every skip decided meanwhile) in one transaction, then wakes the outbox.</summary>
-    private async Task CommitAsync(HubDbContext db, Guid campaignId, List<(CampaignRecipient Recipient, Conversation Conversation)> staged,
-        CancellationToken ct)
+    /// <summary>
+    /// Commits a batch in one transaction — its conversations, messages and outbox rows written through prepared statements,
+    /// not the change tracker, since a campaign queues tens of thousands a second — then wakes the outbox.
+    /// </summary>
+    private async Task CommitAsync(HubDbContext db, Guid campaignId, SendBatch batch, CancellationToken ct)
     {
+        if (batch.Changed.Count == 0)
+        {
+            ct.ThrowIfCancellationRequested();
+            return;
+        }
         // The commit itself is not cancelled half-way: a pause takes effect between commits.
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
         // Still running? The update also locks the campaign's row, so a pause or cancel either lands before this batch
@@ -361,20 +426,53 @@ internal sealed partial class CampaignRunner(
         if (running == 0)
         {
             await transaction.RollbackAsync(CancellationToken.None);
-            db.ChangeTracker.Clear();
             throw new OperationCanceledException("The campaign was paused or cancelled.");
         }
-        if (staged.Count > 0)
+        if (batch.Conversations.Count > 0)
         {
             var number = await db.Conversations.MaxAsync(c => (long?)c.Number, CancellationToken.None) ?? 0;
-            foreach (var (_, conversation) in staged)
+            foreach (var conversation in batch.Conversations)
             {
                 conversation.Number = ++number;
             }
+            await using (var conversations = RowWriter<Conversation>.Insert(db))
+            {
+                foreach (var conversation in batch.Conversations)
+                {
+                    await conversations.WriteAsync(conversation, CancellationToken.None);
+                }
+            }
+            await using (var messages = RowWriter<Message>.Insert(db))
+            {
+                foreach (var message in batch.Messages.Where(m => m.Email is null))
+                {
+                    await messages.WriteAsync(message, CancellationToken.None);
+                }
+            }
+            // Email details live in an owned table; the few email sends a second go through EF.
+            var emails = batch.Messages.Where(m => m.Email is not null).ToList();
+            if (emails.Count > 0)
+            {
+                db.Messages.AddRange(emails);
+                await db.SaveChangesAsync(CancellationToken.None);
+                db.ChangeTracker.Clear();
+            }
+            await using var outbox = RowWriter<OutboxMessage>.Insert(db);
+            foreach (var row in batch.Outbox)
+            {
+                await outbox.WriteAsync(row, CancellationToken.None);
+            }
         }
-        await db.SaveChangesAsync(CancellationToken.None);
+        await using (var recipients = RowWriter<CampaignRecipient>.Update(db, nameof(CampaignRecipient.State), nameof(CampaignRecipient.Error),
+            nameof(CampaignRecipient.NotBefore), nameof(CampaignRecipient.MessageId), nameof(CampaignRecipient.QueuedAt)))
+        {
+            foreach (var recipient in batch.Changed)
+            {
+                await recipients.WriteAsync(recipient, CancellationToken.None);
+            }
+        }
         await transaction.CommitAsync(CancellationToken.None);
-        if (staged.Count > 0)
+        if (batch.Conversations.Count > 0)
         {
             outbox.Wake();
         }

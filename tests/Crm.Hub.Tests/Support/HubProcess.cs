@@ -29,6 +29,9 @@ public sealed class HubProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>Generous: a cold start on a loaded 2-core CI machine (JIT, migrations) can take most of a minute.</summary>
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
+
     public async Task StartAsync()
     {
         // The hub's own build output sits next to ours: the test project references it.
@@ -60,7 +63,7 @@ public sealed class HubProcess : IAsyncDisposable
 
         using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        while (deadline.Elapsed < ReadyTimeout)
         {
             if (_process.HasExited)
             {
@@ -81,7 +84,7 @@ public sealed class HubProcess : IAsyncDisposable
             }
             await Task.Delay(100);
         }
-        throw new TimeoutException("The hub did not become ready within 60 s.");
+        throw new TimeoutException($"The hub did not become ready within {ReadyTimeout.TotalSeconds:F0} s.");
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing, as in a power cut of the process.</summary>

@@ -334,10 +334,12 @@ namespace Crm.Hub.Storage.Migrations
 
                     b.HasIndex("ContactId", "QueuedAt");
 
+                    b.HasIndex("CampaignId", "Run", "Address");
+
                     b.HasIndex("CampaignId", "Run", "ContactId")
                         .IsUnique();
 
-                    b.HasIndex("CampaignId", "Run", "State", "NotBefore");
+                    b.HasIndex("CampaignId", "Run", "State", "Id");
 
                     b.ToTable("CampaignRecipients");
                 });
