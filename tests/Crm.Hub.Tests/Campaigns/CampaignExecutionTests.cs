@@ -1,7 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Crm.Channels;
+using Crm.Hub.Contacts;
+using Crm.Hub.Storage;
 using Crm.Hub.Tests.Sms;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.Hub.Tests.Campaigns;
 
@@ -81,6 +86,40 @@ public sealed class CampaignExecutionTests(CampaignsHub hub) : IClassFixture<Cam
         Assert.Equal("contact_id,name,address,state,error,queued_at,sent_at,delivered_at,replied_at,opted_out_at", lines[0].TrimEnd('\r'));
         Assert.Equal(21, lines.Length);
         Assert.Equal(eligible.Count, lines.Count(l => l.Contains(",sent,", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task TwoContactsSharingANumberGetTheCampaignOnce()
+    {
+        var (api, segment, numbers) = await AudienceAsync(4);
+        using var _ = api;
+        // A fifth contact (a family member, an unmerged duplicate) on the first one's number, seen through another account.
+        await using (var scope = hub.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            var now = hub.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+            var tag = await db.ContactTags.Where(t => db.ChannelIdentities.Any(i => i.ContactId == t.ContactId && i.Address == numbers[0]))
+                .Select(t => t.Tag).FirstAsync();
+            var contact = new Contact { Id = Guid.NewGuid(), DisplayName = "Twin", CreatedAt = now, Tags = [new ContactTag { Tag = tag }] };
+            db.Contacts.Add(contact);
+            db.ChannelIdentities.Add(new ChannelIdentity
+            {
+                Id = Guid.NewGuid(), ContactId = contact.Id, Channel = ChannelNames.Sms, AccountId = "+15550009999", Address = numbers[0],
+                CreatedAt = now, LastSeenAt = now,
+            });
+            await db.SaveChangesAsync();
+        }
+        var id = await CreateAsync(api, Sms("shared phones", segment));
+        await LaunchAsync(api, id);
+
+        var done = await CampaignsHub.WaitForAsync(api, id, c => c.GetProperty("state").GetString() == "completed" && Counter(c, "queued") == 0);
+        Assert.Equal(5, Counter(done, "total"));
+        Assert.Equal(4, Counter(done, "sent"));
+        Assert.Equal(1, Counter(done, "suppressed"));
+        Assert.Single(hub.Sends(), s => s["To"] == numbers[0]);
+        var report = await api.GetFromJsonAsync<JsonElement>($"/api/v1/campaigns/{id}/report");
+        Assert.Contains(report.GetProperty("failures").EnumerateArray(), f =>
+            f.GetProperty("reason").GetString() == "Another recipient of this campaign has the same sms address." && f.GetProperty("count").GetInt32() == 1);
     }
 
     [Fact]

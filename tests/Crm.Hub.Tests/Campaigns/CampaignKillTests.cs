@@ -89,7 +89,7 @@ public sealed class CampaignKillTests : IDisposable
 
         foreach (var killAt in new[] { Recipients * 15 / 100, Recipients * 40 / 100, Recipients * 65 / 100 })
         {
-            await WaitUntilAsync(() => SentToTwilio >= killAt, TimeSpan.FromSeconds(120), () => $"{killAt} sends before kill (got {SentToTwilio}); hub log: {HubLog()}");
+            await WaitUntilAsync(() => SentToTwilio >= killAt, TimeSpan.FromSeconds(240), () => $"{killAt} sends before kill (got {SentToTwilio}); hub log: {HubLog()}");
             await hub.KillAsync();
             await hub.DisposeAsync();
             api.Dispose();
