@@ -59,7 +59,7 @@ internal sealed class CampaignLifecycle(ISchedulerFactory schedulers, CampaignCo
     public static async Task<bool> MoveAsync(HubDbContext db, Guid id, CampaignState from, CampaignState to, DateTimeOffset now, CampaignState? resumeTo,
         CancellationToken ct) =>
         CampaignStates.CanMove(from, to) && await db.Campaigns.Where(c => c.Id == id && c.State == from)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, to).SetProperty(c => c.ResumeTo, resumeTo).SetProperty(c => c.UpdatedAt, now), ct) == 1;
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, c => to).SetProperty(c => c.ResumeTo, c => resumeTo).SetProperty(c => c.UpdatedAt, c => now), ct) == 1;
 
     // The database holds the campaign's state (already committed by the caller); these bring the scheduler in line. They are
     // not cancelled by the request (a client that hangs up must not leave the trigger half-changed), run one at a time per

@@ -28,13 +28,20 @@ internal sealed class CampaignProgress(StaffBroadcaster broadcaster, TimeProvide
     private static readonly TimeSpan PushInterval = TimeSpan.FromMilliseconds(250);
     private readonly ConcurrentDictionary<Guid, long> _lastPush = new();
 
+    /// <summary>How many of the oldest in-flight recipients one <see cref="SyncAsync"/> looks at.</summary>
+    public const int SyncWindow = 5000;
+
     /// <summary>Moves recipients whose outbox row finished to that outcome, and marks delivery and opt-outs that came after.</summary>
     public async Task SyncAsync(HubDbContext db, Campaign campaign, CancellationToken ct)
     {
         var id = campaign.Id;
         var run = campaign.Run;
         var now = time.GetUtcNow();
-        var sending = db.CampaignRecipients.Where(r => r.CampaignId == id && r.Run == run && r.State == RecipientState.Sending);
+        var allSending = db.CampaignRecipients.Where(r => r.CampaignId == id && r.Run == run && r.State == RecipientState.Sending);
+        // The outbox finishes messages about in the order they were queued: look at the oldest in flight, not at every one of
+        // a million queued, so a call costs the same early and late in a big run. Later calls pick up the rest.
+        var oldest = allSending.OrderBy(r => r.Id).Take(SyncWindow).Select(r => r.Id);
+        var sending = allSending.Where(r => oldest.Contains(r.Id));
         await sending.Where(r => db.Outbox.Any(o => o.MessageId == r.MessageId && o.State == OutboxState.Sent))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RecipientState.Sent)
                 .SetProperty(r => r.SentAt, r => db.Outbox.Where(o => o.MessageId == r.MessageId).Select(o => o.CompletedAt).FirstOrDefault() ?? now), ct);
@@ -46,21 +53,29 @@ internal sealed class CampaignProgress(StaffBroadcaster broadcaster, TimeProvide
                 .SetProperty(r => r.Error, r => db.Outbox.Where(o => o.MessageId == r.MessageId).Select(o => o.LastError).FirstOrDefault()), ct);
         await db.CampaignRecipients.Where(r => r.CampaignId == id && r.Run == run && r.State == RecipientState.Sent && r.DeliveredAt == null
                 && db.Messages.Any(m => m.Id == r.MessageId && (m.DeliveryStatus == DeliveryStatus.Delivered || m.DeliveryStatus == DeliveryStatus.Read)))
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.DeliveredAt, now), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.DeliveredAt, r => now), ct);
         var channel = campaign.Channel;
         await db.CampaignRecipients.Where(r => r.CampaignId == id && r.Run == run && r.State == RecipientState.Sent && r.OptedOutAt == null
                 && db.ChannelIdentities.Any(i => i.Channel == channel && i.Address == r.Address && i.OptedOutAt != null && i.OptedOutAt >= r.QueuedAt))
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.OptedOutAt, now), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.OptedOutAt, r => now), ct);
     }
 
     public static async Task<CampaignCounters> CountAsync(HubDbContext db, Campaign campaign, CancellationToken ct)
     {
         var run = db.CampaignRecipients.Where(r => r.CampaignId == campaign.Id && r.Run == campaign.Run);
-        var states = await run.GroupBy(r => r.State).Select(g => new { State = g.Key, Count = g.Count() }).ToListAsync(ct);
+        // One pass over the run: the state counts and the marks that come after sending.
+        var states = await run.GroupBy(r => r.State).Select(g => new
+        {
+            State = g.Key,
+            Count = g.Count(),
+            Delivered = g.Count(r => r.DeliveredAt != null),
+            Replied = g.Count(r => r.RepliedAt != null),
+            OptedOut = g.Count(r => r.OptedOutAt != null),
+        }).ToListAsync(ct);
         int Of(RecipientState s) => states.FirstOrDefault(x => x.State == s)?.Count ?? 0;
-        var delivered = await run.CountAsync(r => r.DeliveredAt != null, ct);
-        var replied = await run.CountAsync(r => r.RepliedAt != null, ct);
-        var optedOut = await run.CountAsync(r => r.OptedOutAt != null, ct);
+        var delivered = states.Sum(s => s.Delivered);
+        var replied = states.Sum(s => s.Replied);
+        var optedOut = states.Sum(s => s.OptedOut);
         return new CampaignCounters(campaign.Run, states.Sum(s => s.Count), Of(RecipientState.Pending), Of(RecipientState.Sending), Of(RecipientState.Sent),
             delivered, Of(RecipientState.Failed), Of(RecipientState.Suppressed), Of(RecipientState.Unknown), replied, optedOut);
     }

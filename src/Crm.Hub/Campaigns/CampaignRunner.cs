@@ -22,7 +22,7 @@ internal sealed partial class CampaignRunner(
     CampaignTemplates templates, UnsubscribeLinks unsubscribe, OutboxSignal outbox, TimeProvider time, ILogger<CampaignRunner> logger)
 {
     public const int MaterializePage = 1000;
-    public const int SendPage = 200;
+    public const int SendPage = 1000;
 
     /// <summary>How long staged sends wait for more before they are committed (and so released to the outbox) together.</summary>
     private static readonly TimeSpan CommitWindow = TimeSpan.FromMilliseconds(50);
@@ -74,7 +74,7 @@ internal sealed partial class CampaignRunner(
             var now = time.GetUtcNow();
             var started = await db.Campaigns.Where(c => c.Id == campaignId && c.State == CampaignState.Scheduled)
                 .ExecuteUpdateAsync(u => u.SetProperty(c => c.State, CampaignState.Running).SetProperty(c => c.Run, c => c.Run + 1)
-                    .SetProperty(c => c.Materialized, false).SetProperty(c => c.UpdatedAt, now), ct);
+                    .SetProperty(c => c.Materialized, false).SetProperty(c => c.UpdatedAt, c => now), ct);
             if (started == 0)
             {
                 return null;
@@ -262,7 +262,7 @@ internal sealed partial class CampaignRunner(
                 if (hours.DeferUntil(now, zone) is { } until)
                 {
                     recipient.NotBefore = until;
-                    batch.Changed.Add(recipient);
+                    batch.Skipped.Add(recipient);
                     continue;
                 }
             }
@@ -270,12 +270,12 @@ internal sealed partial class CampaignRunner(
             // Any identity of this channel and address opted out stops the send, whichever contact it belongs to.
             if (same.Any(i => i.OptedOutAt is not null))
             {
-                batch.Changed.Add(Suppress(recipient, $"Opted out of {channel} messages."));
+                batch.Skipped.Add(Suppress(recipient, $"Opted out of {channel} messages."));
                 continue;
             }
             if (same.Any(i => i.UndeliverableAt is not null))
             {
-                batch.Changed.Add(Suppress(recipient, "The address is undeliverable (it bounced for good)."));
+                batch.Skipped.Add(Suppress(recipient, "The address is undeliverable (it bounced for good)."));
                 continue;
             }
             var identityId = same.FirstOrDefault(i => i.ContactId == recipient.ContactId)?.Id ?? same.FirstOrDefault()?.Id;
@@ -286,7 +286,7 @@ internal sealed partial class CampaignRunner(
             {
                 recipient.State = RecipientState.Failed;
                 recipient.Error = rendered.Error;
-                batch.Changed.Add(recipient);
+                batch.Skipped.Add(recipient);
                 continue;
             }
 
@@ -365,7 +365,10 @@ internal sealed partial class CampaignRunner(
         public List<Conversation> Conversations { get; } = [];
         public List<Message> Messages { get; } = [];
         public List<OutboxMessage> Outbox { get; } = [];
-        public List<CampaignRecipient> Changed { get; } = [];
+        public List<CampaignRecipient> Sending { get; } = [];
+
+        /// <summary>Recipients decided without a send: suppressed, failed to render, or deferred by quiet hours.</summary>
+        public List<CampaignRecipient> Skipped { get; } = [];
 
         public void Stage(Campaign campaign, CampaignRecipient recipient, string body, string? subject, DateTimeOffset now)
         {
@@ -384,7 +387,7 @@ internal sealed partial class CampaignRunner(
             };
             var message = new Message
             {
-                Id = Guid.CreateVersion7(now),
+                Id = recipient.Id,
                 ConversationId = conversation.Id,
                 Direction = MessageDirection.Outbound,
                 Channel = campaign.Channel,
@@ -399,10 +402,7 @@ internal sealed partial class CampaignRunner(
             {
                 Id = Guid.CreateVersion7(now), MessageId = message.Id, Channel = campaign.Channel, State = OutboxState.Pending, NextAttemptAt = now, CreatedAt = now,
             });
-            recipient.State = RecipientState.Sending;
-            recipient.MessageId = message.Id;
-            recipient.QueuedAt = now;
-            Changed.Add(recipient);
+            Sending.Add(recipient);
         }
     }
 
@@ -412,7 +412,7 @@ internal sealed partial class CampaignRunner(
     /// </summary>
     private async Task CommitAsync(HubDbContext db, Guid campaignId, SendBatch batch, CancellationToken ct)
     {
-        if (batch.Changed.Count == 0)
+        if (batch.Sending.Count == 0 && batch.Skipped.Count == 0)
         {
             ct.ThrowIfCancellationRequested();
             return;
@@ -435,20 +435,8 @@ internal sealed partial class CampaignRunner(
             {
                 conversation.Number = ++number;
             }
-            await using (var conversations = RowWriter<Conversation>.Insert(db))
-            {
-                foreach (var conversation in batch.Conversations)
-                {
-                    await conversations.WriteAsync(conversation, CancellationToken.None);
-                }
-            }
-            await using (var messages = RowWriter<Message>.Insert(db))
-            {
-                foreach (var message in batch.Messages.Where(m => m.Email is null))
-                {
-                    await messages.WriteAsync(message, CancellationToken.None);
-                }
-            }
+            await RowWriter<Conversation>.InsertAllAsync(db, batch.Conversations, CancellationToken.None);
+            await RowWriter<Message>.InsertAllAsync(db, [.. batch.Messages.Where(m => m.Email is null)], CancellationToken.None);
             // Email details live in an owned table; the few email sends a second go through EF.
             var emails = batch.Messages.Where(m => m.Email is not null).ToList();
             if (emails.Count > 0)
@@ -457,16 +445,22 @@ internal sealed partial class CampaignRunner(
                 await db.SaveChangesAsync(CancellationToken.None);
                 db.ChangeTracker.Clear();
             }
-            await using var outbox = RowWriter<OutboxMessage>.Insert(db);
-            foreach (var row in batch.Outbox)
+            await RowWriter<OutboxMessage>.InsertAllAsync(db, batch.Outbox, CancellationToken.None);
+            // Queued now, all at once: a staged recipient's message carries the recipient's own id (one message per recipient).
+            var queuedAt = time.GetUtcNow();
+            foreach (var chunk in batch.Sending.Chunk(500))
             {
-                await outbox.WriteAsync(row, CancellationToken.None);
+                var ids = chunk.Select(r => r.Id).ToList();
+                await db.CampaignRecipients.Where(r => ids.Contains(r.Id)).ExecuteUpdateAsync(u => u
+                    .SetProperty(r => r.State, RecipientState.Sending).SetProperty(r => r.QueuedAt, r => queuedAt).SetProperty(r => r.MessageId, r => r.Id),
+                    CancellationToken.None);
             }
         }
-        await using (var recipients = RowWriter<CampaignRecipient>.Update(db, nameof(CampaignRecipient.State), nameof(CampaignRecipient.Error),
-            nameof(CampaignRecipient.NotBefore), nameof(CampaignRecipient.MessageId), nameof(CampaignRecipient.QueuedAt)))
+        if (batch.Skipped.Count > 0)
         {
-            foreach (var recipient in batch.Changed)
+            await using var recipients = RowWriter<CampaignRecipient>.Update(db, nameof(CampaignRecipient.State), nameof(CampaignRecipient.Error),
+                nameof(CampaignRecipient.NotBefore));
+            foreach (var recipient in batch.Skipped)
             {
                 await recipients.WriteAsync(recipient, CancellationToken.None);
             }
@@ -502,7 +496,7 @@ internal sealed partial class CampaignRunner(
         var next = campaign.Schedule == CampaignSchedule.Recurring ? CampaignState.Scheduled : CampaignState.Completed;
         // Conditional: a pause or cancel that landed meanwhile stays.
         if (await db.Campaigns.Where(c => c.Id == campaign.Id && c.State == CampaignState.Running)
-                .ExecuteUpdateAsync(u => u.SetProperty(c => c.State, next).SetProperty(c => c.CompletedAt, now).SetProperty(c => c.UpdatedAt, now), ct) == 0)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.State, c => next).SetProperty(c => c.CompletedAt, c => now).SetProperty(c => c.UpdatedAt, c => now), ct) == 0)
         {
             return;
         }

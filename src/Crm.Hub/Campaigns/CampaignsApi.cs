@@ -146,7 +146,7 @@ internal static class CampaignsApi
         {
             return Conflict("The campaign changed meanwhile; reload it.");
         }
-        await db.Campaigns.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.LaunchedAt, now), ct);
+        await db.Campaigns.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.LaunchedAt, c => now), ct);
         await lifecycle.ScheduleAsync(campaign, ct);
         return TypedResults.Ok(await ReloadAsync(db, id, time, ct));
     }

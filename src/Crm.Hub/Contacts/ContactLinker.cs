@@ -49,7 +49,7 @@ internal sealed partial class ContactLinker(HubDbContext db, ContactMerger merge
             var now = time.GetUtcNow();
             await db.ChannelIdentities
                 .Where(i => i.ContactId == contact.Id && i.Channel == provenBy.Channel && i.AccountId == provenBy.AccountId && i.Address == provenBy.Address)
-                .ExecuteUpdateAsync(u => u.SetProperty(i => i.VerifiedAt, now), ct);
+                .ExecuteUpdateAsync(u => u.SetProperty(i => i.VerifiedAt, i => now), ct);
         }
         await db.SaveChangesAsync(ct);
 

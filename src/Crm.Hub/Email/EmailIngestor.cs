@@ -241,7 +241,7 @@ internal sealed partial class EmailIngestor(
         {
             var address = hard.Recipient.ToLowerInvariant();
             await db.ChannelIdentities.Where(i => i.Channel == ChannelNames.Email && i.Address == address)
-                .ExecuteUpdateAsync(u => u.SetProperty(i => i.UndeliverableAt, now).SetProperty(i => i.UndeliverableReason, Truncate(hard.Reason, 1000)), ct);
+                .ExecuteUpdateAsync(u => u.SetProperty(i => i.UndeliverableAt, i => now).SetProperty(i => i.UndeliverableReason, i => Truncate(hard.Reason, 1000)), ct);
         }
         await AdvanceCursorAsync(db, mail, now, ct);
         await db.SaveChangesAsync(ct);

@@ -133,7 +133,7 @@ internal sealed class RoutingDecisionApplier(
         foreach (var d in presenceChanges)
         {
             var presence = d.Kind == DecisionKind.AgentOnline ? AgentPresence.Online : AgentPresence.Away;
-            await db.Agents.Where(a => a.Id == d.AgentId).ExecuteUpdateAsync(u => u.SetProperty(a => a.Presence, presence), ct);
+            await db.Agents.Where(a => a.Id == d.AgentId).ExecuteUpdateAsync(u => u.SetProperty(a => a.Presence, a => presence), ct);
         }
         await db.SaveChangesAsync(ct);
         broadcaster.Publish(events);

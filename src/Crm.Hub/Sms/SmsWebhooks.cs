@@ -56,7 +56,7 @@ internal static class SmsWebhooks
             DateTimeOffset? optedOut = inbound.Keyword == SmsKeyword.Stop ? time.GetUtcNow() : null;
             await db.ChannelIdentities
                 .Where(i => i.Channel == from.Channel && i.AccountId == from.AccountId && i.Address == from.Address)
-                .ExecuteUpdateAsync(u => u.SetProperty(i => i.OptedOutAt, optedOut), ct);
+                .ExecuteUpdateAsync(u => u.SetProperty(i => i.OptedOutAt, i => optedOut), ct);
         }
         return TypedResults.Text(EmptyTwiml, "text/xml");
     }

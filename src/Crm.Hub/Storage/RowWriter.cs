@@ -19,6 +19,8 @@ internal sealed class RowWriter<T> : IAsyncDisposable
     private readonly Column[] _values;
     private readonly Column[] _keys;
     private bool _prepared;
+    private int _rowsPerStatement = 1;
+    private int _width;
 
     private RowWriter(DbCommand command, Column[] values, Column[] keys)
     {
@@ -42,6 +44,69 @@ internal sealed class RowWriter<T> : IAsyncDisposable
         command.CommandText = $"INSERT INTO {Table(entity)} ({string.Join(", ", columns.Select(c => Quote(c.Name)))}) "
             + $"VALUES ({string.Join(", ", columns.Select(c => c.Parameter.ParameterName))})";
         return new RowWriter<T>(command, columns, []);
+    }
+
+    /// <summary>
+    /// An INSERT of <paramref name="rowsPerStatement"/> rows at once (a multi-row VALUES list): one statement step and one
+    /// round of bookkeeping per chunk instead of per row. Feed it with <see cref="WriteManyAsync"/>.
+    /// </summary>
+    public static RowWriter<T> InsertMany(DbContext db, int rowsPerStatement)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowsPerStatement, 1);
+        var entity = EntityOf(db);
+        var properties = entity.GetProperties().ToArray();
+        if (properties.FirstOrDefault(p => p.IsShadowProperty()) is { } shadow)
+        {
+            throw new InvalidOperationException($"{entity.DisplayName()}.{shadow.Name} is a shadow property; {nameof(RowWriter<T>)} writes CLR properties only.");
+        }
+        var command = Command(db);
+        var columns = Enumerable.Range(0, rowsPerStatement)
+            .SelectMany(row => properties.Select((p, i) => Column.Of(command, p, $"@p{row}_{i}"))).ToArray();
+        var tuples = Enumerable.Range(0, rowsPerStatement)
+            .Select(row => "(" + string.Join(", ", columns.Skip(row * properties.Length).Take(properties.Length).Select(c => c.Parameter.ParameterName)) + ")");
+        command.CommandText = $"INSERT INTO {Table(entity)} ({string.Join(", ", properties.Select(p => Quote(p.GetColumnName())))}) VALUES {string.Join(", ", tuples)}";
+        return new RowWriter<T>(command, columns, []) { _rowsPerStatement = rowsPerStatement, _width = properties.Length };
+    }
+
+    /// <summary>Writes exactly as many rows as the statement was made for (<see cref="InsertMany"/>).</summary>
+    public async Task WriteManyAsync(IReadOnlyList<T> rows, int offset, CancellationToken ct)
+    {
+        for (var r = 0; r < _rowsPerStatement; r++)
+        {
+            var row = rows[offset + r];
+            for (var c = 0; c < _width; c++)
+            {
+                _values[r * _width + c].Set(row);
+            }
+        }
+        if (!_prepared)
+        {
+            await _command.PrepareAsync(ct);
+            _prepared = true;
+        }
+        await _command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Inserts every row: full chunks through one multi-row statement, the rest one by one.</summary>
+    public static async Task InsertAllAsync(DbContext db, IReadOnlyList<T> rows, CancellationToken ct, int rowsPerStatement = 32)
+    {
+        var full = rows.Count / rowsPerStatement * rowsPerStatement;
+        if (full > 0)
+        {
+            await using var many = InsertMany(db, rowsPerStatement);
+            for (var offset = 0; offset < full; offset += rowsPerStatement)
+            {
+                await many.WriteManyAsync(rows, offset, ct);
+            }
+        }
+        if (full < rows.Count)
+        {
+            await using var one = Insert(db);
+            for (var i = full; i < rows.Count; i++)
+            {
+                await one.WriteAsync(rows[i], ct);
+            }
+        }
     }
 
     /// <summary>An UPDATE of the named columns of the row with the entity's key.</summary>

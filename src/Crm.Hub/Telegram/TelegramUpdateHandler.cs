@@ -32,7 +32,7 @@ internal sealed partial class TelegramUpdateHandler(
                 DateTimeOffset? optedOut = block.Blocked ? time.GetUtcNow() : null;
                 await db.ChannelIdentities
                     .Where(i => i.Channel == block.User.Channel && i.AccountId == block.User.AccountId && i.Address == block.User.Address)
-                    .ExecuteUpdateAsync(u => u.SetProperty(i => i.OptedOutAt, optedOut), ct);
+                    .ExecuteUpdateAsync(u => u.SetProperty(i => i.OptedOutAt, i => optedOut), ct);
                 break;
             case TelegramIgnored ignored:
                 Log.Ignored(logger, ignored.UpdateId, ignored.Reason);
