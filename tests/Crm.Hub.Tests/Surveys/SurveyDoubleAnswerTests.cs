@@ -3,6 +3,8 @@ using Crm.Hub.Contacts;
 using Crm.Hub.Conversations;
 using Crm.Hub.Storage;
 using Crm.Hub.Surveys;
+using Crm.Hub.Tests.Support;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -104,6 +106,33 @@ public sealed class SurveyDoubleAnswerTests(SurveyHub hub) : IClassFixture<Surve
         var (stored, answers, _) = await StoredAsync(seeded.Id);
         Assert.Equal((4, "good"), (stored.Score!.Value, stored.Comment));
         Assert.Equal(1, answers);
+    }
+
+    [Fact]
+    public async Task AWidgetButtonClickedTwiceAnswersOnceAndBothClicksGetTheAnswer()
+    {
+        var visitorToken = await hub.NewVisitorAsync("Double Clicker");
+        await using var visitor = hub.VisitorConnection(visitorToken);
+        var received = new Inbox<global::Crm.Hub.WebChat.VisitorMessage>();
+        visitor.On<global::Crm.Hub.WebChat.VisitorMessage>("MessageReceived", received.Add);
+        await visitor.StartAsync();
+        var body = $"double click {Guid.NewGuid():N}";
+        await visitor.InvokeAsync<System.Text.Json.JsonElement>("Send", new { clientMessageId = Guid.NewGuid().ToString(), body });
+        var conversationId = await Wait.UntilAsync(() => hub.DbAsync(db => db.Conversations.Where(c => c.LastMessagePreview == body)
+            .Select(c => (Guid?)c.Id).FirstOrDefaultAsync()));
+        using (var admin = hub.Client(await hub.TokenAsync()))
+        {
+            (await admin.PostAsync($"/api/v1/conversations/{conversationId}/resolve", null)).EnsureSuccessStatusCode();
+        }
+        var card = (await received.WaitForAsync(m => m.Survey is not null, TimeSpan.FromSeconds(30))).Survey!;
+
+        var clicks = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+            visitor.InvokeAsync<global::Crm.Hub.WebChat.VisitorSurvey>("AnswerSurvey", card.Id, 2 + (i % 3))));
+
+        var (stored, answers, _) = await StoredAsync(card.Id);
+        Assert.Equal(SurveyState.Answered, stored.State);
+        Assert.Equal(1, answers);
+        Assert.All(clicks, c => Assert.Equal((stored.Score, false), (c.Score, c.Open)));
     }
 
     [Fact]
