@@ -258,14 +258,17 @@ internal static class CampaignsApi
         return TypedResults.Empty;
     }
 
-    /// <summary>Quotes a field when needed, and defuses a leading = + - @ so a spreadsheet never runs a name as a formula.</summary>
+    /// <summary>
+    /// Quotes a field when needed, and defuses a leading = + - @ tab or carriage return (OWASP's CSV injection list) so a spreadsheet
+    /// never runs a name as a formula; a phone number (+ and digits) is left as it is.
+    /// </summary>
     internal static string Csv(string? value)
     {
         if (string.IsNullOrEmpty(value))
         {
             return "";
         }
-        if (value[0] is '=' or '+' or '-' or '@' && !(value[0] == '+' && value.Skip(1).All(char.IsDigit)))
+        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !(value[0] == '+' && value.Skip(1).All(char.IsDigit)))
         {
             value = "'" + value;
         }

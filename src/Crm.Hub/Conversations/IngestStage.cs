@@ -20,7 +20,6 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
 
     /// <summary>Prefetched owners of phone numbers the batch has new SMS or fax senders from (null: nobody has the number).</summary>
     private readonly Dictionary<string, Contact?> _phoneOwners = [];
-    private long? _lastNumber;
 
     public List<ConversationEvent> Events { get; } = [];
 
@@ -258,11 +257,11 @@ internal sealed class IngestStage(HubDbContext db, DateTimeOffset now, QueueClas
         var conversation = await OpenOfAsync(contact.Id);
         if (conversation is null)
         {
-            _lastNumber = (_lastNumber ?? await db.Conversations.MaxAsync(c => (long?)c.Number) ?? 0) + 1;
+            var number = await ConversationNumbers.ReserveAsync(db, 1, default);
             conversation = new Conversation
             {
                 Id = Guid.CreateVersion7(now),
-                Number = _lastNumber.Value,
+                Number = number,
                 ContactId = contact.Id,
                 Channel = inbound.From.Channel,
                 Status = ConversationStatus.Waiting,

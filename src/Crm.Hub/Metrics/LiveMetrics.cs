@@ -10,6 +10,9 @@ namespace Crm.Hub.Metrics;
 /// </summary>
 internal sealed partial class LiveMetrics(MetricsSettings settings)
 {
+    /// <summary>Replaces the settings (a queue's SLA policy or calendar changed); what was counted stays counted.</summary>
+    public void UseSettings(MetricsSettings next) => settings = next;
+
     private readonly Dictionary<Guid, TrackedConversation> _conversations = [];
     private readonly Dictionary<Guid, List<TrackedConversation>> _resolvedByContact = [];
     private DayTally _total = new(DateOnly.MinValue);

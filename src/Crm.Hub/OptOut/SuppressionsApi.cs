@@ -33,7 +33,7 @@ internal static class SuppressionsApi
 
     public static RouteGroupBuilder MapSuppressionsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/v1/suppressions.csv", CsvAsync).WithTags("Opt-out").RequireAuthorization(Policies.Admin)
+        routes.MapGet("/api/v1/suppressions.csv", Csv).WithTags("Opt-out").RequireAuthorization(Policies.Admin)
             .WithSummary("The whole suppression list (same filters) as CSV: channel, address, contact, since, source, campaign, reason.");
         var group = routes.MapGroup("/api/v1/suppressions").WithTags("Opt-out").RequireAuthorization(Policies.Admin);
         group.MapGet("/", ListAsync)
@@ -54,34 +54,34 @@ internal static class SuppressionsApi
         var number = page ?? 1;
         var query = Filtered(db, channel, q);
         var total = await query.CountAsync(ct);
-        var entries = await EntriesAsync(db, query.Skip((number - 1) * size).Take(size), ct);
+        var entries = (await Rows(db, query.Skip((number - 1) * size).Take(size)).ToListAsync(ct)).Select(Entry).ToList();
         return TypedResults.Ok(new SuppressionPage(number, size, total, entries));
     }
 
-    private static async Task<Results<FileContentHttpResult, ValidationProblem>> CsvAsync(HubDbContext db, string? channel, string? q, CancellationToken ct)
+    private static Results<PushStreamHttpResult, ValidationProblem> Csv(HubDbContext db, string? channel, string? q, CancellationToken ct)
     {
         if (Validate(channel, null, null) is { } errors)
         {
             return TypedResults.ValidationProblem(errors, title: "Bad filter");
         }
-        var csv = new StringBuilder("channel,address,contact_id,contact_name,since,source,campaign_id,reason\r\n");
-        var query = Filtered(db, channel, q);
-        // In pages, so a list of a million addresses never sits in memory twice.
-        for (var skip = 0; ; skip += 1000)
+        var rows = Rows(db, Filtered(db, channel, q)).AsAsyncEnumerable();
+        // Streamed as read, in one query: a list of a million addresses is never held in memory, nor read page by page.
+        return TypedResults.Stream(async body =>
         {
-            var entries = await EntriesAsync(db, query.Skip(skip).Take(1000), ct);
-            foreach (var e in entries)
+            await using var writer = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), bufferSize: 64 * 1024);
+            await writer.WriteAsync("channel,address,contact_id,contact_name,since,source,campaign_id,reason\r\n");
+            var n = 0;
+            await foreach (var row in rows.WithCancellation(ct))
             {
-                csv.AppendJoin(',', Cell(e.Channel), Cell(e.Address), Cell(e.ContactId.ToString()), Cell(e.ContactName),
-                    Cell(e.Since.ToString("O", CultureInfo.InvariantCulture)), Cell(e.Source), Cell(e.CampaignId?.ToString()), Cell(e.Reason)).Append("\r\n");
+                var e = Entry(row);
+                await writer.WriteAsync(string.Join(',', Cell(e.Channel), Cell(e.Address), Cell(e.ContactId.ToString()), Cell(e.ContactName),
+                    Cell(e.Since.ToString("O", CultureInfo.InvariantCulture)), Cell(e.Source), Cell(e.CampaignId?.ToString()), Cell(e.Reason)) + "\r\n");
+                if (++n % 1000 == 0)
+                {
+                    await writer.FlushAsync(ct);
+                }
             }
-            if (entries.Count < 1000)
-            {
-                break;
-            }
-        }
-        return TypedResults.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray(), "text/csv; charset=utf-8",
-            "suppressions.csv");
+        }, "text/csv; charset=utf-8", "suppressions.csv");
     }
 
     private static async Task<Results<Ok<SuppressionResult>, ValidationProblem, ProblemHttpResult>> AddAsync(SuppressionRequest request, HubDbContext db,
@@ -199,22 +199,30 @@ internal static class SuppressionsApi
         return query.OrderByDescending(i => i.OptedOutAt ?? i.UndeliverableAt).ThenBy(i => i.Id);
     }
 
-    private static async Task<List<SuppressionEntry>> EntriesAsync(HubDbContext db, IQueryable<Contacts.ChannelIdentity> page, CancellationToken ct)
+    /// <summary>A suppressed identity with its address's latest opt-out record (source, campaign, reason), in one query.</summary>
+    internal sealed record SuppressionRow(string Channel, string Address, Guid ContactId, string? DisplayName, DateTimeOffset? OptedOutAt,
+        DateTimeOffset? UndeliverableAt, string? UndeliverableReason, string? RecordSource, Guid? RecordCampaignId, string? RecordReason);
+
+    private static IQueryable<SuppressionRow> Rows(HubDbContext db, IQueryable<Contacts.ChannelIdentity> identities)
     {
-        var rows = await page.Select(i => new { i.Channel, i.Address, i.ContactId, i.Contact!.DisplayName, i.OptedOutAt, i.UndeliverableAt, i.UndeliverableReason })
-            .ToListAsync(ct);
-        var addresses = rows.Select(r => r.Address).Distinct().ToList();
         // The latest record of each address says how it got on the list; a STOP or a block set by the channel leaves none.
-        var records = (await db.Set<OptOutRecord>().AsNoTracking().Where(r => addresses.Contains(r.Address) && r.Action == OptOutAction.OptedOut)
-                .ToListAsync(ct))
-            .GroupBy(r => (r.Channel, r.Address)).ToDictionary(g => g.Key, g => g.MaxBy(r => r.At)!);
-        return [.. rows.Select(r =>
-        {
-            var optedOut = r.OptedOutAt is not null;
-            var record = optedOut && records.TryGetValue((r.Channel, r.Address), out var found) ? found : null;
-            return new SuppressionEntry(r.Channel, r.Address, r.ContactId, r.DisplayName, (r.OptedOutAt ?? r.UndeliverableAt)!.Value,
-                record?.Source ?? Suppressions.SourceOf(r.Channel, optedOut), record?.CampaignId, record?.Reason ?? (optedOut ? null : r.UndeliverableReason));
-        })];
+        return identities.Select(i => new SuppressionRow(i.Channel, i.Address, i.ContactId, i.Contact!.DisplayName, i.OptedOutAt, i.UndeliverableAt,
+            i.UndeliverableReason,
+            db.Set<OptOutRecord>().Where(r => r.Channel == i.Channel && r.Address == i.Address && r.Action == OptOutAction.OptedOut)
+                .OrderByDescending(r => r.At).ThenByDescending(r => r.Id).Select(r => r.Source).FirstOrDefault(),
+            db.Set<OptOutRecord>().Where(r => r.Channel == i.Channel && r.Address == i.Address && r.Action == OptOutAction.OptedOut)
+                .OrderByDescending(r => r.At).ThenByDescending(r => r.Id).Select(r => r.CampaignId).FirstOrDefault(),
+            db.Set<OptOutRecord>().Where(r => r.Channel == i.Channel && r.Address == i.Address && r.Action == OptOutAction.OptedOut)
+                .OrderByDescending(r => r.At).ThenByDescending(r => r.Id).Select(r => r.Reason).FirstOrDefault()));
+    }
+
+    private static SuppressionEntry Entry(SuppressionRow r)
+    {
+        var optedOut = r.OptedOutAt is not null;
+        var record = optedOut && r.RecordSource is not null;
+        return new SuppressionEntry(r.Channel, r.Address, r.ContactId, r.DisplayName, (r.OptedOutAt ?? r.UndeliverableAt)!.Value,
+            record ? r.RecordSource! : Suppressions.SourceOf(r.Channel, optedOut), record ? r.RecordCampaignId : null,
+            record ? r.RecordReason : optedOut ? null : r.UndeliverableReason);
     }
 
     /// <summary>A CSV cell, quoted when needed; a cell a spreadsheet would run as a formula is defused with a leading quote.</summary>

@@ -1,4 +1,6 @@
 using Crm.Channels;
+using Crm.Hub.Campaigns;
+using Crm.Hub.Contacts;
 using Crm.Hub.Conversations;
 using Crm.Hub.Realtime;
 using Crm.Hub.Storage;
@@ -15,6 +17,7 @@ internal sealed partial class OutboxDispatcher(
     TimeProvider time, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     public const int MaxAttempts = 8;
+    public const string OptedOutBeforeSending = "Opted out before sending";
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private readonly Dictionary<string, IChannelSender> _senders = senders.ToDictionary(s => s.Channel);
 
@@ -93,6 +96,11 @@ internal sealed partial class OutboxDispatcher(
         {
             result = SendResult.Permanent($"The contact has no {row.Channel} address.");
         }
+        else if (await OptedOutBulkAsync(db, message.Id, to, ct))
+        {
+            await SuppressAsync(db, row, message, ct);
+            return;
+        }
         else
         {
             row.State = OutboxState.Sending;
@@ -112,10 +120,41 @@ internal sealed partial class OutboxDispatcher(
                 result = SendResult.Transient(ex.Message);
             }
         }
-        await RecordAsync(db, row, message, result, ct);
+        Publish(await RecordAsync(db, row, message, result, ct));
     }
 
-    private async Task RecordAsync(HubDbContext db, OutboxMessage row, Message message, SendResult result, CancellationToken ct)
+    /// <summary>
+    /// A campaign's message, or a customer reminder's, to an address that opted out after it was queued (it may have waited for
+    /// its send window or a provider's 429): not sent. A person's reply in a conversation is not such a message, and is sent.
+    /// </summary>
+    private static async Task<bool> OptedOutBulkAsync(HubDbContext db, Guid messageId, ChannelIdentity to, CancellationToken ct) =>
+        (to.OptedOutAt is not null || await db.ChannelIdentities.AnyAsync(i => i.Channel == to.Channel && i.Address == to.Address && i.OptedOutAt != null, ct))
+        && (await db.CampaignRecipients.AnyAsync(r => r.MessageId == messageId, ct) || await db.Reminders.AnyAsync(r => r.MessageId == messageId, ct));
+
+    private async Task SuppressAsync(HubDbContext db, OutboxMessage row, Message message, CancellationToken ct)
+    {
+        // The recipient and the message are marked together; the recipient only while still in flight (conditional, like the runner's).
+        ConversationEvent? e;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.CampaignRecipients.Where(r => r.MessageId == message.Id && r.State == RecipientState.Sending)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.State, RecipientState.Suppressed).SetProperty(r => r.Error, OptedOutBeforeSending), ct);
+            e = await RecordAsync(db, row, message, SendResult.Permanent(OptedOutBeforeSending), ct);
+            await transaction.CommitAsync(ct);
+        }
+        Log.Suppressed(logger, message.Id);
+        Publish(e);
+    }
+
+    private void Publish(ConversationEvent? e)
+    {
+        if (e is not null)
+        {
+            broadcaster.Publish([e]);
+        }
+    }
+
+    private async Task<ConversationEvent?> RecordAsync(HubDbContext db, OutboxMessage row, Message message, SendResult result, CancellationToken ct)
     {
         // The customer's client may have acknowledged delivery while we were sending: decide on the stored status.
         await db.Entry(message).ReloadAsync(ct);
@@ -168,10 +207,7 @@ internal sealed partial class OutboxDispatcher(
                 now);
         }
         await db.SaveChangesAsync(ct);
-        if (e is not null)
-        {
-            broadcaster.Publish([e]);
-        }
+        return e;
     }
 
     /// <summary>1 s, 2 s, 4 s ... capped at 5 minutes, with up to 20 % jitter so retries of many messages spread out.</summary>
@@ -188,5 +224,8 @@ internal sealed partial class OutboxDispatcher(
 
         [LoggerMessage(2, LogLevel.Warning, "Send of message {MessageId} failed (attempt {Attempt}): {Error}; retrying")]
         public static partial void Retrying(ILogger logger, Guid messageId, int attempt, string? error);
+
+        [LoggerMessage(3, LogLevel.Information, "Message {MessageId} not sent: its address opted out after it was queued")]
+        public static partial void Suppressed(ILogger logger, Guid messageId);
     }
 }

@@ -92,8 +92,7 @@ internal sealed class CustomerReminderMessages(HubDbContext db, CampaignTemplate
         {
             return existing;
         }
-        // Inside the caller's transaction, which holds SQLite's write lock: ingest cannot take the same number meanwhile.
-        var number = (await db.Conversations.MaxAsync(c => (long?)c.Number, ct) ?? 0) + 1;
+        var number = await ConversationNumbers.ReserveAsync(db, 1, ct);
         var conversation = new Conversation
         {
             Id = Guid.CreateVersion7(now), Number = number, ContactId = contactId, Channel = channel, Status = ConversationStatus.Resolved,

@@ -15,6 +15,9 @@ internal enum ReminderState
 {
     Scheduled,
 
+    /// <summary>Claimed by the firing in progress; that same transaction replaces it with the outcome, so it is never seen committed.</summary>
+    Firing,
+
     /// <summary>A follow-up fired: the agent was notified (and the conversation reopened when it was resolved).</summary>
     Done,
 

@@ -26,15 +26,20 @@ internal sealed partial class ReminderRunner(
     public async Task FireAsync(Guid reminderId, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        // SQLite begins it IMMEDIATE: a cancel or a reschedule commits wholly before or wholly after this.
+        var latest = now + EarlyTolerance;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var reminder = await db.Set<Reminder>().FirstOrDefaultAsync(r => r.Id == reminderId, ct);
-        if (reminder is null || reminder.State != ReminderState.Scheduled || reminder.DueAt > now + EarlyTolerance)
+        // Claimed by a conditional update, not read-then-write: a cancel or a reschedule (conditional on Scheduled too) and this
+        // cannot both win, on SQLite and on PostgreSQL alike. The claim commits together with the outcome set below, or not at all.
+        var claimed = await db.Set<Reminder>()
+            .Where(r => r.Id == reminderId && r.State == ReminderState.Scheduled && r.DueAt <= latest)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, ReminderState.Firing).SetProperty(r => r.FiredAt, now), ct);
+        if (claimed == 0)
         {
-            Log.NotDue(logger, reminderId, reminder?.State.ToString() ?? "missing");
+            var state = await db.Set<Reminder>().Where(r => r.Id == reminderId).Select(r => (ReminderState?)r.State).FirstOrDefaultAsync(ct);
+            Log.NotDue(logger, reminderId, state?.ToString() ?? "missing");
             return;
         }
-        reminder.FiredAt = now;
+        var reminder = await db.Set<Reminder>().FirstAsync(r => r.Id == reminderId, ct);
         var (events, reopened) = reminder.Kind == ReminderKind.FollowUp
             ? await FollowUpAsync(reminder, now, ct)
             : (await messages.StageAsync(reminder, now, ct), null);

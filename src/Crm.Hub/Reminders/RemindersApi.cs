@@ -200,17 +200,20 @@ internal static partial class RemindersApi
         }
         if (reminder.State != ReminderState.Scheduled)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not scheduled",
-                detail: $"The reminder is {reminder.State.ToString().ToLowerInvariant()}; only a scheduled reminder can be moved.");
+            return NotScheduled(reminder, "only a scheduled reminder can be moved");
         }
-        reminder.DueAt = request.DueAt!.Value.ToUniversalTime();
-        reminder.TimeZone = NullIfEmpty(request.TimeZone) ?? reminder.TimeZone;
-        if (request.Note is not null)
+        var dueAt = request.DueAt!.Value.ToUniversalTime();
+        var timeZone = NullIfEmpty(request.TimeZone) ?? reminder.TimeZone;
+        var note = request.Note is null ? reminder.Note : NullIfEmpty(request.Note.Trim());
+        // Saved first, and only while still scheduled (a firing may have claimed it since it was read): should the old trigger fire
+        // in between, it finds the reminder moved later and leaves it alone.
+        var moved = await db.Set<Reminder>().Where(r => r.Id == id && r.State == ReminderState.Scheduled)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.DueAt, dueAt).SetProperty(r => r.TimeZone, timeZone).SetProperty(r => r.Note, note), ct);
+        await db.Entry(reminder).ReloadAsync(ct);
+        if (moved == 0)
         {
-            reminder.Note = NullIfEmpty(request.Note.Trim());
+            return NotScheduled(reminder, "only a scheduled reminder can be moved");
         }
-        // Saved first: should the old trigger fire in between, it finds the reminder moved later and leaves it alone.
-        await db.SaveChangesAsync(ct);
         await ScheduleAsync(schedulers, reminder, time, ct);
         return TypedResults.Ok((await ViewsAsync(db, db.Set<Reminder>().Where(r => r.Id == id), ct))[0]);
     }
@@ -223,22 +226,31 @@ internal static partial class RemindersApi
         {
             return refused!;
         }
-        if (reminder.State is not (ReminderState.Scheduled or ReminderState.Cancelled))
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already fired",
-                detail: $"The reminder fired at {reminder.FiredAt:u}; there is nothing to cancel.");
-        }
         if (reminder.State == ReminderState.Scheduled)
         {
-            reminder.State = ReminderState.Cancelled;
-            reminder.CancelledAt = time.GetUtcNow();
-            // Committed before the job goes: a firing that races this finds it cancelled and does nothing.
-            await db.SaveChangesAsync(ct);
+            // Conditional, like the firing's claim: when both race, exactly one changes the row, and the other sees that it did.
+            var now = time.GetUtcNow();
+            var cancelled = await db.Set<Reminder>().Where(r => r.Id == id && r.State == ReminderState.Scheduled)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, ReminderState.Cancelled).SetProperty(r => r.CancelledAt, now), ct);
+            if (cancelled == 0)
+            {
+                await db.Entry(reminder).ReloadAsync(ct);
+            }
+        }
+        if (reminder.State is not (ReminderState.Scheduled or ReminderState.Cancelled))
+        {
+            return NotScheduled(reminder, "there is nothing to cancel");
         }
         var scheduler = await schedulers.GetScheduler(ct);
         await scheduler.DeleteJob(ReminderJob.KeyOf(id), ct);
         return TypedResults.Ok((await ViewsAsync(db, db.Set<Reminder>().Where(r => r.Id == id), ct))[0]);
     }
+
+    private static ProblemHttpResult NotScheduled(Reminder reminder, string why) => reminder.State == ReminderState.Cancelled
+        ? TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Cancelled",
+            detail: $"The reminder was cancelled at {reminder.CancelledAt:u}; {why}.")
+        : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already fired",
+            detail: $"The reminder fired at {reminder.FiredAt:u} ({Wire(reminder.State)}: {reminder.Outcome}); {why}.");
 
     internal static async Task ScheduleAsync(ISchedulerFactory schedulers, Reminder reminder, TimeProvider time, CancellationToken ct)
     {

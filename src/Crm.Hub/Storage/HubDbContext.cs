@@ -48,6 +48,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
     public DbSet<Reports.ConversationFact> ConversationFacts => Set<Reports.ConversationFact>();
     public DbSet<Reports.ProjectionCursor> ProjectionCursors => Set<Reports.ProjectionCursor>();
     public DbSet<Register.RegisterEntry> RegisterEntries => Set<Register.RegisterEntry>();
+    public DbSet<NumberCounter> Counters => Set<NumberCounter>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -84,6 +85,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
         Supervision.PresenceHistoryConfiguration.Configure(modelBuilder);
         Reports.ReportsConfiguration.Configure(modelBuilder);
         Register.RegisterConfiguration.Configure(modelBuilder);
+        NumberCounterConfiguration.Configure(modelBuilder);
 
         modelBuilder.Entity<ContactMerge>(e =>
         {

@@ -28,13 +28,17 @@ internal sealed class BoardCatchUp(IServiceScopeFactory scopes, MetricsSettingsS
         // Presence is replayed from the history below: start everyone offline at the beginning of it.
         await RefreshDirectoryAsync(db, state, presenceSince, startOffline: true, ct);
 
+        // The newest seq first, before anything is listed: what commits from here on is read by the tail below, whichever
+        // conversation it belongs to (one opened meanwhile is in no list), instead of being skipped as older than what was applied.
+        var through = await db.Events.MaxAsync(e => (long?)e.Seq, ct) ?? 0;
         var ids = await db.Conversations.AsNoTracking()
             .Where(c => c.Status != ConversationStatus.Resolved || c.LastMessageAt >= since || (c.ResolvedAt != null && c.ResolvedAt >= since))
             .Select(c => c.Id).ToListAsync(ct);
         var events = new List<ConversationEvent>();
         foreach (var chunk in ids.Chunk(Chunk))
         {
-            events.AddRange(await db.Events.AsNoTracking().Where(e => e.ConversationId != null && chunk.Contains(e.ConversationId.Value)).ToListAsync(ct));
+            events.AddRange(await db.Events.AsNoTracking().Where(e => e.Seq <= through && e.ConversationId != null && chunk.Contains(e.ConversationId.Value))
+                .ToListAsync(ct));
         }
         var presence = await db.PresenceChanges.AsNoTracking().Where(p => p.At >= presenceSince).ToListAsync(ct);
 
@@ -52,14 +56,15 @@ internal sealed class BoardCatchUp(IServiceScopeFactory scopes, MetricsSettingsS
         {
             state.PresenceChanged(p.AgentId, p.Presence, p.At);
         }
-        // Alerts and delivery errors of conversations outside the set, and the newest seq, so live pushes continue from it.
-        var lastSeq = await db.Events.MaxAsync(e => (long?)e.Seq, ct) ?? 0;
-        var tail = await db.Events.AsNoTracking().Where(e => e.Seq > state.LastSeq && e.Seq <= lastSeq).OrderBy(e => e.Seq).ToListAsync(ct);
+        // Alerts and delivery errors of conversations outside the set, and everything committed since the listing began; live pushes
+        // continue after the newest seq read.
+        var replayed = state.LastSeq;
+        var tail = await db.Events.AsNoTracking().Where(e => e.Seq > replayed).OrderBy(e => e.Seq).ToListAsync(ct);
         foreach (var e in tail)
         {
             state.Apply(e);
         }
-        state.CaughtUpThrough = Math.Max(state.LastSeq, lastSeq);
+        state.CaughtUpThrough = Math.Max(Math.Max(state.LastSeq, through), tail.Count > 0 ? tail[^1].Seq : 0);
         state.Settle(now);
     }
 

@@ -14,7 +14,7 @@ internal sealed class BoardDiff
     private Dictionary<string, string> _channels = [];
     private Dictionary<Guid, string> _agents = [];
     private Dictionary<string, string> _health = [];
-    private long _lastAlertSeq = -1;
+    private HashSet<long> _alertSeqs = [];
 
     /// <summary>The delta from the previous snapshot to this one; null when nothing a client shows changed.</summary>
     public BoardDelta? Next(BoardSnapshot s)
@@ -27,8 +27,10 @@ internal sealed class BoardDiff
         var (channels, _) = Changed(s.Channels, r => r.Key, r => r with { LongestWait = null }, ref _channels);
         var (agents, removedAgents) = Changed(s.Agents, r => r.Id, r => r with { Occupancy = null, SignedInToday = 0, HandlingToday = 0 }, ref _agents);
         var (health, _) = Changed(s.Health, r => r.Channel, r => r, ref _health);
-        var alerts = s.Alerts.Where(a => a.Seq > _lastAlertSeq).ToList();
-        _lastAlertSeq = s.Alerts.Count > 0 ? Math.Max(_lastAlertSeq, s.Alerts.Max(a => a.Seq)) : _lastAlertSeq;
+        // New by membership, not by a high-water seq: writers commit concurrently, so an alert with a lower seq can arrive after a
+        // higher one was pushed. Newest first by seq, as the snapshot lists them and clients prepend them.
+        var alerts = s.Alerts.Where(a => !_alertSeqs.Contains(a.Seq)).OrderByDescending(a => a.Seq).ToList();
+        _alertSeqs = [.. s.Alerts.Select(a => a.Seq)];
         if (!headlineChanged && queues.Count + channels.Count + agents.Count + health.Count + alerts.Count + removedQueues.Count + removedAgents.Count == 0)
         {
             return null;

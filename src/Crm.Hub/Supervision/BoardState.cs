@@ -24,7 +24,7 @@ internal sealed partial class BoardState
     public const int MaxAlerts = 50;
     public const string NoQueueKey = "none";
 
-    private readonly MetricsSettings _settings;
+    private MetricsSettings _settings;
     private readonly LiveMetrics _live;
     private readonly Dictionary<Guid, BoardTrackedConversation> _conversations = [];
     private readonly Dictionary<string, BoardScope> _queues = new(StringComparer.Ordinal);
@@ -46,6 +46,17 @@ internal sealed partial class BoardState
         {
             _hours[h] = new HourTally();
         }
+    }
+
+    /// <summary>
+    /// Takes the queues' SLA policies and calendars as they are now (after a queue edit): conversations that open from here on are
+    /// timed by them. Those already on the board keep the due times they opened with, as their stored SLA due time does.
+    /// </summary>
+    public void UseSettings(MetricsSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        _settings = settings;
+        _live.UseSettings(settings);
     }
 
     /// <summary>Grows with every change applied; a client compares it to know which snapshot is newer.</summary>
@@ -228,7 +239,21 @@ internal sealed partial class BoardState
             return false;
         }
         var kind = Text(data, "kind") ?? "alert";
-        _alerts.AddFirst(new BoardAlert(e.Seq, id, Long(data, "number"), kind, Text(data, "reason") ?? "", e.At, Text(data, "queue")));
+        // Kept newest first by seq (writers may publish out of seq order), so the oldest is the one dropped past the limit.
+        var alert = new BoardAlert(e.Seq, id, Long(data, "number"), kind, Text(data, "reason") ?? "", e.At, Text(data, "queue"));
+        var after = _alerts.First;
+        while (after is not null && after.Value.Seq > alert.Seq)
+        {
+            after = after.Next;
+        }
+        if (after is null)
+        {
+            _alerts.AddLast(alert);
+        }
+        else
+        {
+            _alerts.AddBefore(after, alert);
+        }
         while (_alerts.Count > MaxAlerts)
         {
             _alerts.RemoveLast();

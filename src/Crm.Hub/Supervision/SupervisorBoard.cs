@@ -157,6 +157,8 @@ internal sealed partial class SupervisorBoard(
         _nextRefresh = now + RefreshInterval;
         try
         {
+            // A queue edit reloads the routing policy's SLA targets and calendars before it signals: take them too.
+            _state.UseSettings(settings.Current);
             await catchUp.RefreshDirectoryAsync(_state, now, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -44,16 +44,34 @@ internal static class SurveyAnswers
         var low = false;
         if (answer.Score is { } score)
         {
+            // Claimed by a conditional update, not by the row read earlier: two answers at once (an SMS retry, a double click, a
+            // link posted twice) both find the survey open, and only one of them may answer it.
+            var stored = comment ?? survey.Comment;
+            var answered = await db.SurveyRequests.Where(s => s.Id == survey.Id && s.State == SurveyState.Sent)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.State, SurveyState.Answered).SetProperty(s => s.Score, score)
+                    .SetProperty(s => s.Comment, stored).SetProperty(s => s.AnsweredAt, now).SetProperty(s => s.AnsweredVia, via), ct);
+            if (answered == 0)
+            {
+                return await LostAsync(db, survey, ct);
+            }
             survey.Score = score;
-            survey.Comment = comment ?? survey.Comment;
+            survey.Comment = stored;
             survey.State = SurveyState.Answered;
             survey.AnsweredAt = now;
             survey.AnsweredVia = via;
+            AlreadyWritten(db, survey);
             low = options.IsLow(survey.Kind, score);
         }
         else if (comment is not null)
         {
+            // Words never overwrite an answer's own comment, should the answer have come in meanwhile.
+            if (await db.SurveyRequests.Where(s => s.Id == survey.Id && s.State == SurveyState.Sent)
+                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.Comment, comment), ct) == 0)
+            {
+                return await LostAsync(db, survey, ct);
+            }
             survey.Comment = comment;
+            AlreadyWritten(db, survey);
         }
         else
         {
@@ -67,6 +85,21 @@ internal static class SurveyAnswers
                 comment is null ? label : $"{label}: {comment}", survey.Id, now, ct));
         }
         return (answer.Score is null ? AnswerOutcome.Commented : AnswerOutcome.Recorded, events);
+    }
+
+    /// <summary>The row holds what the tracked survey now says: the caller's save must not write it again.</summary>
+    private static void AlreadyWritten(HubDbContext db, SurveyRequest survey)
+    {
+        var entry = db.Entry(survey);
+        entry.OriginalValues.SetValues(entry.CurrentValues);
+        entry.State = EntityState.Unchanged;
+    }
+
+    /// <summary>Another answer got there first (or the survey closed): the survey as stored now, and why this one was not taken.</summary>
+    private static async Task<(AnswerOutcome, List<ConversationEvent>)> LostAsync(HubDbContext db, SurveyRequest survey, CancellationToken ct)
+    {
+        await db.Entry(survey).ReloadAsync(ct);
+        return (survey.State == SurveyState.Answered ? AnswerOutcome.AlreadyAnswered : AnswerOutcome.Closed, []);
     }
 
     public static SurveyAnswerView View(SurveyRequest s, string? comment, string via, DateTimeOffset at, bool low) =>

@@ -54,12 +54,15 @@ internal static class SurveyPage
             return Page(survey.Locale, t.PickOne, Form(survey, null, t), StatusCodes.Status400BadRequest);
         }
         var comment = form["comment"].ToString().Trim();
+        // The answer, its event and any follow-up commit together; a second post of the link finds it answered (SurveyAnswers).
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var (outcome, events) = await SurveyAnswers.RecordAsync(db, survey, new SurveyAnswer(score, comment.Length == 0 ? null : comment),
             Crm.Channels.ChannelNames.Email, options.CurrentValue, time.GetUtcNow(), ct);
         switch (outcome)
         {
             case AnswerOutcome.Recorded:
                 await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
                 broadcaster.Publish(events);
                 return Page(survey.Locale, t.Thanks, null);
             case AnswerOutcome.AlreadyAnswered:

@@ -64,6 +64,8 @@ internal sealed class VisitorHub(
             throw new HubException($"A {survey.Kind.TemplateName()} score is {survey.Kind.Min()} to {survey.Kind.Max()}.");
         }
         var now = time.GetUtcNow();
+        // The answer, its event and any follow-up commit together; a double click's second answer finds it answered and gets it back.
+        await using var transaction = await db.Database.BeginTransactionAsync(Context.ConnectionAborted);
         var (outcome, events) = await SurveyAnswers.RecordAsync(db, survey, new SurveyAnswer(score, null), ChannelNames.WebChat, surveyOptions.CurrentValue,
             now, Context.ConnectionAborted);
         if (outcome == AnswerOutcome.Closed)
@@ -73,6 +75,7 @@ internal sealed class VisitorHub(
         if (outcome == AnswerOutcome.Recorded)
         {
             await db.SaveChangesAsync(Context.ConnectionAborted);
+            await transaction.CommitAsync(Context.ConnectionAborted);
             staff.Publish(events);
             await Clients.OthersInGroup(VisitorMessages.Group(VisitorId)).SurveyAnswered(VisitorMessages.Survey(survey, now));
         }

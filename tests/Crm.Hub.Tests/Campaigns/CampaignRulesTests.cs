@@ -163,5 +163,8 @@ public sealed class CampaignRulesTests : IDisposable
     [InlineData("+15550001111", "+15550001111")]
     [InlineData("-2+3", "'-2+3")]
     [InlineData(null, "")]
+    [InlineData("\tcmd|calc", "'\tcmd|calc")]
+    [InlineData("\r=1+2", "\"'\r=1+2\"")]
+    [InlineData("@SUM(A1)", "'@SUM(A1)")]
     public void CsvFieldsAreQuotedAndNeverRunAsFormulas(string? value, string expected) => Assert.Equal(expected, CampaignsApi.Csv(value));
 }

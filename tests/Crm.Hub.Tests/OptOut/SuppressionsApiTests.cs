@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using Crm.Hub.OptOut;
 using Crm.Hub.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Crm.Hub.Tests.OptOut;
 
@@ -74,7 +77,43 @@ public sealed class SuppressionsApiTests(HubServer hub) : IClassFixture<HubServe
         Assert.Contains(",unknown,", row);
     }
 
+    [Fact]
+    public async Task CsvExportIsStreamedAndHoldsEveryEntryOnceWithWhereEachCameFrom()
+    {
+        var tag = Tag();
+        const int count = 2_500;
+        var identities = Enumerable.Range(0, count).Select(i => ("sms", "+15550001111", $"+1666{tag.GetHashCode() & 0xFFFF:00000}{i:00000}")).ToArray();
+        var (contactId, _) = await OptOutSeed.ContactAsync(hub, $"Bulk {tag}", identities);
+        using var admin = await AdminAsync();
+        // One address opted out by the admin, with a reason: its row says so. The rest by the channel (STOP), which leaves no record.
+        var first = identities[0].Item3;
+        (await admin.PostAsJsonAsync("/api/v1/suppressions", new { channel = "sms", address = first, reason = "@asked by phone" })).EnsureSuccessStatusCode();
+        await using (var scope = hub.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Crm.Hub.Storage.HubDbContext>();
+            var now = TimeProvider.System.GetUtcNow();
+            await db.ChannelIdentities.Where(i => i.ContactId == contactId && i.OptedOutAt == null).ExecuteUpdateAsync(u => u.SetProperty(i => i.OptedOutAt, now));
+        }
+
+        using var response = await admin.GetAsync($"/api/v1/suppressions.csv?q={tag}", HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // Written as it is read, not built first: no length known up front.
+        Assert.Null(response.Content.Headers.ContentLength);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(Encoding.UTF8.GetPreamble(), bytes[..3]);
+        var lines = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("channel,address,contact_id,contact_name,since,source,campaign_id,reason", lines[0]);
+        var rows = lines.Skip(1).ToList();
+        Assert.Equal(count, rows.Count);
+        Assert.Equal(count, rows.Select(r => r.Split(',')[1]).Distinct().Count());
+        Assert.Contains(rows, r => r.StartsWith($"sms,{first},{contactId},", StringComparison.Ordinal) && r.EndsWith(",admin,,'@asked by phone", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.StartsWith($"sms,{identities[1].Item3},", StringComparison.Ordinal) && r.EndsWith(",stop,,", StringComparison.Ordinal));
+    }
+
     [Theory]
+    [InlineData("\tcmd", "'\tcmd")]
+    [InlineData("\r=1", "\"'\r=1\"")]
     [InlineData("+15551234567", "+15551234567")]
     [InlineData("=1+2", "'=1+2")]
     [InlineData("-cmd", "'-cmd")]

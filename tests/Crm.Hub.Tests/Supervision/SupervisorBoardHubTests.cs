@@ -59,6 +59,28 @@ public sealed class SupervisorBoardHubTests(HubServer hub) : IClassFixture<HubSe
     }
 
     [Fact]
+    public async Task AQueueAddedAfterStartTimesItsConversationsByItsOwnSla()
+    {
+        using var api = hub.Client(await hub.TokenAsync());
+        var keyword = $"frob{Guid.NewGuid():N}"[..12];
+        // The board was built at start; the queue and its 1-second first-response target come after.
+        var created = await api.PostAsJsonAsync("/api/v1/routing/queues", new
+        {
+            name = $"Fast lane {keyword}", order = 1, firstResponseSlaSeconds = 1, channels = new[] { "webchat" }, keywords = new[] { keyword },
+        });
+        created.EnsureSuccessStatusCode();
+
+        var conversationId = await hub.VisitorWritesAsync($"about {keyword}, please");
+
+        // Breached on the queue's own target (the default one is an hour away).
+        await Wait.UntilAsync(async () =>
+        {
+            var breached = await api.GetFromJsonAsync<JsonElement>("/api/v1/supervisor/board/conversations?figure=breached&channel=webchat");
+            return breached.EnumerateArray().Any(c => c.GetProperty("id").GetGuid() == conversationId) ? (bool?)true : null;
+        }, TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
     public async Task OnlySupervisorsAndAdminsSeeTheBoard()
     {
         var (_, agentToken) = await hub.CreateAgentAsync("Plain");

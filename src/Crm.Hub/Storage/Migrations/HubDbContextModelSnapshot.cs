@@ -923,6 +923,20 @@ namespace Crm.Hub.Storage.Migrations
                     b.ToTable("Messages");
                 });
 
+            modelBuilder.Entity("Crm.Hub.Conversations.NumberCounter", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("Counters", (string)null);
+                });
+
             modelBuilder.Entity("Crm.Hub.Email.QuarantinedEmail", b =>
                 {
                     b.Property<Guid>("Id")

@@ -15,7 +15,9 @@ function merge<T>(rows: T[], changed: T[], key: (row: T) => string, removed: str
 /** Applies a delta over a snapshot (a delta not newer than the snapshot changes nothing). */
 export function applyDelta(board: BoardSnapshot, d: BoardDelta): BoardSnapshot {
   if (d.version <= board.version && d.day === board.day) return board;
-  const alerts = [...d.alerts, ...board.alerts.filter((a) => !d.alerts.some((n) => n.seq === a.seq))].slice(0, 50);
+  // Newest first by seq: an alert committed earlier can be pushed after a newer one.
+  const alerts = [...d.alerts, ...board.alerts.filter((a) => !d.alerts.some((n) => n.seq === a.seq))]
+    .sort((a, b) => b.seq - a.seq).slice(0, 50);
   return {
     version: d.version,
     at: d.at,
