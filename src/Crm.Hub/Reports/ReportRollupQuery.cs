@@ -88,7 +88,7 @@ internal static class ReportRollupQuery
         CesSum = g.Sum(r => r.CesSum),
     });
 
-    private sealed record Live(Guid? QueueId, Guid? TeamId, Guid? AgentId, string Channel, string? Category, DateOnly OpenedDate, bool Provisional,
+    private sealed record Live(Guid ConversationId, Guid? QueueId, Guid? TeamId, Guid? AgentId, string Channel, string? Category, DateOnly OpenedDate, bool Provisional,
         bool NotYetDue)
     {
         public string KeyOf(string dimension) => dimension switch
@@ -112,16 +112,27 @@ internal static class ReportRollupQuery
     {
         var window = (long)settings.FcrWindow.TotalSeconds;
         var cutoff = now - settings.FcrWindow;
-        var rows = await db.ConversationFacts.AsNoTracking()
-            .Where(f => f.ResolvedAt >= cutoff || f.FirstResponseDueAt >= now || f.ResolutionDueAt >= now)
-            .Select(f => new Live(f.QueueId, f.TeamId, f.AgentId, f.Channel, f.Category, f.OpenedDate,
-                f.ResolvedAt != null && f.ReopenCount == 0 && f.TransferCount == 0
-                    && (f.ContactReturnSeconds == null || f.ContactReturnSeconds > window) && f.ResolvedAt >= cutoff,
-                !(f.SlaFirstResponse == SlaOutcome.Breached || f.SlaResolution == SlaOutcome.Breached)
-                    && ((f.SlaFirstResponse == SlaOutcome.Pending && f.FirstResponseDueAt != null) || (f.SlaResolution == SlaOutcome.Pending && f.ResolutionDueAt != null))
-                    && !((f.SlaFirstResponse == SlaOutcome.Pending && f.FirstResponseDueAt < now) || (f.SlaResolution == SlaOutcome.Pending && f.ResolutionDueAt < now))))
-            .ToListAsync(ct);
-        return [.. rows.Where(r => r.OpenedDate >= filter.From && r.OpenedDate <= filter.To && (r.Provisional || r.NotYetDue))];
+        var facts = db.ConversationFacts.AsNoTracking();
+        var found = new Dictionary<Guid, Live>();
+        // One range per query: each is a search of its own index, where SQLite would rather scan the table for the three ORed.
+        foreach (var candidates in new[]
+        {
+            facts.Where(f => f.ResolvedAt >= cutoff), facts.Where(f => f.FirstResponseDueAt >= now), facts.Where(f => f.ResolutionDueAt >= now),
+        })
+        {
+            var rows = await candidates.Select(f => new Live(f.ConversationId, f.QueueId, f.TeamId, f.AgentId, f.Channel, f.Category, f.OpenedDate,
+                    f.ResolvedAt != null && f.ReopenCount == 0 && f.TransferCount == 0
+                        && (f.ContactReturnSeconds == null || f.ContactReturnSeconds > window) && f.ResolvedAt >= cutoff,
+                    !(f.SlaFirstResponse == SlaOutcome.Breached || f.SlaResolution == SlaOutcome.Breached)
+                        && ((f.SlaFirstResponse == SlaOutcome.Pending && f.FirstResponseDueAt != null) || (f.SlaResolution == SlaOutcome.Pending && f.ResolutionDueAt != null))
+                        && !((f.SlaFirstResponse == SlaOutcome.Pending && f.FirstResponseDueAt < now) || (f.SlaResolution == SlaOutcome.Pending && f.ResolutionDueAt < now))))
+                .ToListAsync(ct);
+            foreach (var row in rows)
+            {
+                found[row.ConversationId] = row;
+            }
+        }
+        return [.. found.Values.Where(r => r.OpenedDate >= filter.From && r.OpenedDate <= filter.To && (r.Provisional || r.NotYetDue))];
     }
 
     /// <summary>
