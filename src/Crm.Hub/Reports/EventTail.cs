@@ -29,6 +29,14 @@ internal sealed class EventTail
         return _high;
     }
 
+    /// <summary>Forgets what this process folded (a pass that took numbers failed to commit): the next pass starts from the durable cursor.</summary>
+    public void Reset()
+    {
+        _high = -1;
+        _holes.Clear();
+        _lateFolded.Clear();
+    }
+
     /// <summary>The span to read again for holes, if any.</summary>
     public (long From, long To)? HoleSpan => _holes.Count == 0 ? null : (_holes.Min(h => h.From), _holes.Max(h => h.To));
 

@@ -103,6 +103,20 @@ internal sealed partial class FactsProjector(IServiceScopeFactory scopes, Metric
 
     private async Task<int> PassAsync(CancellationToken ct)
     {
+        try
+        {
+            return await FoldAsync(ct);
+        }
+        catch
+        {
+            // The tail moved in memory but nothing was committed: start again from the durable cursor.
+            _tail.Reset();
+            throw;
+        }
+    }
+
+    private async Task<int> FoldAsync(CancellationToken ct)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
         var settings = metrics.Current;

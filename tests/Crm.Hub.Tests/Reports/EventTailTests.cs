@@ -68,4 +68,17 @@ public sealed class EventTailTests
         Assert.Equal(50, tail.After(50));
         Assert.Null(tail.HoleSpan);
     }
+
+    [Fact]
+    public void AfterAFailedPassTheTailStartsAgainFromTheCursor()
+    {
+        var tail = new EventTail();
+        tail.After(0);
+        tail.Take([1, 2, 3], [], T0);
+        tail.Reset();
+        Assert.Equal(0, tail.After(0));
+        var (fold, cursor) = tail.Take([1, 2, 3], [], T0);
+        Assert.Equal([1L, 2, 3], fold);
+        Assert.Equal(3, cursor);
+    }
 }
