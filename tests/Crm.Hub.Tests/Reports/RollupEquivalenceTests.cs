@@ -110,6 +110,41 @@ public sealed class RollupEquivalenceTests : IAsyncLifetime
         Assert.Equal(0, fromRollup.Total.Conversations);
     }
 
+    [Fact]
+    public async Task AnAgentDayOpenedBothBeforeAndAfterThePeriodIsSettledFromItsFacts()
+    {
+        // Both agents resolve on March 10 conversations opened March 3 and March 8; only Babak also has one opened March 5.
+        // For March 5..6 both spans straddle the period; Babak's agent-day counts, Ava's does not.
+        var (ava, babak) = (_agents[0], _agents[1]);
+        ConversationFact Resolved(Guid agent, int openedDay)
+        {
+            var f = NewFact();
+            f.AgentId = agent;
+            f.OpenedAt = new DateTimeOffset(2026, 3, openedDay, 9, 0, 0, TimeSpan.Zero);
+            f.OpenedDate = new DateOnly(2026, 3, openedDay);
+            f.ResolvedAt = new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+            f.ResolvedDate = new DateOnly(2026, 3, 10);
+            return f;
+        }
+        await using var db = new HubDbContext(_options);
+        db.ConversationFacts.AddRange(Resolved(ava, 3), Resolved(ava, 8), Resolved(babak, 3), Resolved(babak, 5), Resolved(babak, 8));
+        await db.SaveChangesAsync();
+        await RollupMaintainer.RebuildAsync(db, WindowSeconds, CancellationToken.None);
+        var span = await db.ReportAgentDays.SingleAsync(r => r.Dimension == RollupKeys.All);
+        Assert.Equal((new DateOnly(2026, 3, 3), new DateOnly(2026, 3, 8), 2L), (span.FirstOpened, span.LastOpened, span.Agents));
+
+        var filter = new ReportsApi.ReportFilter(new DateOnly(2026, 3, 5), new DateOnly(2026, 3, 6), null, null, null, null, null);
+        foreach (var by in ReportsApi.Breakdowns)
+        {
+            var rollup = await ReportRollupQuery.BuildAsync(db, filter, by, Settings(Window), Nows[1], CancellationToken.None);
+            var facts = await ReportsApi.BuildFromFactsAsync(db, filter, by, Settings(Window), Nows[1], CancellationToken.None);
+            Assert.Equal(JsonSerializer.Serialize(facts), JsonSerializer.Serialize(rollup));
+            // One resolution (Babak's March 5) over one agent-day.
+            Assert.Equal(1, rollup.Total.Conversations);
+            Assert.Equal(1m, rollup.Total.ContactsPerAgentPerDay);
+        }
+    }
+
     private async Task AssertSameAsync(string when)
     {
         await using var db = new HubDbContext(_options);
