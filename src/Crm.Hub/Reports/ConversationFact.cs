@@ -86,6 +86,12 @@ internal static class ReportsConfiguration
             e.HasIndex(f => new { f.QueueId, f.OpenedDate });
             e.HasIndex(f => new { f.AgentId, f.OpenedDate });
             e.HasIndex(f => f.ContactId);
+            // The rollup's agent-day upkeep reads the facts of an (agent, resolution day); a report reads the few rows whose
+            // figures depend on now: resolved within the FCR window, or a clock not yet due.
+            e.HasIndex(f => new { f.ResolvedDate, f.AgentId });
+            e.HasIndex(f => f.ResolvedAt);
+            e.HasIndex(f => f.FirstResponseDueAt);
+            e.HasIndex(f => f.ResolutionDueAt);
         });
         modelBuilder.Entity<ProjectionCursor>(e =>
         {

@@ -25,6 +25,31 @@ internal sealed partial class FactsProjector(IServiceScopeFactory scopes, Metric
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly EventTail _tail = new();
+
+    /// <summary>
+    /// Folds in every event committed so far, then runs <paramref name="read"/> while no pass writes, so a report's several
+    /// queries see one state of the facts and the rollup.
+    /// </summary>
+    public async Task<T> ReadCurrentAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        await _gate.WaitAsync(ct);
+        try
+        {
+            int n;
+            do
+            {
+                n = await PassAsync(ct);
+            }
+            while (n == BatchEvents);
+            return await read(ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     /// <summary>Folds in every event committed so far; returns how many events were read.</summary>
     public async Task<int> CatchUpAsync(CancellationToken ct)
@@ -78,40 +103,78 @@ internal sealed partial class FactsProjector(IServiceScopeFactory scopes, Metric
 
     private async Task<int> PassAsync(CancellationToken ct)
     {
+        try
+        {
+            return await FoldAsync(ct);
+        }
+        catch
+        {
+            // The tail moved in memory but nothing was committed: start again from the durable cursor.
+            _tail.Reset();
+            throw;
+        }
+    }
+
+    private async Task<int> FoldAsync(CancellationToken ct)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var settings = metrics.Current;
+        var window = (long)settings.FcrWindow.TotalSeconds;
+        var state = await db.ProjectionCursors.AsNoTracking().FirstOrDefaultAsync(c => c.Name == RollupConfiguration.StateName, ct);
+        if (state?.Seq != window)
+        {
+            // A database that predates the rollup, or another FCR window: the rollup is computed again from the facts (reports
+            // read the facts meanwhile). Only this pass writes facts, so they do not move under it.
+            await using var rebuild = await db.Database.BeginTransactionAsync(ct);
+            await RollupMaintainer.RebuildAsync(db, window, ct);
+            await rebuild.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+        }
         var cursor = await db.ProjectionCursors.FirstOrDefaultAsync(c => c.Name == CursorName, ct);
         if (cursor is null)
         {
             cursor = new ProjectionCursor { Name = CursorName };
             db.ProjectionCursors.Add(cursor);
         }
-        var batch = await db.Events.AsNoTracking().Where(e => e.Seq > cursor.Seq).OrderBy(e => e.Seq).Take(BatchEvents)
+        var after = _tail.After(cursor.Seq);
+        var batch = await db.Events.AsNoTracking().Where(e => e.Seq > after).OrderBy(e => e.Seq).Take(BatchEvents)
             .Select(e => new { e.Seq, e.ConversationId }).ToListAsync(ct);
-        if (batch.Count == 0)
+        var late = _tail.HoleSpan is { } holes
+            ? await db.Events.AsNoTracking().Where(e => e.Seq >= holes.From && e.Seq <= holes.To).Select(e => new { e.Seq, e.ConversationId }).ToListAsync(ct)
+            : [];
+        var (fold, moveTo) = _tail.Take([.. batch.Select(e => e.Seq)], late.Select(e => e.Seq), time.GetUtcNow());
+        if (fold.Count == 0 && moveTo == cursor.Seq)
         {
-            return 0;
+            return batch.Count;
         }
-        var touched = batch.Where(e => e.ConversationId is not null).Select(e => e.ConversationId!.Value).Distinct().ToList();
-        var settings = metrics.Current;
+        var folded = fold.ToHashSet();
+        var touched = batch.Concat(late).Where(e => folded.Contains(e.Seq) && e.ConversationId is not null).Select(e => e.ConversationId!.Value)
+            .Distinct().ToList();
         var now = time.GetUtcNow();
+
+        // Everything is read and built first; the write transaction below only writes.
         var contacts = new HashSet<Guid>();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         foreach (var ids in touched.Chunk(IdsPerQuery))
         {
             await ProjectAsync(db, ids, settings, now, contacts, ct);
         }
-        // Saved first: a query does not return rows only added to the context.
-        await db.SaveChangesAsync(ct);
+        var added = db.ChangeTracker.Entries<ConversationFact>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
         foreach (var ids in contacts.Chunk(IdsPerQuery))
         {
             var facts = await db.ConversationFacts.Where(f => ids.Contains(f.ContactId)).ToListAsync(ct);
+            // A row added in this pass is not in the database yet.
+            facts.AddRange(added.Where(f => ids.Contains(f.ContactId)));
             foreach (var group in facts.GroupBy(f => f.ContactId))
             {
                 FactBuilder.LinkContactReturns([.. group]);
             }
         }
-        cursor.Seq = batch[^1].Seq;
+        var delta = await RollupMaintainer.PrepareAsync(db, RollupMaintainer.ChangesOf(db), window, ct);
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await RollupMaintainer.ApplyAsync(db, delta, ct);
+        cursor.Seq = moveTo;
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return batch.Count;

@@ -137,48 +137,96 @@ internal static class ReportsApi
         {
             return TypedResults.ValidationProblem(errors);
         }
-        await projector.CatchUpAsync(ct);
-        return TypedResults.Ok(await BuildAsync(db, filter!, breakdown, metrics.Current, time.GetUtcNow(), ct));
+        var settings = metrics.Current;
+        return TypedResults.Ok(await projector.ReadCurrentAsync(c => BuildAsync(db, filter!, breakdown, settings, time.GetUtcNow(), c), ct));
     }
 
     /// <summary>
-    /// The report: three GROUP BY scans of the period's facts (by group, by day, and the distinct agent-days), the total being
-    /// the sum of the days (every figure but agent-days is additive).
+    /// The report: from the per-day rollup when it holds the period as asked (no filter, built with the same FCR window), from the
+    /// facts otherwise. Both give the same figures.
     /// </summary>
     public static async Task<ReportSummary> BuildAsync(HubDbContext db, ReportFilter filter, string breakdown, MetricsSettings settings, DateTimeOffset now,
         CancellationToken ct)
     {
-        var facts = filter.Apply(db.ConversationFacts.AsNoTracking());
-        var groups = breakdown switch
+        var window = (long)settings.FcrWindow.TotalSeconds;
+        var unfiltered = filter is { QueueId: null, TeamId: null, AgentId: null, Channel: null, Category: null };
+        if (unfiltered && await db.ProjectionCursors.AsNoTracking().AnyAsync(c => c.Name == RollupConfiguration.StateName && c.Seq == window, ct))
         {
-            "agent" => await Grouped(facts, f => f.AgentId, now, settings.FcrWindow, ct),
-            "team" => await Grouped(facts, f => f.TeamId, now, settings.FcrWindow, ct),
-            "queue" => await Grouped(facts, f => f.QueueId, now, settings.FcrWindow, ct),
-            "channel" => await Grouped(facts, f => f.Channel, now, settings.FcrWindow, ct),
-            _ => await Grouped(facts, f => f.Category, now, settings.FcrWindow, ct),
+            return await ReportRollupQuery.BuildAsync(db, filter, breakdown, settings, now, ct);
+        }
+        return await BuildFromFactsAsync(db, filter, breakdown, settings, now, ct);
+    }
+
+    /// <summary>
+    /// The report from the facts in two scans of the period: one GROUP BY (group, opening day) whose rows add up to the groups,
+    /// the days and the total (every figure but agent-days is additive), and the distinct (opening day, agent, resolution day)
+    /// triples, from which the days', the total's and (by agent) the groups' agent-days are counted. Another breakdown's
+    /// agent-days take a third scan.
+    /// </summary>
+    public static async Task<ReportSummary> BuildFromFactsAsync(HubDbContext db, ReportFilter filter, string breakdown, MetricsSettings settings,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var facts = filter.Apply(db.ConversationFacts.AsNoTracking());
+        var window = settings.FcrWindow;
+        var cells = breakdown switch
+        {
+            "agent" => await Cells(facts, f => new { Key = f.AgentId, Day = f.OpenedDate }, k => (Key(k.Key), k.Day), now, window, ct),
+            "team" => await Cells(facts, f => new { Key = f.TeamId, Day = f.OpenedDate }, k => (Key(k.Key), k.Day), now, window, ct),
+            "queue" => await Cells(facts, f => new { Key = f.QueueId, Day = f.OpenedDate }, k => (Key(k.Key), k.Day), now, window, ct),
+            "channel" => await Cells(facts, f => new { Key = f.Channel, Day = f.OpenedDate }, k => (Key(k.Key), k.Day), now, window, ct),
+            _ => await Cells(facts, f => new { Key = f.Category, Day = f.OpenedDate }, k => (Key(k.Key), k.Day), now, window, ct),
         };
+        var triples = await facts.Where(f => f.ResolvedAt != null && f.AgentId != null)
+            .Select(f => new { f.OpenedDate, f.AgentId, f.ResolvedDate }).Distinct().ToListAsync(ct);
+        var dayAgents = triples.GroupBy(t => t.OpenedDate).ToDictionary(g => g.Key, g => g.Count());
+        var totalAgentDays = triples.Select(t => (t.AgentId, t.ResolvedDate)).Distinct().Count();
+        var groupAgentDays = breakdown switch
+        {
+            "agent" => triples.Select(t => (t.AgentId, t.ResolvedDate)).Distinct().GroupBy(t => RollupKeys.Encode(t.AgentId)).ToDictionary(g => g.Key, g => g.Count()),
+            "team" => await GroupAgentDays(facts, f => f.TeamId, ct),
+            "queue" => await GroupAgentDays(facts, f => f.QueueId, ct),
+            "channel" => await GroupAgentDays(facts, f => f.Channel, ct),
+            _ => await GroupAgentDays(facts, f => f.Category, ct),
+        };
+        var groups = cells.GroupBy(c => c.Key).Select(g => (g.Key, Totals: FactTotals.Sum(g.Select(c => c.Totals))));
+        var days = cells.GroupBy(c => c.Day).Select(g => (g.Key, Totals: FactTotals.Sum(g.Select(c => c.Totals)))).ToList();
+        return await AssembleAsync(db, filter, breakdown, settings, now,
+            ReportFigures.Of(FactTotals.Sum(days.Select(d => d.Totals)), totalAgentDays),
+            [.. groups.Select(g => (g.Key, ReportFigures.Of(g.Totals, groupAgentDays.GetValueOrDefault(RollupKeys.Encode(g.Key)))))],
+            [.. days.Select(d => new ReportDay(d.Key, ReportFigures.Of(d.Totals, dayAgents.GetValueOrDefault(d.Key))))], ct);
+    }
+
+    /// <summary>The summary around its figures: group labels, groups by size then label, days in order.</summary>
+    internal static async Task<ReportSummary> AssembleAsync(HubDbContext db, ReportFilter filter, string breakdown, MetricsSettings settings,
+        DateTimeOffset now, ReportFigures total, List<(string? Key, ReportFigures Figures)> groups, List<ReportDay> days, CancellationToken ct)
+    {
         var labels = await LabelsAsync(db, breakdown, groups.Select(g => g.Key).OfType<string>().ToList(), ct);
-        var days = await ReportQuery.Totals(facts, f => f.OpenedDate, now, settings.FcrWindow).ToListAsync(ct);
-        var dayAgents = await ReportQuery.AgentDays(facts, f => f.OpenedDate).ToDictionaryAsync(d => d.Key, d => d.Count, ct);
-        var totalAgentDays = await ReportQuery.AgentDays(facts, f => 1).Select(d => d.Count).FirstOrDefaultAsync(ct);
-        var total = ReportFigures.Of(FactTotals.Sum(days.Select(d => d.Totals)), totalAgentDays);
         return new ReportSummary(filter.From, filter.To, breakdown, settings.BoardTimeZone.Id, (int)settings.FcrWindow.TotalDays, now,
             total,
             [.. groups.Select(g => new ReportGroup(g.Key, g.Key is null ? null : labels.GetValueOrDefault(g.Key, g.Key), g.Figures))
-                .OrderByDescending(g => g.Figures.Conversations).ThenBy(g => g.Label, StringComparer.Ordinal)],
-            [.. days.OrderBy(d => d.Key).Select(d => new ReportDay(d.Key, ReportFigures.Of(d.Totals, dayAgents.GetValueOrDefault(d.Key))))]);
+                .OrderByDescending(g => g.Figures.Conversations).ThenBy(g => g.Label, StringComparer.Ordinal).ThenBy(g => g.Key, StringComparer.Ordinal)],
+            [.. days.OrderBy(d => d.Date)]);
     }
 
-    private static async Task<List<(string? Key, ReportFigures Figures)>> Grouped<TKey>(IQueryable<ConversationFact> facts,
-        Expression<Func<ConversationFact, TKey>> key, DateTimeOffset now, TimeSpan window, CancellationToken ct)
+    private static async Task<List<(string? Key, DateOnly Day, FactTotals Totals)>> Cells<TKey>(IQueryable<ConversationFact> facts,
+        Expression<Func<ConversationFact, TKey>> key, Func<TKey, (string? Key, DateOnly Day)> split, DateTimeOffset now, TimeSpan window, CancellationToken ct)
     {
-        var totals = await ReportQuery.Totals(facts, key, now, window).ToListAsync(ct);
-        var agentDays = await ReportQuery.AgentDays(facts, key).ToListAsync(ct);
-        return [.. totals.Select(t => (Key(t.Key), ReportFigures.Of(t.Totals,
-            agentDays.FirstOrDefault(d => EqualityComparer<TKey>.Default.Equals(d.Key, t.Key))?.Count ?? 0)))];
+        var rows = await ReportQuery.Totals(facts, key, now, window).ToListAsync(ct);
+        return [.. rows.Select(r =>
+        {
+            var (k, day) = split(r.Key);
+            return (k, day, r.Totals);
+        })];
     }
 
-    private static string? Key<TKey>(TKey key) => key switch
+    private static async Task<Dictionary<string, int>> GroupAgentDays<TKey>(IQueryable<ConversationFact> facts, Expression<Func<ConversationFact, TKey>> key,
+        CancellationToken ct)
+    {
+        var rows = await ReportQuery.AgentDays(facts, key).ToListAsync(ct);
+        return rows.ToDictionary(r => RollupKeys.Encode(Key(r.Key)), r => r.Count);
+    }
+
+    internal static string? Key<TKey>(TKey key) => key switch
     {
         null => null,
         Guid id => id.ToString(),

@@ -47,6 +47,8 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
     public DbSet<Supervision.AgentPresenceChange> PresenceChanges => Set<Supervision.AgentPresenceChange>();
     public DbSet<Reports.ConversationFact> ConversationFacts => Set<Reports.ConversationFact>();
     public DbSet<Reports.ProjectionCursor> ProjectionCursors => Set<Reports.ProjectionCursor>();
+    public DbSet<Reports.ReportRollupRow> ReportRollups => Set<Reports.ReportRollupRow>();
+    public DbSet<Reports.ReportAgentDayRow> ReportAgentDays => Set<Reports.ReportAgentDayRow>();
     public DbSet<Register.RegisterEntry> RegisterEntries => Set<Register.RegisterEntry>();
     public DbSet<NumberCounter> Counters => Set<NumberCounter>();
 
@@ -84,6 +86,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
         Crm.Hub.Reminders.ReminderConfiguration.Configure(modelBuilder);
         Supervision.PresenceHistoryConfiguration.Configure(modelBuilder);
         Reports.ReportsConfiguration.Configure(modelBuilder);
+        Reports.RollupConfiguration.Configure(modelBuilder);
         Register.RegisterConfiguration.Configure(modelBuilder);
         NumberCounterConfiguration.Configure(modelBuilder);
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using Crm.Hub.Metrics;
 using Crm.Hub.Reports;
 using Crm.Hub.Storage;
@@ -9,10 +10,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Benchmarks.Reports;
 
 /// <summary>
-/// <c>reports [--conversations 1000000] [--runs 20] [--parts]</c> (--parts: time each GROUP BY of the year on its own): seeds a year (2025) of conversation facts into a fresh SQLite file
-/// migrated as the hub migrates it (one multi-row prepared insert per row, one transaction per 50,000 rows), then times the
-/// hub's own report (<see cref="ReportsApi.BuildAsync"/>: by group, by day and agent-days) for a month and for the year, by
-/// queue and by agent, and a baseline in the same run: <c>SELECT COUNT(*)</c> over the same rows (the same date-range
+/// <c>reports [--conversations 1000000] [--runs 20] [--facts-runs 1] [--db FILE]</c> (--db: seed FILE once, reuse it later; --timings-only: reuse its rollup, skip the check and the upkeep): seeds
+/// a year (2025) of conversation facts into a fresh SQLite file migrated as the hub migrates it (one prepared insert per row, one
+/// transaction per 50,000 rows), builds the report rollup from them as the projector does on a database that predates it (timed),
+/// checks that the year's rollup summary equals the facts' (by queue and by agent, timing the facts path), times the rollup's
+/// upkeep per changed fact, then times the hub's own report (<see cref="ReportsApi.BuildAsync"/>) for a month and for the year,
+/// by queue and by agent, against a baseline in the same run: <c>SELECT COUNT(*)</c> over the same rows (the same date-range
 /// filter). Median and p99 (nearest rank) of <c>--runs</c> runs after two warm-ups.
 /// </summary>
 internal static class ReportQueryBenchmark
@@ -23,9 +26,12 @@ internal static class ReportQueryBenchmark
     {
         var count = Arg(args, "--conversations", 1_000_000);
         var runs = Arg(args, "--runs", 20);
-        var folder = Path.Combine(Path.GetTempPath(), "crm-report-bench-" + Guid.NewGuid().ToString("N"));
+        var keep = ArgText(args, "--db");
+        var folder = keep is null ? Path.Combine(Path.GetTempPath(), "crm-report-bench-" + Guid.NewGuid().ToString("N")) : Path.GetDirectoryName(Path.GetFullPath(keep))!;
         Directory.CreateDirectory(folder);
-        var connection = $"Data Source={Path.Combine(folder, "crm.db")}";
+        var file = keep is null ? Path.Combine(folder, "crm.db") : Path.GetFullPath(keep);
+        var reuse = keep is not null && File.Exists(file);
+        var connection = $"Data Source={file}";
         try
         {
             var options = new DbContextOptionsBuilder<HubDbContext>().UseSqlite(connection).Options;
@@ -33,34 +39,54 @@ internal static class ReportQueryBenchmark
             {
                 await db.Database.MigrateAsync();
             }
-            var seed = Stopwatch.StartNew();
-            await SeedAsync(options, connection, count);
-            Console.WriteLine($"Seeded {count:N0} conversation facts in {seed.Elapsed.TotalSeconds:F1} s; {Environment.ProcessorCount} cores, .NET {Environment.Version}, SQLite (WAL)");
+            if (!reuse)
+            {
+                var seed = Stopwatch.StartNew();
+                await SeedAsync(options, connection, count);
+                Console.WriteLine($"Seeded {count:N0} conversation facts in {seed.Elapsed.TotalSeconds:F1} s; {Environment.ProcessorCount} cores, .NET {Environment.Version}, SQLite (WAL)");
+            }
             var settings = new MetricsSettings(TimeZoneInfo.Utc, BusinessCalendar.AroundTheClock(TimeZoneInfo.Utc),
                 new SlaPolicy(new SlaTarget(TimeSpan.FromHours(1), TimeSpan.FromHours(24)), []), TimeSpan.FromDays(7));
             var now = new DateTimeOffset(2026, 1, 5, 12, 0, 0, TimeSpan.Zero);
-            if (args.Contains("--parts"))
+            var window = (long)settings.FcrWindow.TotalSeconds;
+            var timingsOnly = args.Contains("--timings-only");
+            var rebuild = Stopwatch.StartNew();
+            await using (var db = new HubDbContext(options))
             {
-                await using var db = new HubDbContext(options);
-                var facts = db.ConversationFacts.AsNoTracking();
-                var filter = new ReportsApi.ReportFilter(First, new DateOnly(2025, 12, 31), null, null, null, null, null);
-                var period = filter.Apply(facts);
-                foreach (var (name, run) in new (string, Func<Task>)[]
+                var built = !timingsOnly || !await db.ProjectionCursors.AnyAsync(c => c.Name == RollupConfiguration.StateName && c.Seq == window);
+                if (built)
                 {
-                    ("totals by day", () => ReportQuery.Totals(period, f => f.OpenedDate, now, settings.FcrWindow).ToListAsync()),
-                    ("totals by queue", () => ReportQuery.Totals(period, f => f.QueueId, now, settings.FcrWindow).ToListAsync()),
-                    ("agent-days by day", () => ReportQuery.AgentDays(period, f => f.OpenedDate).ToListAsync()),
-                    ("agent-days total", () => ReportQuery.AgentDays(period, f => 1).ToListAsync()),
-                })
-                {
-                    for (var i = 0; i < 3; i++)
-                    {
-                        var clock = Stopwatch.StartNew();
-                        await run();
-                        Console.WriteLine($"{name}: {clock.Elapsed.TotalMilliseconds:F1} ms");
-                    }
+                    await RollupMaintainer.RebuildAsync(db, window, CancellationToken.None);
                 }
-                return 0;
+                Console.WriteLine($"Rollup {(built ? "built from the facts" : "reused")} in {rebuild.Elapsed.TotalSeconds:F1} s: {await db.ReportRollups.CountAsync():N0} day rows, "
+                    + $"{await db.ReportAgentDays.CountAsync():N0} agent-day spans");
+            }
+            var year = new ReportsApi.ReportFilter(First, new DateOnly(2025, 12, 31), null, null, null, null, null);
+            var factsRuns = Arg(args, "--facts-runs", 1);
+            foreach (var by in timingsOnly ? [] : new[] { "queue", "agent" })
+            {
+                // Exactness at scale, and the facts path (filtered reports, or before the rollup is built) for comparison.
+                await using var db = new HubDbContext(options);
+                var clock = Stopwatch.StartNew();
+                ReportSummary? facts = null;
+                var samples = new List<double>();
+                for (var i = 0; i < factsRuns; i++)
+                {
+                    clock.Restart();
+                    facts = await ReportsApi.BuildFromFactsAsync(db, year, by, settings, now, CancellationToken.None);
+                    samples.Add(clock.Elapsed.TotalMilliseconds);
+                }
+                var rollup = await ReportsApi.BuildAsync(db, year, by, settings, now, CancellationToken.None);
+                if (JsonSerializer.Serialize(facts) != JsonSerializer.Serialize(rollup))
+                {
+                    throw new InvalidOperationException($"The rollup's year by {by} differs from the facts'.");
+                }
+                samples.Sort();
+                Console.WriteLine($"Year by {by}: the rollup's summary equals the facts'; the facts path took {samples[samples.Count / 2]:F0} ms (median of {factsRuns})");
+            }
+            if (!timingsOnly)
+            {
+                await MaintenanceAsync(options, window);
             }
             Console.WriteLine($"| query | rows in period | p50 ms | p99 ms |");
             Console.WriteLine("|---|---|---|---|");
@@ -88,12 +114,61 @@ internal static class ReportQueryBenchmark
             SqliteConnection.ClearAllPools();
             try
             {
-                Directory.Delete(folder, recursive: true);
+                if (keep is null)
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
             }
             catch (IOException)
             {
             }
         }
+    }
+
+    /// <summary>
+    /// The projector's rollup upkeep on the full table: batches of 500 facts rewritten as a replay after a new event would (resolved
+    /// again later by another agent), each batch's deltas prepared (reading the facts of the touched agent-days) and applied in a
+    /// transaction with the facts, as <see cref="FactsProjector"/> does. Reported per changed fact, on top of writing the fact.
+    /// </summary>
+    private static async Task MaintenanceAsync(DbContextOptions<HubDbContext> options, long window)
+    {
+        var random = new Random(11);
+        var upkeep = new List<double>();
+        var write = new List<double>();
+        for (var batch = 0; batch < 5; batch++)
+        {
+            await using var db = new HubDbContext(options);
+            var day = First.AddDays(random.Next(0, 360));
+            var facts = await db.ConversationFacts.Where(f => f.OpenedDate == day).Take(500).ToListAsync();
+            var agents = await db.ConversationFacts.Where(f => f.OpenedDate == day).Select(f => f.AgentId).Distinct().ToListAsync();
+            foreach (var f in facts)
+            {
+                f.AgentId = agents[random.Next(agents.Count)];
+                f.ResolvedAt = f.OpenedAt.AddDays(1);
+                f.ResolvedDate = f.OpenedDate.AddDays(1);
+                f.ReopenCount = 1;
+                f.LastSeq++;
+            }
+            var clock = Stopwatch.StartNew();
+            var delta = await RollupMaintainer.PrepareAsync(db, RollupMaintainer.ChangesOf(db), window, CancellationToken.None);
+            await using var tx = await db.Database.BeginTransactionAsync();
+            await RollupMaintainer.ApplyAsync(db, delta, CancellationToken.None);
+            var prepared = clock.Elapsed.TotalMilliseconds;
+            await db.SaveChangesAsync();
+            await tx.CommitAsync();
+            upkeep.Add(prepared / facts.Count);
+            write.Add((clock.Elapsed.TotalMilliseconds - prepared) / facts.Count);
+        }
+        upkeep.Sort();
+        write.Sort();
+        Console.WriteLine($"Rollup upkeep per changed fact: {upkeep[2] * 1000:F0} µs to prepare and apply the deltas, then {write[2] * 1000:F0} µs to save "
+            + "the fact and its rollup rows (median of 5 batches of 500)");
+    }
+
+    private static string? ArgText(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private static async Task<(double P50, double P99)> TimeAsync(DbContextOptions<HubDbContext> options, int runs, Func<HubDbContext, Task> query)

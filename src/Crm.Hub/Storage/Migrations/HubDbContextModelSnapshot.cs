@@ -1301,11 +1301,19 @@ namespace Crm.Hub.Storage.Migrations
 
                     b.HasIndex("ContactId");
 
+                    b.HasIndex("FirstResponseDueAt");
+
                     b.HasIndex("OpenedDate");
+
+                    b.HasIndex("ResolutionDueAt");
+
+                    b.HasIndex("ResolvedAt");
 
                     b.HasIndex("AgentId", "OpenedDate");
 
                     b.HasIndex("QueueId", "OpenedDate");
+
+                    b.HasIndex("ResolvedDate", "AgentId");
 
                     b.ToTable("ConversationFacts");
                 });
@@ -1322,6 +1330,143 @@ namespace Crm.Hub.Storage.Migrations
                     b.HasKey("Name");
 
                     b.ToTable("ProjectionCursors");
+                });
+
+            modelBuilder.Entity("Crm.Hub.Reports.ReportAgentDayRow", b =>
+                {
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("ResolvedDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("FirstOpened")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("LastOpened")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Agents")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Dimension", "ResolvedDate", "Key", "FirstOpened", "LastOpened");
+
+                    b.HasIndex("Dimension", "LastOpened");
+
+                    b.ToTable("ReportAgentDays");
+                });
+
+            modelBuilder.Entity("Crm.Hub.Reports.ReportRollupRow", b =>
+                {
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("OpenedDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AgentDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Assigned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CesResponses")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CesSum")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ComplaintBusinessSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ComplaintSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ComplaintsResolved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Conversations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CsatResponses")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CsatSatisfied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FcrClean")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FcrNotFirstContact")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstResponseBusinessSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstResponseSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstResponses")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HandleSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Handled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NpsDetractors")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NpsPromoters")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NpsResponses")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Reopened")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ResolutionSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Resolved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ResolvedByAgents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SameDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SlaBreached")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SlaMet")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SlaRunning")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TimeToAssignSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Transferred")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Dimension", "OpenedDate", "Key");
+
+                    b.ToTable("ReportRollups");
                 });
 
             modelBuilder.Entity("Crm.Hub.Routing.RoutingPolicyVersion", b =>
