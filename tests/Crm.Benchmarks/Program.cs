@@ -9,7 +9,8 @@ namespace Crm.Benchmarks;
 /// <c>... -- sms-webhook [--rate 500] [--messages 10000] [--senders 500]</c> drives signed Twilio webhooks the same way;
 /// <c>... -- email-backlog [--messages 10000]</c> and <c>... -- email-latency [--rate 10] [--messages 600]</c> run the email channel
 /// against real Dovecot and SMTP; <c>... -- routing-skills</c> times skill-based decisions one by one;
-/// <c>... -- reports [--conversations 1000000] [--runs 20]</c> times the period report over a year of conversation facts.
+/// <c>... -- reports [--conversations 1000000] [--runs 20]</c> times the period report over a year of conversation facts;
+/// <c>... -- pacing [--rates 1,30,100] [--seconds 60]</c> measures how closely campaign sends reaching Twilio keep the configured pace.
 /// </summary>
 public static class Program
 {
@@ -26,6 +27,10 @@ public static class Program
         if (args is ["reports", .. var reportArgs])
         {
             return await Reports.ReportQueryBenchmark.RunAsync(reportArgs);
+        }
+        if (args is ["pacing", .. var pacingArgs])
+        {
+            return await Pacing.PacingAccuracy.RunAsync(pacingArgs);
         }
         if (args is ["routing-skills"])
         {
