@@ -146,6 +146,20 @@ public sealed class SenderPacerTests
     }
 
     [Fact]
+    public void FirstSendAfterSettingThePaceStartsTheGridSoTheSecondComesAWholeIntervalLater()
+    {
+        var pacer = new SenderPacer(_time);
+        pacer.SetPace(Sender, 1);
+
+        // The campaign runner reads its first page of recipients between setting the pace and its first send.
+        _time.Advance(TimeSpan.FromMilliseconds(400));
+
+        Assert.True(pacer.TryTake(Sender, out _));
+        Assert.False(pacer.TryTake(Sender, out var wait));
+        Assert.Equal(TimeSpan.FromSeconds(1), wait);
+    }
+
+    [Fact]
     public void ProviderRejectionWhileBehindIsNotFollowedByCatchingUp()
     {
         var pacer = new SenderPacer(_time);

@@ -120,6 +120,7 @@ internal sealed class SenderPacer(TimeProvider time)
         private long _anchor;
         private long _count;
         private long _last = long.MinValue;
+        private bool _fresh = true;
         private double _rate;
         private double _shareAtSlowDown = 1;
         private long _slowedAt;
@@ -171,13 +172,15 @@ internal sealed class SenderPacer(TimeProvider time)
         /// </summary>
         public void Take(long at)
         {
-            if (at - Next > Horizon)
+            // A fresh grid (a new pace, a pause after a 429) starts at its first send: time before it is not owed.
+            if (at - Next > Horizon || (_fresh && at > Next))
             {
                 _anchor = at;
                 _count = 0;
             }
             _count++;
             _last = at;
+            _fresh = false;
         }
 
         public void SlowDown(long now, long pauseTicks)
@@ -231,6 +234,7 @@ internal sealed class SenderPacer(TimeProvider time)
             var next = Math.Max(Next, now);
             _anchor = next;
             _count = 0;
+            _fresh = true;
         }
     }
 }
