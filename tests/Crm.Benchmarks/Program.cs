@@ -10,7 +10,8 @@ namespace Crm.Benchmarks;
 /// <c>... -- email-backlog [--messages 10000]</c> and <c>... -- email-latency [--rate 10] [--messages 600]</c> run the email channel
 /// against real Dovecot and SMTP; <c>... -- routing-skills</c> times skill-based decisions one by one;
 /// <c>... -- reports [--conversations 1000000] [--runs 20]</c> times the period report over a year of conversation facts;
-/// <c>... -- campaign-enqueue [--recipients 1000000]</c> times a campaign's render + enqueue with the hub's own runner.
+/// <c>... -- campaign-enqueue [--recipients 1000000]</c> times a campaign's render + enqueue with the hub's own runner;
+/// <c>... -- pacing [--rates 1,30,100] [--seconds 60]</c> measures how closely campaign sends reaching Twilio keep the configured pace.
 /// </summary>
 public static class Program
 {
@@ -31,6 +32,10 @@ public static class Program
         if (args is ["campaign-enqueue", .. var campaignArgs])
         {
             return await Campaigns.CampaignEnqueueBenchmark.RunAsync(campaignArgs);
+        }
+        if (args is ["pacing", .. var pacingArgs])
+        {
+            return await Pacing.PacingAccuracy.RunAsync(pacingArgs);
         }
         if (args is ["routing-skills"])
         {

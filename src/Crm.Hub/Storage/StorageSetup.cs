@@ -13,7 +13,8 @@ internal static class StorageSetup
                 "Crm:Database:Provider=Postgres is not available yet: the PostgreSQL migrations land with the scale-out work. Use Sqlite.")
             .ValidateOnStart();
         // Read when the first context is made (not at registration), so hosts and tests can still change the configuration.
-        services.AddDbContextPool<HubDbContext>((sp, o) => o.UseSqlite(ConnectionString(sp), sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
+        services.AddDbContextPool<HubDbContext>((sp, o) => o.UseSqlite(ConnectionString(sp), sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
+            .AddInterceptors(SqliteBusyTimeout.Instance));
         return services;
     }
 

@@ -65,6 +65,132 @@ public sealed class SenderPacerTests
         AssertRate(rate, sends);
     }
 
+    [Theory]
+    [InlineData(100, 30, 10, 1)]
+    [InlineData(100, 250, 100, 1)]
+    [InlineData(30, 120, 10, 1)]
+    [InlineData(1, 2500, 10, 10)]
+    public async Task SenderLoopBusyForSeveralIntervalsMakesTheTimeUpAndStillAveragesTheConfiguredRate(double rate, int busyMs, int every, int clockStepMs)
+    {
+        // Like the campaign runner: every few sends it commits, and the commit takes longer than an interval (but the loop
+        // could still go faster than the pace, or no pacer could help it).
+        var pacer = new SenderPacer(_time);
+        pacer.SetPace(Sender, rate);
+
+        var sends = new List<DateTimeOffset>();
+        await Task.Run(async () =>
+        {
+            while (sends.Count < 1000)
+            {
+                var wait = pacer.WaitAsync(Sender, CancellationToken.None);
+                while (!wait.IsCompleted)
+                {
+                    _time.Advance(TimeSpan.FromMilliseconds(clockStepMs));
+                }
+                await wait;
+                sends.Add(_time.GetUtcNow());
+                if (sends.Count % every == 0)
+                {
+                    _time.Advance(TimeSpan.FromMilliseconds(busyMs));
+                }
+            }
+        });
+
+        // (How fast the time is made up is asserted exactly below, with TryTake: here a wait's continuation may run a clock step late.)
+        AssertRate(rate, sends);
+    }
+
+    [Fact]
+    public void SenderBehindItsGridCatchesUpAtTwiceThePaceThenKeepsThePace()
+    {
+        var pacer = new SenderPacer(_time);
+        pacer.SetPace(Sender, 10);
+        var start = _time.GetUtcNow();
+        Assert.True(pacer.TryTake(Sender, out _));
+
+        // Busy for a second: nine slots went by unused.
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var sends = new List<TimeSpan>();
+        while (_time.GetUtcNow() - start <= TimeSpan.FromSeconds(3))
+        {
+            if (pacer.TryTake(Sender, out var wait))
+            {
+                sends.Add(_time.GetUtcNow() - start);
+            }
+            else
+            {
+                _time.Advance(wait);
+            }
+        }
+
+        // Every slot of the 3 s is used (31 with the first), the missed ones 50 ms apart, then one per 100 ms again.
+        Assert.Equal(30, sends.Count);
+        var gaps = sends.Zip(sends.Skip(1), (a, b) => (b - a).TotalMilliseconds).ToList();
+        Assert.All(gaps.Take(18), g => Assert.Equal(50, g, 6));
+        Assert.All(gaps.Skip(18), g => Assert.Equal(100, g, 6));
+        Assert.Equal(TimeSpan.FromSeconds(3), sends[^1]);
+    }
+
+    [Fact]
+    public void SenderIdleLongerThanTheCatchUpHorizonStartsAfreshWithoutMakingTheTimeUp()
+    {
+        var pacer = new SenderPacer(_time);
+        pacer.SetPace(Sender, 10);
+        Assert.True(pacer.TryTake(Sender, out _));
+
+        _time.Advance(SenderPacer.CatchUpHorizon + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(1, TakeAllNow(pacer));
+        Assert.False(pacer.TryTake(Sender, out var wait));
+        Assert.Equal(TimeSpan.FromMilliseconds(100), wait);
+    }
+
+    [Fact]
+    public void FirstSendAfterSettingThePaceStartsTheGridSoTheSecondComesAWholeIntervalLater()
+    {
+        var pacer = new SenderPacer(_time);
+        pacer.SetPace(Sender, 1);
+
+        // The campaign runner reads its first page of recipients between setting the pace and its first send.
+        _time.Advance(TimeSpan.FromMilliseconds(400));
+
+        Assert.True(pacer.TryTake(Sender, out _));
+        Assert.False(pacer.TryTake(Sender, out var wait));
+        Assert.Equal(TimeSpan.FromSeconds(1), wait);
+    }
+
+    [Fact]
+    public void ProviderRejectionWhileBehindIsNotFollowedByCatchingUp()
+    {
+        var pacer = new SenderPacer(_time);
+        pacer.SetPace(Sender, 10);
+        Assert.True(pacer.TryTake(Sender, out _));
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        // A 429 now: the missed slots are forgiven, not sent into a provider that just pushed back.
+        pacer.SlowDown(Sender);
+
+        Assert.Equal(1, TakeAllNow(pacer));
+        Assert.False(pacer.TryTake(Sender, out var wait));
+        Assert.Equal(TimeSpan.FromMilliseconds(200), wait);
+    }
+
+    [Fact]
+    public void SettingThePaceAgainForgivesTheTimeBehind()
+    {
+        var pacer = new SenderPacer(_time);
+        pacer.SetPace(Sender, 10);
+        Assert.True(pacer.TryTake(Sender, out _));
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        // A new run of a campaign on the same number starts on a fresh grid.
+        pacer.SetPace(Sender, 10);
+
+        Assert.Equal(1, TakeAllNow(pacer));
+        Assert.False(pacer.TryTake(Sender, out var wait));
+        Assert.Equal(TimeSpan.FromMilliseconds(100), wait);
+    }
+
     [Fact]
     public void FullBucketAllowsTheBurstThenOnePerInterval()
     {

@@ -6,8 +6,13 @@ namespace Crm.Hub.Campaigns.Pacing;
 /// A token bucket per sender (a Twilio number, a bot, an SMTP account, a fax line), shared by every campaign that sends
 /// through it. Kept as a theoretical arrival time (GCRA): each message reserves the next slot on an exact grid,
 /// <c>anchor + n / rate</c>, so a sender loop that wakes a little late, or a rate like 1/30 s that is no whole number of
-/// ticks, never drifts — the average rate over N sends is the configured one. A sender up to one interval behind the grid
-/// keeps its place on it; further behind it was idle, and idle time refills the bucket up to the burst, no further.
+/// ticks, never drifts — the average rate over N sends is the configured one.
+/// <para>
+/// A sender behind the grid was busy (a commit, a page of recipients to read, a stall of the machine), not idle: up to
+/// <see cref="CatchUpHorizon"/> behind (or two intervals, if longer) it keeps its place and makes the time up, never faster
+/// than twice its pace (half an interval between sends), so a loop that is late now and then still averages the configured
+/// rate. Further behind it was idle: the grid restarts there, and idle time refills the bucket up to the burst, no further.
+/// </para>
 /// <para>
 /// A provider's 429 (<see cref="SlowDown"/>): nothing is sent before its Retry-After, the bucket resumes empty (no burst
 /// straight after a rejection), and the rate is halved (each further 429 halves it again, to 1/64 of the configured rate at
@@ -18,6 +23,9 @@ namespace Crm.Hub.Campaigns.Pacing;
 internal sealed class SenderPacer(TimeProvider time)
 {
     public static readonly TimeSpan RecoveryInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>How far behind its grid a sender may fall and still make the time up (at most twice its pace) rather than lose it.</summary>
+    public static readonly TimeSpan CatchUpHorizon = TimeSpan.FromSeconds(2);
     private const double SlowDownFactor = 0.5;
     private const double RecoveryStep = 0.25;
     private const double SlowestShare = 1.0 / 64;
@@ -111,6 +119,8 @@ internal sealed class SenderPacer(TimeProvider time)
     {
         private long _anchor;
         private long _count;
+        private long _last = long.MinValue;
+        private bool _fresh = true;
         private double _rate;
         private double _shareAtSlowDown = 1;
         private long _slowedAt;
@@ -140,26 +150,37 @@ internal sealed class SenderPacer(TimeProvider time)
             _rate = rate * Share(now);
         }
 
-        /// <summary>The earliest moment the next message conforms: up to <c>burst - 1</c> intervals ahead of the grid.</summary>
+        /// <summary>Behind the grid by more than this, the sender was idle rather than busy.</summary>
+        private long Horizon => Math.Max(CatchUpHorizon.Ticks, 2 * TicksPerToken);
+
+        /// <summary>
+        /// The earliest moment the next message conforms: up to <c>burst - 1</c> intervals ahead of the grid; while catching
+        /// up (on or behind the grid, within the horizon), no sooner than half an interval after the last send.
+        /// </summary>
         public long Earliest(long now)
         {
             Follow(now);
-            return Next - (Burst - 1) * TicksPerToken;
+            var grid = Next - (Burst - 1) * TicksPerToken;
+            var behind = now - Next;
+            return behind >= 0 && behind <= Horizon && _last != long.MinValue ? Math.Max(grid, _last + TicksPerToken / 2) : grid;
         }
 
         /// <summary>
-        /// Spends the slot at <paramref name="at"/>. A sender less than one interval behind the grid keeps its place on it
-        /// (a timer that wakes late must not cost it the time); further behind it was idle, and the grid restarts at
-        /// <paramref name="at"/>, so idle time is never banked beyond the burst.
+        /// Spends the slot at <paramref name="at"/>. A sender up to the horizon behind the grid keeps its place on it (a
+        /// timer that wakes late or a commit that took a while must not cost it the time); further behind it was idle, and
+        /// the grid restarts at <paramref name="at"/>, so idle time is never banked beyond the burst.
         /// </summary>
         public void Take(long at)
         {
-            if (Next + TicksPerToken <= at)
+            // A fresh grid (a new pace, a pause after a 429) starts at its first send: time before it is not owed.
+            if (at - Next > Horizon || (_fresh && at > Next))
             {
                 _anchor = at;
                 _count = 0;
             }
             _count++;
+            _last = at;
+            _fresh = false;
         }
 
         public void SlowDown(long now, long pauseTicks)
@@ -204,11 +225,16 @@ internal sealed class SenderPacer(TimeProvider time)
             }
         }
 
+        /// <summary>
+        /// Restarts the grid at the next slot, or at <paramref name="now"/> when that has passed: a full bucket still allows the
+        /// burst (see <see cref="Earliest"/>), and time the sender was behind is not carried across a change of pace.
+        /// </summary>
         private void Reanchor(long now)
         {
-            var next = Math.Max(Next, now - (Burst - 1) * TicksPerToken);
+            var next = Math.Max(Next, now);
             _anchor = next;
             _count = 0;
+            _fresh = true;
         }
     }
 }
