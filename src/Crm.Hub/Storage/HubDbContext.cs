@@ -36,6 +36,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
     public DbSet<ContactAttribute> ContactAttributes => Set<ContactAttribute>();
     public DbSet<ContactConsent> ContactConsents => Set<ContactConsent>();
     public DbSet<ContactImport> ContactImports => Set<ContactImport>();
+    public DbSet<ContactImportMember> ContactImportMembers => Set<ContactImportMember>();
     public DbSet<Segments.Segment> Segments => Set<Segments.Segment>();
     public DbSet<Templates.SavedTemplate> SavedTemplates => Set<Templates.SavedTemplate>();
     public DbSet<Surveys.SurveyRequest> SurveyRequests => Set<Surveys.SurveyRequest>();
@@ -84,6 +85,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
         Supervision.PresenceHistoryConfiguration.Configure(modelBuilder);
         Reports.ReportsConfiguration.Configure(modelBuilder);
         Register.RegisterConfiguration.Configure(modelBuilder);
+        ContactImportMemberConfiguration.Configure(modelBuilder);
 
         modelBuilder.Entity<ContactMerge>(e =>
         {
