@@ -180,4 +180,46 @@ public sealed class ImportAudienceTests(CampaignsHub hub) : IClassFixture<Campai
         }
         Assert.Equal(new[] { existing, newA, newC, bystander }.Order(), (await MembersAsync(api, segmentId)).Order());
     }
+
+    [Fact]
+    public async Task AnUnknownImportIsRefusedWithTheReasonAndAnImportWithoutContactsHasNoAudience()
+    {
+        using var api = hub.Client(await hub.TokenAsync());
+        var unknown = Guid.CreateVersion7();
+        using (var saved = await api.PostAsJsonAsync("/api/v1/segments", new
+        {
+            name = "from nowhere",
+            definition = new { match = "all", conditions = new object[] { new { field = "tag", @operator = "has", value = "x" }, new { field = "import", @operator = "is", value = unknown.ToString() } } },
+        }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, saved.StatusCode);
+            var errors = (await saved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+            Assert.Equal($"There is no contact import {unknown}.", errors.GetProperty("definition.conditions[1].value")[0].GetString());
+        }
+        using (var junk = await api.PostAsJsonAsync("/api/v1/segments/count",
+            new { match = "all", conditions = new[] { new { field = "import", @operator = "is", value = "last week's list" } } }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, junk.StatusCode);
+            Assert.Contains("is not an import id", (await junk.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")
+                .GetProperty("conditions[0].value")[0].GetString(), StringComparison.Ordinal);
+        }
+        using (var missing = await api.PostAsync($"/api/v1/contact-imports/{unknown}/segment", null))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        }
+
+        // Every row bad: the import finishes, but there is nobody to send to.
+        using var uploaded = await UploadAsync(api, "name,phone\nNobody,12\nNo One,not a number\n", "all-bad.csv");
+        var importId = (await uploaded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        using var started = await api.PostAsJsonAsync($"/api/v1/contact-imports/{importId}/start",
+            new { hasHeader = true, columns = new object[] { new { column = 0, field = "name" }, new { column = 1, field = "phone" } } });
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        Assert.Equal(2, (await WaitDoneAsync(api, importId)).GetProperty("skipped").GetInt32());
+        using var empty = await api.PostAsync($"/api/v1/contact-imports/{importId}/segment", null);
+        Assert.Equal(HttpStatusCode.Conflict, empty.StatusCode);
+        Assert.Contains("imported no contacts", (await empty.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await CountAsync(api, new { match = "all", conditions = new[] { new { field = "import", @operator = "is", value = importId.ToString() } } }));
+        var listed = await api.GetFromJsonAsync<JsonElement>("/api/v1/contact-imports");
+        Assert.Contains(listed.EnumerateArray(), i => i.GetProperty("id").GetGuid() == importId);
+    }
 }
