@@ -77,11 +77,12 @@ internal static class SegmentQuery
                 }
             case (SegmentFields.Import, _):
                 {
-                    // The contacts the import wrote, or the contact one of them was merged into since (the survivor of a merge
-                    // stands for the person the list named; the merged-away contact itself is never in a segment).
+                    // The contacts the import wrote, or the contact one of them was merged into since, up to two merges on (the
+                    // survivor stands for the person the list named; a merged-away contact itself is never in a segment).
                     var importId = Guid.TryParse(value, out var id) ? id : Guid.Empty;
                     return x => db.ContactImportMembers.Any(m => m.ImportId == importId
-                        && (m.ContactId == x.Id || db.Contacts.Any(merged => merged.Id == m.ContactId && merged.MergedIntoId == x.Id)));
+                        && (m.ContactId == x.Id || db.Contacts.Any(merged => merged.Id == m.ContactId && (merged.MergedIntoId == x.Id
+                            || db.Contacts.Any(between => between.Id == merged.MergedIntoId && between.MergedIntoId == x.Id)))));
                 }
             case (SegmentFields.Created, "before"):
                 return x => x.CreatedAt < date;

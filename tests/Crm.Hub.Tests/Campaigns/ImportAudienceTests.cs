@@ -179,6 +179,13 @@ public sealed class ImportAudienceTests(CampaignsHub hub) : IClassFixture<Campai
             Assert.Equal(HttpStatusCode.OK, merged.StatusCode);
         }
         Assert.Equal(new[] { existing, newA, newC, bystander }.Order(), (await MembersAsync(api, segmentId)).Order());
+        // And when the bystander is merged on in turn, the contact it went into carries New B's place.
+        var keeper = await ExistingAsync(Number(8), tag);
+        using (var mergedAgain = await api.PostAsJsonAsync($"/api/v1/contacts/{keeper}/merge", new { otherContactId = bystander }))
+        {
+            Assert.Equal(HttpStatusCode.OK, mergedAgain.StatusCode);
+        }
+        Assert.Equal(new[] { existing, newA, newC, keeper }.Order(), (await MembersAsync(api, segmentId)).Order());
     }
 
     [Fact]
