@@ -78,6 +78,13 @@ public sealed class AudiencePageTests(HubServer hub) : IClassFixture<HubServer>,
         await page.GetByTestId("campaign-segment").SelectOptionAsync("upload-csv");
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/app/audience$"));
         await Assertions.Expect(page.GetByTestId("import-file")).ToBeAttachedAsync();
+
+        // The saved segment opens in the editor as an "imported from" condition naming the file, and counts its two contacts.
+        var fromFile = page.Locator("[data-testid=segment-row-saved][data-name^='contacts.csv (']");
+        await fromFile.GetByTestId("segment-edit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("segment-field")).ToHaveValueAsync("import");
+        await Assertions.Expect(page.GetByTestId("segment-value").Locator("option:checked")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^contacts\\.csv — "));
+        await Assertions.Expect(page.GetByTestId("segment-count")).ToHaveTextAsync("2 contacts match");
         Assert.Empty(errors);
     }
 }

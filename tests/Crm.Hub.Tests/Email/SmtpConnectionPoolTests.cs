@@ -167,6 +167,28 @@ public sealed class SmtpConnectionPoolTests(MailServersFixture fixture) : IClass
         Assert.Equal(2, (await DeliveredAsync(user, 2)).Count);
     }
 
+    [Fact]
+    public async Task AConnectionQuietForAWhileIsCheckedWithNoopAndReplacedWhenItDiedMeanwhile()
+    {
+        var user = Unique("noop");
+        await Mail.AddUserAsync(user);
+        await using var proxy = CountingProxy.Start(Mail.SmtpPort);
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await using var pool = new SmtpConnectionPool(clock);
+        var limits = new SmtpPoolLimits(1, 100, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(SendOutcome.Sent, (await SendAsync(pool, proxy, Message(user, 1), limits)).Outcome);
+        // Quiet long enough to be checked before reuse, not long enough to be swept; the session dies meanwhile.
+        clock.Advance(TimeSpan.FromSeconds(10));
+        await proxy.CutAllAsync();
+        Assert.Equal(SendOutcome.Sent, (await SendAsync(pool, proxy, Message(user, 2), limits)).Outcome);
+        // Still fine a moment later: the fresh connection is reused without a check.
+        Assert.Equal(SendOutcome.Sent, (await SendAsync(pool, proxy, Message(user, 3), limits)).Outcome);
+
+        Assert.Equal(2, proxy.Accepted);
+        Assert.Equal(3, (await DeliveredAsync(user, 3)).Count);
+    }
+
     /// <summary>A TCP proxy in front of the relay that counts the connections it accepted and can cut them all.</summary>
     private sealed class CountingProxy : IAsyncDisposable
     {
