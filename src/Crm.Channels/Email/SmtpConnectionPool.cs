@@ -56,6 +56,10 @@ public sealed class SmtpConnectionPool(TimeProvider time) : IAsyncDisposable
         {
             connection = account.TakeIdle(time.GetUtcNow(), limits);
             var reused = connection is not null;
+            if (connection is not null)
+            {
+                connection.Client.SenderAccepted = false;
+            }
             try
             {
                 if (connection is not null && time.GetUtcNow() - connection.LastUsed > CheckAfter)
@@ -65,9 +69,11 @@ public sealed class SmtpConnectionPool(TimeProvider time) : IAsyncDisposable
                 connection ??= await OpenAsync(server, defaultUser, ct);
                 return await SendOnAsync(connection, message, envelopeSender, recipients, ct);
             }
-            catch (Exception ex) when (reused && IsBroken(ex) && !ct.IsCancellationRequested)
+            catch (Exception ex) when (reused && IsBroken(ex) && !connection!.Client.SenderAccepted && !ct.IsCancellationRequested)
             {
-                // The connection died while it waited in the pool: once more on a new one.
+                // The connection died while it waited in the pool, before the server took this message's sender: nothing of the
+                // message reached it, so once more on a new connection. (Once MAIL FROM was accepted a failure may come after the
+                // server kept the mail; that is the outbox's transient failure, not a silent second copy.)
                 var broken = connection!;
                 connection = null;
                 await CloseAsync(broken, quit: false);
@@ -105,6 +111,7 @@ public sealed class SmtpConnectionPool(TimeProvider time) : IAsyncDisposable
     private static async Task<SendResult> SendOnAsync(Connection connection, MimeMessage message, MailboxAddress envelopeSender,
         IReadOnlyList<MailboxAddress> recipients, CancellationToken ct)
     {
+        connection.Client.SenderAccepted = false;
         try
         {
             await connection.Client.SendAsync(message, envelopeSender, recipients, ct);
@@ -210,9 +217,9 @@ public sealed class SmtpConnectionPool(TimeProvider time) : IAsyncDisposable
     private static string Key(MailServerOptions server, string defaultUser) =>
         string.Join('\n', server.Host, server.Port, server.Security, server.UserName ?? defaultUser, server.Password);
 
-    private sealed class Connection(SmtpClient client)
+    private sealed class Connection(SmtpMailer.DsnSmtpClient client)
     {
-        public SmtpClient Client { get; } = client;
+        public SmtpMailer.DsnSmtpClient Client { get; } = client;
         public int Sent { get; set; }
         public DateTimeOffset LastUsed { get; set; }
     }

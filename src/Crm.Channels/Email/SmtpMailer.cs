@@ -81,6 +81,15 @@ public static class SmtpMailer
     /// <summary>Asks servers that offer DSN (RFC 3461) to report failures and delays, with our message id as the envelope id.</summary>
     internal sealed class DsnSmtpClient : SmtpClient
     {
+        /// <summary>The server accepted MAIL FROM in the current transaction: it was alive when this message began.</summary>
+        public bool SenderAccepted { get; set; }
+
+        protected override void OnSenderAccepted(MimeMessage message, MailboxAddress mailbox, SmtpResponse response)
+        {
+            SenderAccepted = true;
+            base.OnSenderAccepted(message, mailbox, response);
+        }
+
         protected override DeliveryStatusNotification? GetDeliveryStatusNotifications(MimeMessage message, MailboxAddress mailbox) =>
             DeliveryStatusNotification.Failure | DeliveryStatusNotification.Delay;
 

@@ -189,6 +189,31 @@ public sealed class SmtpConnectionPoolTests(MailServersFixture fixture) : IClass
         Assert.Equal(3, (await DeliveredAsync(user, 3)).Count);
     }
 
+    [Fact]
+    public async Task AConnectionLostAfterTheServerTookTheSenderIsNotRetriedBehindTheOutboxsBack()
+    {
+        var user = Unique("once");
+        await Mail.AddUserAsync(user);
+        await using var proxy = CountingProxy.Start(Mail.SmtpPort);
+        await using var pool = new SmtpConnectionPool(TimeProvider.System);
+        var limits = new SmtpPoolLimits(1, 100, TimeSpan.FromSeconds(30));
+        var first = Message(user, 1);
+        var lost = Message(user, 2);
+        var after = Message(user, 3);
+
+        Assert.Equal(SendOutcome.Sent, (await SendAsync(pool, proxy, first, limits)).Outcome);
+        // The line drops mid-message, after MAIL FROM was accepted: whether the server kept the mail is unknown, so the pool
+        // does not quietly send it again (a possible second copy); the outbox decides, as for any transient failure.
+        proxy.CutAtEndOfData = true;
+        var result = await SendAsync(pool, proxy, lost, limits);
+        Assert.Equal(SendOutcome.TransientFailure, result.Outcome);
+        Assert.Equal(1, proxy.Accepted);
+        Assert.Equal(SendOutcome.Sent, (await SendAsync(pool, proxy, after, limits)).Outcome);
+
+        Assert.Equal(2, proxy.Accepted);
+        Assert.Equal(new[] { first.MessageId, after.MessageId }.Order(StringComparer.Ordinal), (await DeliveredAsync(user, 2)).Order(StringComparer.Ordinal));
+    }
+
     /// <summary>A TCP proxy in front of the relay that counts the connections it accepted and can cut them all.</summary>
     private sealed class CountingProxy : IAsyncDisposable
     {
@@ -255,7 +280,7 @@ public sealed class SmtpConnectionPoolTests(MailServersFixture fixture) : IClass
             {
                 var a = pair.Client.GetStream();
                 var b = pair.Upstream.GetStream();
-                await Task.WhenAny(a.CopyToAsync(b, _stop.Token), b.CopyToAsync(a, _stop.Token));
+                await Task.WhenAny(ForwardAsync(a, b), b.CopyToAsync(a, _stop.Token));
             }
             catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
             {
@@ -264,6 +289,27 @@ public sealed class SmtpConnectionPoolTests(MailServersFixture fixture) : IClass
             finally
             {
                 Close(pair);
+            }
+        }
+
+        /// <summary>When set, the next message's end of data ("CRLF.CRLF") is not passed on: the connection is cut there instead.</summary>
+        public bool CutAtEndOfData { get; set; }
+
+        /// <summary>Client to server, watching for the end of a message's data.</summary>
+        private async Task ForwardAsync(NetworkStream from, NetworkStream to)
+        {
+            var buffer = new byte[16 * 1024];
+            var tail = "";
+            while (await from.ReadAsync(buffer, _stop.Token) is var read and > 0)
+            {
+                var text = tail + System.Text.Encoding.Latin1.GetString(buffer, 0, read);
+                if (CutAtEndOfData && text.Contains("\r\n.\r\n", StringComparison.Ordinal))
+                {
+                    CutAtEndOfData = false;
+                    return;
+                }
+                tail = text[Math.Max(0, text.Length - 4)..];
+                await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
             }
         }
 
