@@ -80,6 +80,17 @@ public sealed class EmailOptions
     /// <summary>Longest pause between reconnect attempts while the server is unreachable.</summary>
     public int MaxReconnectDelaySeconds { get; set; } = 60;
 
+    /// <summary>SMTP connections kept open per account for sending; bulk mail (a campaign) reuses them instead of signing in per message.</summary>
+    public int SmtpConnections { get; set; } = 2;
+
+    /// <summary>A pooled SMTP connection is closed (QUIT) after this many messages and a fresh one opened.</summary>
+    public int SmtpMessagesPerConnection { get; set; } = 100;
+
+    /// <summary>A pooled SMTP connection idle this long is closed.</summary>
+    public int SmtpIdleSeconds { get; set; } = 30;
+
+    public SmtpPoolLimits SmtpPool => new(SmtpConnections, SmtpMessagesPerConnection, TimeSpan.FromSeconds(SmtpIdleSeconds));
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Address) && !string.IsNullOrWhiteSpace(Imap.Host);
 
     public bool CanSend => !string.IsNullOrWhiteSpace(Address) && !string.IsNullOrWhiteSpace(Smtp.Host);

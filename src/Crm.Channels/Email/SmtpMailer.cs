@@ -26,26 +26,36 @@ public static class SmtpMailer
             await client.DisconnectAsync(true, ct);
             return SendResult.Sent(message.MessageId);
         }
-        catch (SmtpCommandException ex)
+        catch (Exception ex) when (Classify(ex, ct) is { } failure)
         {
-            var what = ex.ErrorCode switch
-            {
-                SmtpErrorCode.RecipientNotAccepted => $"The mail server refused the recipient {ex.Mailbox?.Address}",
-                SmtpErrorCode.SenderNotAccepted => $"The mail server refused the sender {ex.Mailbox?.Address}",
-                _ => "The mail server refused the message",
-            };
-            var error = $"{what}: {(int)ex.StatusCode} {ex.Message.Trim()}";
-            return (int)ex.StatusCode is >= 400 and < 500 ? SendResult.Transient(error) : SendResult.Permanent(error);
+            return failure;
         }
-        catch (MailKit.Security.AuthenticationException ex)
+    }
+
+    /// <summary>What a failed send means for the outbox, or null for an exception that is not a mail failure (our own shutdown, a bug).</summary>
+    internal static SendResult? Classify(Exception ex, CancellationToken ct)
+    {
+        switch (ex)
         {
-            // Wrong credentials are fixed by an admin, not by the customer: keep the reply waiting in the outbox meanwhile.
-            return SendResult.Transient($"SMTP sign-in failed: {ex.Message}");
-        }
-        catch (Exception ex) when (ex is SmtpProtocolException or IOException or SocketException or TimeoutException or SslHandshakeException
-            or ServiceNotConnectedException or OperationCanceledException && !ct.IsCancellationRequested)
-        {
-            return SendResult.Transient($"The mail server could not be reached: {ex.Message}");
+            case SmtpCommandException command:
+                {
+                    var what = command.ErrorCode switch
+                    {
+                        SmtpErrorCode.RecipientNotAccepted => $"The mail server refused the recipient {command.Mailbox?.Address}",
+                        SmtpErrorCode.SenderNotAccepted => $"The mail server refused the sender {command.Mailbox?.Address}",
+                        _ => "The mail server refused the message",
+                    };
+                    var error = $"{what}: {(int)command.StatusCode} {command.Message.Trim()}";
+                    return (int)command.StatusCode is >= 400 and < 500 ? SendResult.Transient(error) : SendResult.Permanent(error);
+                }
+            case MailKit.Security.AuthenticationException:
+                // Wrong credentials are fixed by an admin, not by the customer: keep the reply waiting in the outbox meanwhile.
+                return SendResult.Transient($"SMTP sign-in failed: {ex.Message}");
+            case SmtpProtocolException or IOException or SocketException or TimeoutException or SslHandshakeException or ServiceNotConnectedException:
+            case OperationCanceledException when !ct.IsCancellationRequested:
+                return SendResult.Transient($"The mail server could not be reached: {ex.Message}");
+            default:
+                return null;
         }
     }
 
@@ -69,8 +79,17 @@ public static class SmtpMailer
     };
 
     /// <summary>Asks servers that offer DSN (RFC 3461) to report failures and delays, with our message id as the envelope id.</summary>
-    private sealed class DsnSmtpClient : SmtpClient
+    internal sealed class DsnSmtpClient : SmtpClient
     {
+        /// <summary>The server accepted MAIL FROM in the current transaction: it was alive when this message began.</summary>
+        public bool SenderAccepted { get; set; }
+
+        protected override void OnSenderAccepted(MimeMessage message, MailboxAddress mailbox, SmtpResponse response)
+        {
+            SenderAccepted = true;
+            base.OnSenderAccepted(message, mailbox, response);
+        }
+
         protected override DeliveryStatusNotification? GetDeliveryStatusNotifications(MimeMessage message, MailboxAddress mailbox) =>
             DeliveryStatusNotification.Failure | DeliveryStatusNotification.Delay;
 

@@ -39,7 +39,10 @@ internal static class ContactImportApi
         var group = routes.MapGroup("/api/v1/contact-imports").WithTags("Contact imports").RequireAuthorization(SegmentsApi.AudiencePolicy);
         group.MapPost("/", UploadAsync).WithSummary("Uploads a CSV of contacts (multipart field \"file\") and answers with a preview and a suggested column mapping.");
         group.MapPost("/{id:guid}/start", StartAsync).WithSummary("Confirms the column mapping and starts the import in the background; progress is pushed as ContactImportProgress.");
+        group.MapGet("/", ListAsync).WithSummary("The 50 most recent finished imports, newest first (what a segment's \"imported from\" condition can name).");
         group.MapGet("/{id:guid}", GetAsync).WithSummary("An import's status and counts: rows done of total, created, updated, skipped.");
+        group.MapPost("/{id:guid}/segment", SegmentAsync)
+            .WithSummary("Saves a segment of exactly the contacts a finished import created or merged rows into, named after the file and date, for a campaign's audience.");
         group.MapGet("/{id:guid}/errors.csv", ErrorsAsync).WithSummary("The rows that were not imported, each with its row number and what was wrong.");
         return group;
     }
@@ -136,8 +139,59 @@ internal static class ContactImportApi
         return TypedResults.Accepted($"/api/v1/contact-imports/{id}", View(import));
     }
 
+    private static async Task<Ok<List<ContactImportView>>> ListAsync(HubDbContext db, CancellationToken ct)
+    {
+        var imports = await db.ContactImports.AsNoTracking()
+            .Where(i => i.Status == ContactImportStatus.Completed || i.Status == ContactImportStatus.Failed)
+            .OrderByDescending(i => i.CreatedAt).Take(50).ToListAsync(ct);
+        return TypedResults.Ok(imports.Select(View).ToList());
+    }
+
     private static async Task<Results<Ok<ContactImportView>, ProblemHttpResult>> GetAsync(Guid id, HubDbContext db, CancellationToken ct) =>
         await db.ContactImports.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct) is { } import ? TypedResults.Ok(View(import)) : NotFound(id);
+
+    private static async Task<Results<Created<SegmentView>, ProblemHttpResult>> SegmentAsync(Guid id, HubDbContext db, TimeProvider time,
+        ClaimsPrincipal user, CancellationToken ct)
+    {
+        var import = await db.ContactImports.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
+        if (import is null)
+        {
+            return NotFound(id);
+        }
+        if (import.Status is not (ContactImportStatus.Completed or ContactImportStatus.Failed))
+        {
+            return TypedResults.Problem(title: "Import not finished", detail: $"Import {id} is {Wire(import.Status)}; its audience is known once it has finished.",
+                statusCode: StatusCodes.Status409Conflict);
+        }
+        if (import.Created + import.Updated == 0)
+        {
+            return TypedResults.Problem(title: "No contacts imported", detail: $"Import {id} imported no contacts, so there is no audience to send to.",
+                statusCode: StatusCodes.Status409Conflict);
+        }
+        var definition = new SegmentDefinition(SegmentFields.All, [new SegmentDefinition(Field: SegmentFields.Import, Operator: "is", Value: id.ToString())]);
+        var json = definition.ToJson();
+        // Asking twice (a double click, the back button) gives the same segment rather than a second copy.
+        if (await db.Segments.AsNoTracking().FirstOrDefaultAsync(s => s.Definition == json, ct) is { } existing)
+        {
+            return TypedResults.Created($"/api/v1/segments/{existing.Id}", SegmentsApi.View(existing));
+        }
+        var now = time.GetUtcNow();
+        var day = (import.FinishedAt ?? import.CreatedAt).ToUniversalTime().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var file = import.FileName.Length > 80 ? import.FileName[..80] : import.FileName;
+        var name = $"{file} ({day})";
+        var taken = await db.Segments.AsNoTracking().Where(s => s.Name.StartsWith(name)).Select(s => s.Name).ToListAsync(ct);
+        for (var n = 2; taken.Contains(name); n++)
+        {
+            name = $"{file} ({day}) #{n}";
+        }
+        var segment = new Segment
+        {
+            Id = Guid.CreateVersion7(now), Name = name, Definition = json, CreatedByAgentId = user.AgentId(), CreatedAt = now, UpdatedAt = now,
+        };
+        db.Segments.Add(segment);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/v1/segments/{segment.Id}", SegmentsApi.View(segment));
+    }
 
     private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> ErrorsAsync(Guid id, HubDbContext db, ContactImportFiles files,
         CancellationToken ct)

@@ -116,6 +116,7 @@ internal sealed partial class ContactImportRunner(HubDbContext db, ContactImport
         var good = batch.Where(b => b.Parsed is not null).Select(b => b.Parsed!).ToList();
         var (byPhone, byEmail) = await ExistingAsync(good, ct);
         var now = time.GetUtcNow();
+        var members = new Dictionary<Guid, bool>();
         foreach (var item in batch)
         {
             if (item.Parsed is { } row)
@@ -134,12 +135,14 @@ internal sealed partial class ContactImportRunner(HubDbContext db, ContactImport
                     {
                         Apply(contact, row, now);
                         import.Updated++;
+                        members.TryAdd(contact.Id, false);
                     }
                     else
                     {
                         contact = Create(row, now);
                         db.Contacts.Add(contact);
                         import.Created++;
+                        members[contact.Id] = true;
                     }
                     // A later row of the batch with the same number or address finds this contact.
                     if (row.Phone is not null)
@@ -159,6 +162,8 @@ internal sealed partial class ContactImportRunner(HubDbContext db, ContactImport
             }
         }
         import.RowsDone += batch.Count;
+        await AddMembersAsync(import.Id, members, ct);
+        // One SaveChanges: the rows, who the import touched and the progress counters commit together or not at all.
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
         db.Attach(import);
@@ -169,6 +174,24 @@ internal sealed partial class ContactImportRunner(HubDbContext db, ContactImport
         await errors.FlushAsync();
         batch.Clear();
         await progress.PushAsync(import);
+    }
+
+    /// <summary>
+    /// Records the batch's contacts as members of the import, each once: a contact an earlier batch (or the same file's
+    /// duplicate row) already added is not added again, and one the import created stays marked as created.
+    /// </summary>
+    private async Task AddMembersAsync(Guid importId, Dictionary<Guid, bool> members, CancellationToken ct)
+    {
+        if (members.Count == 0)
+        {
+            return;
+        }
+        var ids = members.Keys.ToList();
+        var known = await db.ContactImportMembers.Where(m => m.ImportId == importId && ids.Contains(m.ContactId)).Select(m => m.ContactId).ToListAsync(ct);
+        foreach (var (contactId, created) in members.Where(m => !known.Contains(m.Key)))
+        {
+            db.ContactImportMembers.Add(new ContactImportMember { ImportId = importId, ContactId = contactId, Created = created });
+        }
     }
 
     /// <summary>The live contacts owning the batch's numbers (on SMS or fax, or as their verified phone) and emails, loaded with their profile.</summary>

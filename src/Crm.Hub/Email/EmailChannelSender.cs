@@ -17,7 +17,8 @@ namespace Crm.Hub.Email;
 /// text with an HTML alternative, and a VERP envelope sender so a bounce names this very message.
 /// </summary>
 internal sealed class EmailChannelSender(
-    IServiceScopeFactory scopes, IOptionsMonitor<EmailOptions> options, EmailKeys keys, MessageTemplates templates, TimeProvider time) : IChannelSender
+    IServiceScopeFactory scopes, IOptionsMonitor<EmailOptions> options, EmailKeys keys, MessageTemplates templates, SmtpConnectionPool smtp,
+    TimeProvider time) : IChannelSender
 {
     public string Channel => ChannelNames.Email;
 
@@ -53,7 +54,8 @@ internal sealed class EmailChannelSender(
         }
         var replyAddresses = keys.ReplyAddresses();
         var envelope = new MailboxAddress(null, replyAddresses.ForBounces(message.MessageId));
-        var result = await SmtpMailer.SendAsync(o.Smtp, o.Address!, mime, envelope, [draft.To], cancellationToken);
+        // Over a pooled connection: a campaign's mail does not sign in to the server once per message.
+        var result = await smtp.SendAsync(o.Smtp, o.Address!, mime, envelope, [draft.To], o.SmtpPool, cancellationToken);
         if (result.Outcome == SendOutcome.Sent && stored is not null)
         {
             stored.Email = new EmailDetails

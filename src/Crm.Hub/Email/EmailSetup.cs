@@ -25,6 +25,9 @@ internal static class EmailSetup
             .Validate(o => o.PollSeconds is >= 1 and <= 3600, "Crm:Channels:Email:PollSeconds must be 1-3600.")
             .Validate(o => o.IdleRenewMinutes is >= 1 and <= 29, "Crm:Channels:Email:IdleRenewMinutes must be 1-29 (RFC 2177).")
             .Validate(o => o.AcknowledgeEveryMinutes >= 1, "Crm:Channels:Email:AcknowledgeEveryMinutes must be at least 1.")
+            .Validate(o => o.SmtpConnections is >= 1 and <= 16, "Crm:Channels:Email:SmtpConnections must be 1-16.")
+            .Validate(o => o.SmtpMessagesPerConnection is >= 1 and <= 10_000, "Crm:Channels:Email:SmtpMessagesPerConnection must be 1-10000.")
+            .Validate(o => o.SmtpIdleSeconds is >= 1 and <= 300, "Crm:Channels:Email:SmtpIdleSeconds must be 1-300.")
             .ValidateOnStart();
         services.AddOptions<TemplateOptions>().BindConfiguration(TemplateOptions.Section);
         services.AddSingleton<MessageTemplates>();
@@ -32,6 +35,8 @@ internal static class EmailSetup
         services.AddSingleton<MailboxHealth>();
         services.AddScoped<EmailIngestor>();
         services.AddScoped<EmailAcknowledger>();
+        // One pool for the hub's lifetime; the container disposes it (QUIT on every open connection) at shutdown.
+        services.AddSingleton<SmtpConnectionPool>();
         services.AddSingleton<IChannelSender, EmailChannelSender>();
         services.AddHostedService<ImapWatcher>();
         return services;

@@ -39,6 +39,9 @@ internal static class SegmentFields
     public const string Created = "created";
     public const string Locale = "locale";
 
+    /// <summary>The contacts a CSV import created or merged rows into; the value is the import's id.</summary>
+    public const string Import = "import";
+
     public const string All = "all";
     public const string Any = "any";
 
@@ -59,5 +62,6 @@ internal static class SegmentFields
         [Complained] = ["within"],
         [Created] = ["before", "after", "within"],
         [Locale] = ["is"],
+        [Import] = ["is"],
     };
 }

@@ -75,6 +75,15 @@ internal static class SegmentQuery
                     var locale = ContactProfileRules.Locale(value);
                     return x => x.Locale == locale;
                 }
+            case (SegmentFields.Import, _):
+                {
+                    // The contacts the import wrote, or the contact one of them was merged into since, up to two merges on (the
+                    // survivor stands for the person the list named; a merged-away contact itself is never in a segment).
+                    var importId = Guid.TryParse(value, out var id) ? id : Guid.Empty;
+                    return x => db.ContactImportMembers.Any(m => m.ImportId == importId
+                        && (m.ContactId == x.Id || db.Contacts.Any(merged => merged.Id == m.ContactId && (merged.MergedIntoId == x.Id
+                            || db.Contacts.Any(between => between.Id == merged.MergedIntoId && between.MergedIntoId == x.Id)))));
+                }
             case (SegmentFields.Created, "before"):
                 return x => x.CreatedAt < date;
             case (SegmentFields.Created, "after"):

@@ -112,6 +112,12 @@ internal static class SegmentValidator
                     Add(errors, path + ".value", $"Locale must be one of {string.Join(", ", ContactProfileRules.Locales)}.");
                 }
                 break;
+            case (SegmentFields.Import, _):
+                if (!Guid.TryParse(c.Value, out var importId) || importId == Guid.Empty)
+                {
+                    Add(errors, path + ".value", $"\"{c.Value}\" is not an import id; pick a finished contact import.");
+                }
+                break;
             case (_, "within" or "notWithin"):
                 if (c.Days is not (>= 1 and <= SegmentFields.MaxDays))
                 {
@@ -124,6 +130,33 @@ internal static class SegmentValidator
                     Add(errors, path + ".date", $"{c.Field} {c.Operator} needs a date.");
                 }
                 break;
+        }
+    }
+
+    /// <summary>Each import condition's path ("conditions[2]") and import id, for the caller to check against the database.</summary>
+    public static IEnumerable<(string Path, Guid ImportId)> Imports(SegmentDefinition? root, string path = "")
+    {
+        var prefix = path.Length == 0 ? "" : path + ".";
+        var conditions = root?.Conditions ?? [];
+        for (var i = 0; i < conditions.Count; i++)
+        {
+            var node = conditions[i];
+            var nodePath = $"{prefix}conditions[{i}]";
+            if (node is null)
+            {
+                continue;
+            }
+            if (node.IsGroup)
+            {
+                foreach (var inner in Imports(node, nodePath))
+                {
+                    yield return inner;
+                }
+            }
+            else if (node.Field == SegmentFields.Import && Guid.TryParse(node.Value, out var id))
+            {
+                yield return (nodePath, id);
+            }
         }
     }
 

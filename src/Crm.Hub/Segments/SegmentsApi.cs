@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Crm.Hub.Agents;
 using Crm.Hub.Auth;
+using Crm.Hub.Contacts;
 using Crm.Hub.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -57,6 +58,7 @@ internal static class SegmentsApi
         TimeProvider time, ClaimsPrincipal user, CancellationToken ct)
     {
         var errors = Validate(request, out var name);
+        await CheckImportsAsync(db, request.Definition, "definition.", errors, ct);
         if (errors.Count == 0 && await db.Segments.AnyAsync(s => s.Name == name, ct))
         {
             errors["name"] = [$"There is already a segment named \"{name}\"."];
@@ -85,6 +87,7 @@ internal static class SegmentsApi
             return NotFound(id);
         }
         var errors = Validate(request, out var name);
+        await CheckImportsAsync(db, request.Definition, "definition.", errors, ct);
         if (errors.Count == 0 && await db.Segments.AnyAsync(s => s.Name == name && s.Id != id, ct))
         {
             errors["name"] = [$"There is already a segment named \"{name}\"."];
@@ -107,6 +110,7 @@ internal static class SegmentsApi
         CancellationToken ct)
     {
         var errors = SegmentValidator.Validate(definition);
+        await CheckImportsAsync(db, definition, "", errors, ct);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The segment has errors");
@@ -146,7 +150,30 @@ internal static class SegmentsApi
         return errors;
     }
 
-    private static SegmentView View(Segment s) => new(s.Id, s.Name, SegmentDefinition.FromJson(s.Definition), s.CreatedAt, s.UpdatedAt);
+    /// <summary>An import condition names an import that exists and was started (an upload still waiting for its columns has no contacts).</summary>
+    private static async Task CheckImportsAsync(HubDbContext db, SegmentDefinition? definition, string prefix, Dictionary<string, string[]> errors,
+        CancellationToken ct)
+    {
+        var named = SegmentValidator.Imports(definition).ToList();
+        if (named.Count == 0)
+        {
+            return;
+        }
+        var ids = named.Select(n => n.ImportId).Distinct().ToList();
+        var found = await db.ContactImports.AsNoTracking().Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Status, ct);
+        foreach (var (path, importId) in named)
+        {
+            var error = !found.TryGetValue(importId, out var status) ? $"There is no contact import {importId}."
+                : status == ContactImportStatus.Uploaded ? $"Contact import {importId} was uploaded but never started; confirm its columns first."
+                : null;
+            if (error is not null)
+            {
+                errors[prefix + path + ".value"] = [error];
+            }
+        }
+    }
+
+    internal static SegmentView View(Segment s) => new(s.Id, s.Name, SegmentDefinition.FromJson(s.Definition), s.CreatedAt, s.UpdatedAt);
 
     private static ProblemHttpResult NotFound(Guid id) =>
         TypedResults.Problem(title: "Segment not found", detail: $"There is no segment {id}.", statusCode: StatusCodes.Status404NotFound);

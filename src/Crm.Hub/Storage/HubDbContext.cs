@@ -36,6 +36,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
     public DbSet<ContactAttribute> ContactAttributes => Set<ContactAttribute>();
     public DbSet<ContactConsent> ContactConsents => Set<ContactConsent>();
     public DbSet<ContactImport> ContactImports => Set<ContactImport>();
+    public DbSet<ContactImportMember> ContactImportMembers => Set<ContactImportMember>();
     public DbSet<Segments.Segment> Segments => Set<Segments.Segment>();
     public DbSet<Templates.SavedTemplate> SavedTemplates => Set<Templates.SavedTemplate>();
     public DbSet<Surveys.SurveyRequest> SurveyRequests => Set<Surveys.SurveyRequest>();
@@ -89,6 +90,7 @@ internal sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbC
         Reports.RollupConfiguration.Configure(modelBuilder);
         Register.RegisterConfiguration.Configure(modelBuilder);
         NumberCounterConfiguration.Configure(modelBuilder);
+        ContactImportMemberConfiguration.Configure(modelBuilder);
 
         modelBuilder.Entity<ContactMerge>(e =>
         {

@@ -16,6 +16,9 @@ internal sealed class TelegramChannelSender(IServiceScopeFactory scopes, IOption
     // sendMessage has no idempotency key: after a crash mid-send the outcome is unknown.
     public bool IsIdempotent => false;
 
+    /// <summary>Until when Telegram told the bot to wait (UTC ticks; 0 = not throttled). A 429 blocks the whole bot, not one chat.</summary>
+    private long _throttledUntil;
+
     public async Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -27,9 +30,30 @@ internal sealed class TelegramChannelSender(IServiceScopeFactory scopes, IOption
         {
             return SendResult.Permanent($"'{message.To.Address}' is not a Telegram chat id.");
         }
+        // Telegram's 429 "retry after S" holds for every chat of the bot (PROTOCOLS §2): the other messages wait it out
+        // here, each rescheduled for the end of the pause, instead of each earning its own 429 and extending the block.
+        var now = time.GetUtcNow();
+        var until = Interlocked.Read(ref _throttledUntil);
+        if (until > now.UtcTicks)
+        {
+            var wait = TimeSpan.FromTicks(until - now.UtcTicks);
+            return SendResult.Transient($"429: Telegram asked the bot to wait {Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture)} s more (retry_after)", wait);
+        }
         await using var scope = scopes.CreateAsyncScope();
         var gateway = scope.ServiceProvider.GetRequiredService<TelegramBotGateway>();
         var result = await SendAllAsync(gateway, scope.ServiceProvider.GetRequiredService<AttachmentStore>(), chatId, message, cancellationToken);
+        if (result is { Outcome: SendOutcome.TransientFailure, RetryAfter: { } retryAfter } && result.Error?.StartsWith("429", StringComparison.Ordinal) == true)
+        {
+            var end = (time.GetUtcNow() + retryAfter).UtcTicks;
+            // Keep the later of two concurrent 429s' ends.
+            for (var seen = Interlocked.Read(ref _throttledUntil); seen < end; seen = Interlocked.Read(ref _throttledUntil))
+            {
+                if (Interlocked.CompareExchange(ref _throttledUntil, end, seen) == seen)
+                {
+                    break;
+                }
+            }
+        }
         if (result is { Outcome: SendOutcome.PermanentFailure, Error: { } error } && error.StartsWith(TelegramBotGateway.BlockedPrefix, StringComparison.Ordinal))
         {
             // The customer blocked the bot: nothing reaches them until they start it again.

@@ -6,7 +6,8 @@ namespace Crm.Hub.Tests.Browser;
 
 /// <summary>
 /// An admin builds a segment with a live count, imports a CSV through the preview and mapping, watches the progress bar
-/// reach 100 % with the report and its error download, and sees the segment count the imported contacts.
+/// reach 100 % with the report and its error download, sees the segment count the imported contacts, and takes the file's
+/// contacts to a new campaign as its audience.
 /// </summary>
 public sealed class AudiencePageTests(HubServer hub) : IClassFixture<HubServer>, IAsyncLifetime
 {
@@ -62,6 +63,28 @@ public sealed class AudiencePageTests(HubServer hub) : IClassFixture<HubServer>,
         await page.GetByTestId("segment-match").Nth(1).SelectOptionAsync("all");
         await page.GetByTestId("segment-value").Nth(1).FillAsync("newsletter");
         await Assertions.Expect(page.GetByTestId("segment-count")).ToHaveTextAsync("1 contact matches");
+
+        // The file's contacts as a campaign's audience: a segment named after the file and date, chosen in a new campaign form.
+        await page.GetByTestId("import-use-audience").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/app/campaigns$"));
+        await Assertions.Expect(page.GetByTestId("campaign-form")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("campaign-segment").Locator("option:checked"))
+            .ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^contacts\.csv \(\d{4}-\d{2}-\d{2}\)$"));
+        var segmentId = await page.GetByTestId("campaign-segment").InputValueAsync();
+        var members = await page.APIRequest.GetAsync($"/api/v1/segments/{segmentId}/contacts");
+        Assert.Contains("\"total\":2", await members.TextAsync(), StringComparison.Ordinal);
+
+        // And the other way round: the audience picker's "Upload a CSV…" leads to the import.
+        await page.GetByTestId("campaign-segment").SelectOptionAsync("upload-csv");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/app/audience$"));
+        await Assertions.Expect(page.GetByTestId("import-file")).ToBeAttachedAsync();
+
+        // The saved segment opens in the editor as an "imported from" condition naming the file, and counts its two contacts.
+        var fromFile = page.Locator("[data-testid=segment-row-saved][data-name^='contacts.csv (']");
+        await fromFile.GetByTestId("segment-edit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("segment-field")).ToHaveValueAsync("import");
+        await Assertions.Expect(page.GetByTestId("segment-value").Locator("option:checked")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^contacts\\.csv — "));
+        await Assertions.Expect(page.GetByTestId("segment-count")).ToHaveTextAsync("2 contacts match");
         Assert.Empty(errors);
     }
 }

@@ -82,4 +82,52 @@ public sealed class CampaignEmailTests(EmailHub hub) : IClassFixture<EmailHub>
         Assert.Null(personal.Headers["Auto-Submitted"]);
         Assert.NotEqual("Mina, our spring offer", personal.Subject);
     }
+
+    [Fact]
+    public async Task ABulkEmailCampaignReusesPooledSmtpConnectionsAndDeliversEveryMessageOnce()
+    {
+        var tag = $"bulk{Guid.NewGuid():N}"[..12];
+        var customers = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            customers.Add(await hub.NewCustomerAsync($"bulk{i}"));
+        }
+        await using (var scope = hub.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
+            foreach (var customer in customers)
+            {
+                var contact = new Contact { Id = Guid.NewGuid(), DisplayName = "Bulk Reader", Email = customer, CreatedAt = now, Tags = [new ContactTag { Tag = tag }] };
+                db.Contacts.Add(contact);
+                db.ChannelIdentities.Add(new ChannelIdentity
+                {
+                    Id = Guid.NewGuid(), ContactId = contact.Id, Channel = ChannelNames.Email, AccountId = EmailHub.Support, Address = customer, CreatedAt = now,
+                    LastSeenAt = now,
+                });
+            }
+            await db.SaveChangesAsync();
+        }
+        var pool = hub.Services.GetRequiredService<Crm.Channels.Email.SmtpConnectionPool>();
+        var opened = pool.ConnectionsOpened;
+        using var api = hub.Client(await hub.TokenAsync());
+        var segment = await CampaignsHub.SegmentAsync(api, tag);
+        using var created = await api.PostAsJsonAsync("/api/v1/campaigns", new
+        {
+            name = "Bulk news", channel = "email", segmentId = segment,
+            template = new { bodyEn = "News for you.\nUnsubscribe: {{ campaign.unsubscribe_url }}", subjectEn = "Bulk news" }, pace = 20,
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/v1/campaigns/{id}/launch", null)).StatusCode);
+
+        await CampaignsHub.WaitForAsync(api, id, c => c.GetProperty("counters").GetProperty("sent").GetInt32() == 8);
+        foreach (var customer in customers)
+        {
+            await hub.Mail.WaitForMessageAsync(customer, m => m.Subject == "Bulk news", TimeSpan.FromSeconds(30));
+            Assert.Single(await hub.Mail.InboxAsync(customer), m => m.Subject == "Bulk news");
+        }
+        // Eight messages over at most the two pooled connections (Crm:Channels:Email:SmtpConnections), not one sign-in each.
+        Assert.InRange(pool.ConnectionsOpened - opened, 0, 2);
+    }
 }

@@ -31,6 +31,8 @@ public sealed class CampaignsHub : HubServer
         ["Crm:Channels:Sms:From"] = SmsHub.BusinessNumber,
         ["Crm:Channels:Sms:ApiBaseUrl"] = Twilio.Url,
         ["Crm:Campaigns:MaxPaceSms"] = "1000",
+        // Small import batches, so a file's duplicate row lands in a later batch than its first (ImportAudienceTests).
+        ["Crm:Imports:BatchSize"] = "2",
     };
 
     protected override Task BeforeStartAsync()

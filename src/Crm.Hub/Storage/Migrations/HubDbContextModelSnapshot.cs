@@ -610,6 +610,24 @@ namespace Crm.Hub.Storage.Migrations
                     b.ToTable("ContactImports");
                 });
 
+            modelBuilder.Entity("Crm.Hub.Contacts.ContactImportMember", b =>
+                {
+                    b.Property<Guid>("ImportId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Created")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ImportId", "ContactId");
+
+                    b.HasIndex("ContactId", "ImportId");
+
+                    b.ToTable("ContactImportMembers");
+                });
+
             modelBuilder.Entity("Crm.Hub.Contacts.ContactMerge", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1918,6 +1936,21 @@ namespace Crm.Hub.Storage.Migrations
                     b.HasOne("Crm.Hub.Contacts.Contact", null)
                         .WithMany("Consents")
                         .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Crm.Hub.Contacts.ContactImportMember", b =>
+                {
+                    b.HasOne("Crm.Hub.Contacts.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Crm.Hub.Contacts.ContactImport", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,7 +1,7 @@
 // The audience calls: segments (/api/v1/segments) and contact imports (/api/v1/contact-imports).
 import { request } from "./api";
 
-export type SegmentField = "tag" | "attribute" | "channel" | "consent" | "lastContact" | "complained" | "created" | "locale";
+export type SegmentField = "tag" | "attribute" | "channel" | "consent" | "lastContact" | "complained" | "created" | "locale" | "import";
 
 /** The operators of each field, as the server validates them. */
 export const SEGMENT_OPERATORS: Record<SegmentField, readonly string[]> = {
@@ -13,6 +13,7 @@ export const SEGMENT_OPERATORS: Record<SegmentField, readonly string[]> = {
   complained: ["within"],
   created: ["within", "before", "after"],
   locale: ["is"],
+  import: ["is"],
 };
 
 export interface SegmentCondition {
@@ -83,6 +84,8 @@ export interface ImportView {
   errors: number;
   failure: string | null;
   errorReportUrl: string | null;
+  createdAt: string;
+  finishedAt: string | null;
 }
 
 export const audienceApi = {
@@ -101,4 +104,19 @@ export const audienceApi = {
   startImport: (id: string, hasHeader: boolean, columns: ImportColumn[]) =>
     request<ImportView>("POST", `/contact-imports/${id}/start`, { hasHeader, columns }),
   contactImport: (id: string) => request<ImportView>("GET", `/contact-imports/${id}`),
+  /** Recent finished imports, newest first (for the segment editor's "imported from" condition). */
+  contactImports: () => request<ImportView[]>("GET", "/contact-imports"),
+  /** A segment of exactly the contacts the import created or updated (the same one if asked again). */
+  segmentFromImport: (id: string) => request<SegmentView>("POST", `/contact-imports/${id}/segment`),
+};
+
+/** Hands a segment to the campaign form across the navigation from the import's report ("Use as campaign audience"). */
+const AUDIENCE_HANDOFF = "crm.campaignAudience";
+export const campaignAudience = {
+  offer: (segmentId: string): void => sessionStorage.setItem(AUDIENCE_HANDOFF, segmentId),
+  take: (): string | null => {
+    const id = sessionStorage.getItem(AUDIENCE_HANDOFF);
+    sessionStorage.removeItem(AUDIENCE_HANDOFF);
+    return id;
+  },
 };

@@ -860,6 +860,14 @@ const en = {
   "campaigns.audience": "{n} contacts in the audience now.",
   "campaigns.saveDraft": "Save draft",
   "campaigns.close": "Close",
+  // Audience from an uploaded CSV (issue 6)
+  "segments.field.import": "Imported from",
+  "segments.op.import.is": "the file",
+  "segments.importPick": "Pick an import…",
+  "segments.importOption": "{file} — {date}",
+  "import.useAsAudience": "Use as campaign audience",
+  "import.useAsAudienceHelp": "Saves a segment of exactly the contacts this file added or updated, then opens a new campaign with it.",
+  "campaigns.uploadCsv": "Upload a CSV…",
 } as const;
 
 export type Key = keyof typeof en;
@@ -1724,6 +1732,14 @@ const fa: Record<Key, string> = {
   "campaigns.audience": "اکنون {n} مخاطب در این بخش هست.",
   "campaigns.saveDraft": "ذخیرهٔ پیش‌نویس",
   "campaigns.close": "بستن",
+  // Audience from an uploaded CSV (issue 6)
+  "segments.field.import": "واردشده از",
+  "segments.op.import.is": "فایل",
+  "segments.importPick": "یک ورود را انتخاب کنید…",
+  "segments.importOption": "{file} — {date}",
+  "import.useAsAudience": "استفاده به‌عنوان مخاطبان کمپین",
+  "import.useAsAudienceHelp": "بخشی دقیقاً از مخاطبانی که این فایل افزود یا به‌روز کرد ذخیره می‌شود و کمپین تازه‌ای با آن باز می‌شود.",
+  "campaigns.uploadCsv": "بارگذاری فایل CSV…",
 };
 
 const tables: Record<Locale, Record<Key, string>> = { en, fa };

@@ -3,9 +3,10 @@
 // with the live counters, pause / resume / cancel, the delivery funnel chart, failures by reason and the recipients CSV.
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from "chart.js";
 import { problemText } from "../api";
-import { audienceApi } from "../audienceApi";
+import { audienceApi, campaignAudience } from "../audienceApi";
 import { campaignsApi, type CampaignCounters, type CampaignInput, type CampaignProgressPush, type CampaignState, type CampaignSummary, type CampaignView } from "../campaignsApi";
 import { num, t, when, type Key } from "../i18n";
+import { navigate } from "../router";
 import type { Scope } from "../scope";
 import { store } from "../store";
 import { templatesApi, type SavedTemplate } from "../templatesApi";
@@ -16,6 +17,8 @@ import "./CampaignsPage.css";
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 
 const ACTIVE: CampaignState[] = ["scheduled", "running", "paused"];
+/** The audience picker's "Upload a CSV…" entry: not a segment, a way to the import. */
+const UPLOAD_CSV = "upload-csv";
 
 export function CampaignsPage(scope: Scope): HTMLElement {
   let alive = true;
@@ -54,16 +57,20 @@ export function CampaignsPage(scope: Scope): HTMLElement {
   );
 
   const add = h("button", { type: "button", class: "btn btn-primary", "data-testid": "campaign-add" }, t("campaigns.add"));
-  add.addEventListener("click", () => {
+  const openForm = (segmentId: string | null): void => {
     detailScope?.dispose();
     detailScope = scope.child();
     replace(detail, CampaignForm(detailScope, (created) => {
       load();
       open(created.id);
-    }, () => replace(detail)));
+    }, () => replace(detail), segmentId));
     detail.querySelector<HTMLInputElement>("input")?.focus();
-  });
+  };
+  add.addEventListener("click", () => openForm(null));
   load();
+  // Arrived from an import's "Use as campaign audience": a new campaign with that segment chosen.
+  const handed = campaignAudience.take();
+  if (handed) openForm(handed);
   return h(
     "div",
     { class: "page admin-page", "data-testid": "campaigns-page" },
@@ -242,7 +249,7 @@ function CampaignDetail(scope: Scope, id: string, reloadList: () => void): HTMLE
   );
 }
 
-function CampaignForm(scope: Scope, created: (view: CampaignView) => void, cancel: () => void): HTMLElement {
+function CampaignForm(scope: Scope, created: (view: CampaignView) => void, cancel: () => void, preselect: string | null = null): HTMLElement {
   let alive = true;
   scope.add(() => (alive = false));
   let saved: SavedTemplate[] = [];
@@ -306,11 +313,22 @@ function CampaignForm(scope: Scope, created: (view: CampaignView) => void, cance
     subjectFa.value = picked.locales.fa?.subject ?? "";
     sync();
   });
-  void audienceApi.segments().then((all) => alive && segment.append(...all.map((s) => {
-    const o = h("option", { value: s.id });
-    o.textContent = s.name;
-    return o;
-  })), () => undefined);
+  void audienceApi.segments().then((all) => {
+    if (!alive) return;
+    segment.append(...all.map((s) => {
+      const o = h("option", { value: s.id });
+      o.textContent = s.name;
+      return o;
+    }), h("option", { value: UPLOAD_CSV, "data-testid": "campaign-segment-upload" }, t("campaigns.uploadCsv")));
+    if (preselect && all.some((s) => s.id === preselect)) segment.value = preselect;
+  }, () => undefined);
+  // "Upload a CSV…" is the import on the Audience page; its report offers the file's contacts back as this form's audience.
+  segment.addEventListener("change", () => {
+    if (segment.value !== UPLOAD_CSV) return;
+    segment.value = "";
+    navigate({ page: "audience" });
+    requestAnimationFrame(() => document.querySelector<HTMLElement>("[data-testid=contact-import]")?.scrollIntoView({ block: "start" }));
+  });
   void templatesApi.saved().then((all) => {
     if (!alive) return;
     saved = all;

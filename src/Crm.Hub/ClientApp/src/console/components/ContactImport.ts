@@ -2,8 +2,9 @@
 // the progress bar (pushed live as ContactImportProgress, polled as a fallback), then read the report and download the
 // rows that were not imported.
 import { ApiError, problemText } from "../api";
-import { audienceApi, type ImportColumn, type ImportPreview, type ImportView } from "../audienceApi";
+import { audienceApi, campaignAudience, type ImportColumn, type ImportPreview, type ImportView } from "../audienceApi";
 import { num, t, type Key } from "../i18n";
+import { navigate } from "../router";
 import type { Scope } from "../scope";
 import { store } from "../store";
 import { h, replace } from "../../shared/h";
@@ -113,6 +114,7 @@ export function ContactImport(scope: Scope): HTMLElement {
       if (v.status !== "completed" && v.status !== "failed") return;
       finished = true;
       window.clearInterval(poll);
+      const audience = v.created + v.updated > 0 ? useAsAudience(v) : null;
       const link = v.errorReportUrl
         ? h("a", { href: v.errorReportUrl, download: "", class: "btn", "data-testid": "import-error-report" }, t("import.downloadErrors", { n: num(v.errors) }))
         : null;
@@ -125,6 +127,7 @@ export function ContactImport(scope: Scope): HTMLElement {
           h("li", { "data-testid": "import-updated" }, (v.updated === 1 ? t("import.updatedOne") : t("import.updated", { n: num(v.updated) }))),
           h("li", { "data-testid": "import-skipped" }, (v.skipped === 1 ? t("import.skippedOne") : t("import.skipped", { n: num(v.skipped) })))),
         v.errors === 0 ? h("p", { class: "muted" }, t("import.noErrors")) : h("p", null, t("import.someErrors")),
+        audience,
         h("div", { class: "form-actions" }, link, h("button", { type: "button", class: "btn btn-primary", "data-testid": "import-again", onclick: pick }, t("import.again"))),
       );
     };
@@ -140,6 +143,26 @@ export function ContactImport(scope: Scope): HTMLElement {
 
   pick();
   return body;
+}
+
+/** "Use as campaign audience": a segment of exactly this import's contacts, then the campaign form with it chosen. */
+function useAsAudience(v: ImportView): HTMLElement {
+  const error = h("div", { class: "form-error", role: "alert", hidden: true, "data-testid": "import-audience-error" });
+  const button = h("button", { type: "button", class: "btn btn-primary", "data-testid": "import-use-audience" }, t("import.useAsAudience"));
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    error.hidden = true;
+    try {
+      const segment = await audienceApi.segmentFromImport(v.id);
+      campaignAudience.offer(segment.id);
+      navigate({ page: "campaigns" });
+    } catch (err) {
+      error.textContent = problemText(err);
+      error.hidden = false;
+      button.disabled = false;
+    }
+  });
+  return h("div", { class: "import-audience" }, h("p", { class: "muted" }, t("import.useAsAudienceHelp")), button, error);
 }
 
 function delimiterName(d: string): string {

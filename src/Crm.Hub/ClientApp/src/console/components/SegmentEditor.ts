@@ -3,7 +3,7 @@
 // errors are shown at the row they name (their path, e.g. conditions[1].conditions[0].days).
 import { ApiError, problemText } from "../api";
 import { audienceApi, isGroup, SEGMENT_OPERATORS, type SegmentCondition, type SegmentField, type SegmentGroup, type SegmentNode, type SegmentView } from "../audienceApi";
-import { t, type Key } from "../i18n";
+import { t, when, type Key } from "../i18n";
 import type { Scope } from "../scope";
 import { store } from "../store";
 import { h, replace } from "../../shared/h";
@@ -254,6 +254,31 @@ function valueInputs(cond: SegmentCondition, changes: Changes): HTMLElement[] {
     case "consent": {
       const select = h("select", { "aria-label": t("segments.channel"), "data-testid": "segment-value" }, CHANNELS.map((c) => h("option", { value: c }, t(`channel.${c}` as Key))));
       select.value = cond.value ?? "sms";
+      select.addEventListener("change", () => {
+        cond.value = select.value;
+        changes.changed();
+      });
+      return [select];
+    }
+    case "import": {
+      // The finished imports, newest first; the condition's own import stays listed even when it is older than the list.
+      const select = h("select", { "aria-label": t("segments.field.import"), "data-testid": "segment-value" }, h("option", { value: "" }, t("segments.importPick")));
+      const option = (id: string, label: string): HTMLOptionElement => {
+        const o = h("option", { value: id });
+        o.textContent = label;
+        return o;
+      };
+      if (cond.value) select.append(option(cond.value, cond.value));
+      select.value = cond.value ?? "";
+      void audienceApi.contactImports().then((imports) => {
+        for (const i of imports) {
+          const label = t("segments.importOption", { file: i.fileName, date: when(i.finishedAt ?? i.createdAt) });
+          const existing = [...select.options].find((o) => o.value === i.id);
+          if (existing) existing.textContent = label;
+          else select.append(option(i.id, label));
+        }
+        select.value = cond.value ?? "";
+      }, () => undefined);
       select.addEventListener("change", () => {
         cond.value = select.value;
         changes.changed();
