@@ -290,6 +290,13 @@ internal sealed partial class CampaignRunner(
                 continue;
             }
 
+            // A slow pace (1 msg/s, a fax line) must not hold staged sends back for a whole interval: release them first.
+            if (batch.Sending.Count > 0 && pacer.UntilNext(sender) > CommitWindow - time.GetElapsedTime(batchStarted))
+            {
+                await CommitAsync(db, campaign.Id, batch, ct);
+                batch = new SendBatch();
+                batchStarted = time.GetTimestamp();
+            }
             await pacer.WaitAsync(sender, ct);
             batch.Stage(campaign, recipient, rendered.Body!, rendered.Subject, time.GetUtcNow());
             if (time.GetElapsedTime(batchStarted) >= CommitWindow)
@@ -430,7 +437,7 @@ internal sealed partial class CampaignRunner(
         }
         if (batch.Conversations.Count > 0)
         {
-            var number = await db.Conversations.MaxAsync(c => (long?)c.Number, CancellationToken.None) ?? 0;
+            var number = await ConversationNumbers.ReserveAsync(db, batch.Conversations.Count, CancellationToken.None) - 1;
             foreach (var conversation in batch.Conversations)
             {
                 conversation.Number = ++number;

@@ -36,6 +36,24 @@ public sealed class SenderPacerTests
         AssertRate(rate, sends);
     }
 
+    [Fact]
+    public void UntilNextSaysHowLongTheNextSlotIsAwayWithoutTakingIt()
+    {
+        var pacer = new SenderPacer(_time);
+        pacer.SetPace(Sender, 2);
+        Assert.Equal(TimeSpan.Zero, pacer.UntilNext(Sender));
+        Assert.True(pacer.TryTake(Sender, out _));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(500), pacer.UntilNext(Sender));
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(TimeSpan.FromMilliseconds(300), pacer.UntilNext(Sender));
+        // Asking took nothing: the slot is still there when it comes.
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(TimeSpan.Zero, pacer.UntilNext(Sender));
+        Assert.True(pacer.TryTake(Sender, out _));
+        Assert.False(pacer.TryTake(Sender, out _));
+    }
+
     [Theory]
     [InlineData(1, 37)]
     [InlineData(30, 7)]

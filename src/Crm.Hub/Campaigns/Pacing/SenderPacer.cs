@@ -68,6 +68,17 @@ internal sealed class SenderPacer(TimeProvider time)
         }
     }
 
+    /// <summary>How long until the sender's next slot, without taking it (zero when one is free now).</summary>
+    public TimeSpan UntilNext(string sender)
+    {
+        var bucket = Of(sender);
+        var now = time.GetUtcNow().UtcTicks;
+        lock (bucket)
+        {
+            return TimeSpan.FromTicks(Math.Max(0, bucket.Earliest(now) - now));
+        }
+    }
+
     /// <summary>
     /// Reserves the sender's next slot and waits for it. A cancelled wait gives its slot up rather than back, so a
     /// cancellation can slow a sender by one message but never speed it past its pace.
