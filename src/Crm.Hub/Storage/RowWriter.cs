@@ -32,13 +32,7 @@ internal sealed class RowWriter<T> : IAsyncDisposable
     /// <summary>An INSERT of every column of <typeparamref name="T"/>.</summary>
     public static RowWriter<T> Insert(DbContext db)
     {
-        var entity = EntityOf(db);
-        var properties = entity.GetProperties().ToArray();
-        var shadow = properties.FirstOrDefault(p => p.IsShadowProperty());
-        if (shadow is not null)
-        {
-            throw new InvalidOperationException($"{entity.DisplayName()}.{shadow.Name} is a shadow property; {nameof(RowWriter<T>)} writes CLR properties only.");
-        }
+        var (entity, properties) = ColumnsOf(db);
         var command = Command(db);
         var columns = properties.Select((p, i) => Column.Of(command, p, $"@p{i}")).ToArray();
         command.CommandText = $"INSERT INTO {Table(entity)} ({string.Join(", ", columns.Select(c => Quote(c.Name)))}) "
@@ -53,12 +47,7 @@ internal sealed class RowWriter<T> : IAsyncDisposable
     public static RowWriter<T> InsertMany(DbContext db, int rowsPerStatement)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rowsPerStatement, 1);
-        var entity = EntityOf(db);
-        var properties = entity.GetProperties().ToArray();
-        if (properties.FirstOrDefault(p => p.IsShadowProperty()) is { } shadow)
-        {
-            throw new InvalidOperationException($"{entity.DisplayName()}.{shadow.Name} is a shadow property; {nameof(RowWriter<T>)} writes CLR properties only.");
-        }
+        var (entity, properties) = ColumnsOf(db);
         var command = Command(db);
         var columns = Enumerable.Range(0, rowsPerStatement)
             .SelectMany(row => properties.Select((p, i) => Column.Of(command, p, $"@p{row}_{i}"))).ToArray();
@@ -142,6 +131,18 @@ internal sealed class RowWriter<T> : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _command.DisposeAsync();
+
+    /// <summary>The entity and the properties an INSERT writes: every one, so none may be a shadow property (it has no CLR value).</summary>
+    private static (IEntityType Entity, IProperty[] Properties) ColumnsOf(DbContext db)
+    {
+        var entity = EntityOf(db);
+        var properties = entity.GetProperties().ToArray();
+        if (properties.FirstOrDefault(p => p.IsShadowProperty()) is { } shadow)
+        {
+            throw new InvalidOperationException($"{entity.DisplayName()}.{shadow.Name} is a shadow property; {nameof(RowWriter<T>)} writes CLR properties only.");
+        }
+        return (entity, properties);
+    }
 
     private static IEntityType EntityOf(DbContext db) =>
         db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not an entity of {db.GetType().Name}.");
