@@ -124,6 +124,7 @@ public sealed class SurveyDoubleAnswerTests(SurveyHub hub) : IClassFixture<Surve
         {
             (await admin.PostAsync($"/api/v1/conversations/{conversationId}/resolve", null)).EnsureSuccessStatusCode();
         }
+        await hub.SurveyedAsync(conversationId);
         var card = (await received.WaitForAsync(m => m.Survey is not null, TimeSpan.FromSeconds(30))).Survey!;
 
         var clicks = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>

@@ -50,6 +50,14 @@ public sealed class SurveyHub : TelegramHub
         ["Crm:Surveys:BusinessName"] = "Acme Help",
     };
 
+    /// <summary>Sweeps (the background sweep is an hour apart in this fixture) until the conversation's survey exists.</summary>
+    internal Task<SurveyRequest> SurveyedAsync(Guid conversationId) =>
+        Wait.UntilFoundAsync(() => DbAsync(async db =>
+        {
+            await Services.GetRequiredService<SurveySweep>().SweepAsync(CancellationToken.None);
+            return await db.SurveyRequests.AsNoTracking().FirstOrDefaultAsync(s => s.ConversationId == conversationId);
+        }));
+
     internal async Task<T> DbAsync<T>(Func<HubDbContext, Task<T>> read)
     {
         await using var scope = Services.CreateAsyncScope();
@@ -464,6 +472,7 @@ public sealed class SurveyFlowTests(SurveyHub hub) : IClassFixture<SurveyHub>
         var id = await Wait.UntilAsync(() => hub.DbAsync(db => db.Conversations.Where(c => c.Channel == "webchat" && c.LastMessagePreview == "Do you ship abroad?")
             .Select(c => (Guid?)c.Id).FirstOrDefaultAsync()));
         await ResolveAsync(id);
+        await hub.SurveyedAsync(id);
 
         var question = await received.WaitForAsync(m => m.Survey is not null);
         var card = question.Survey!;
