@@ -42,7 +42,7 @@ internal static class ReportQueryBenchmark
             if (!reuse)
             {
                 var seed = Stopwatch.StartNew();
-                await SeedAsync(options, connection, count);
+                await SeedAsync(options, count);
                 Console.WriteLine($"Seeded {count:N0} conversation facts in {seed.Elapsed.TotalSeconds:F1} s; {Environment.ProcessorCount} cores, .NET {Environment.Version}, SQLite (WAL)");
             }
             var settings = new MetricsSettings(TimeZoneInfo.Utc, BusinessCalendar.AroundTheClock(TimeZoneInfo.Utc),
@@ -195,13 +195,9 @@ internal static class ReportQueryBenchmark
     /// 90% resolved, 10% reopened, 8% transferred, a third surveyed. Column names and stored forms come from the EF model, so
     /// the rows are exactly what the projector writes.
     /// </summary>
-    private static async Task SeedAsync(DbContextOptions<HubDbContext> options, string connectionString, int count)
+    private static async Task SeedAsync(DbContextOptions<HubDbContext> options, int count)
     {
         await using var db = new HubDbContext(options);
-        var entity = db.Model.FindEntityType(typeof(ConversationFact))!;
-        var properties = entity.GetProperties().ToList();
-        var table = entity.GetTableName();
-        var sql = $"INSERT INTO \"{table}\" ({string.Join(", ", properties.Select(p => $"\"{p.GetColumnName()}\""))}) VALUES ({string.Join(", ", properties.Select((_, i) => $"$p{i}"))})";
         var random = new Random(42);
         Guid NewId()
         {
@@ -218,22 +214,14 @@ internal static class ReportQueryBenchmark
         string?[] categories = ["complaint", "suggestion", "inquiry", "order", null];
         string[] surveys = ["csat", "nps", "ces"];
 
-        await using var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync();
-        using (var pragma = connection.CreateCommand())
-        {
-            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
-            await pragma.ExecuteNonQueryAsync();
-        }
+        await db.Database.OpenConnectionAsync();
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
         var perDay = Math.Max(1, count / 365);
         for (var start = 0; start < count; start += 50_000)
         {
-            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync();
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = tx;
-            insert.CommandText = sql;
-            var parameters = properties.Select((_, i) => insert.Parameters.Add(new SqliteParameter($"$p{i}", null))).ToArray();
-            insert.Prepare();
+            await using var tx = await db.Database.BeginTransactionAsync();
+            // The hub's own bulk writer: columns and stored forms from the EF model, exactly what the projector writes.
+            await using var insert = RowWriter<ConversationFact>.Insert(db);
             for (var n = start; n < Math.Min(count, start + 50_000); n++)
             {
                 var day = First.AddDays(Math.Min(364, n / perDay));
@@ -281,27 +269,11 @@ internal static class ReportQueryBenchmark
                     SurveyScore = surveyed switch { "csat" => random.Next(1, 6), "nps" => random.Next(0, 11), "ces" => random.Next(1, 8), _ => null },
                     LastSeq = n,
                 };
-                for (var i = 0; i < properties.Count; i++)
-                {
-                    var value = properties[i].GetGetter().GetClrValue(fact);
-                    var converter = properties[i].GetTypeMapping().Converter;
-                    value = value is null ? null : converter is null ? value : converter.ConvertToProvider(value);
-                    parameters[i].Value = value switch
-                    {
-                        null => DBNull.Value,
-                        Guid g => g.ToString().ToUpperInvariant(),
-                        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                        bool b => b ? 1 : 0,
-                        _ => value,
-                    };
-                }
-                await insert.ExecuteNonQueryAsync();
+                await insert.WriteAsync(fact, CancellationToken.None);
             }
             await tx.CommitAsync();
         }
-        using var analyze = connection.CreateCommand();
-        analyze.CommandText = "ANALYZE;";
-        await analyze.ExecuteNonQueryAsync();
+        await db.Database.ExecuteSqlRawAsync("ANALYZE;");
     }
 
     private static int Arg(string[] args, string name, int fallback)
