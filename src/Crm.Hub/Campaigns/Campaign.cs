@@ -71,6 +71,9 @@ internal sealed class Campaign
     /// <summary>Whether the current run's recipient list is complete (materialisation may be cut short by a crash).</summary>
     public bool Materialized { get; set; }
 
+    /// <summary>Whether every pending recipient of the current run has its message rendered (<see cref="CampaignRecipient.Body"/>).</summary>
+    public bool Prepared { get; set; }
+
     public Guid CreatedByAgentId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -110,6 +113,15 @@ internal sealed class CampaignRecipient
 
     /// <summary>Deferred by quiet hours until then.</summary>
     public DateTimeOffset? NotBefore { get; set; }
+
+    /// <summary>
+    /// The rendered message, waiting for its turn at the sender's pace (the campaign's own queue); cleared when it is handed to
+    /// the outbox, whose message then carries it.
+    /// </summary>
+    public string? Body { get; set; }
+
+    /// <summary>The rendered subject of an email campaign's message, kept like <see cref="Body"/>.</summary>
+    public string? Subject { get; set; }
 
     public Guid? MessageId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

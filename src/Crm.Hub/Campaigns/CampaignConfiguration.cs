@@ -35,6 +35,7 @@ internal static class CampaignConfiguration
             e.Property(r => r.Name).HasMaxLength(200);
             e.Property(r => r.State).HasConversion<string>().HasMaxLength(16);
             e.Property(r => r.Error).HasMaxLength(1000);
+            e.Property(r => r.Subject).HasMaxLength(998);
             e.HasIndex(r => new { r.CampaignId, r.Run, r.ContactId }).IsUnique();
             // The runner pages through a run's pending recipients in id order (keyset), and counts a run by state.
             e.HasIndex(r => new { r.CampaignId, r.Run, r.State, r.Id });

@@ -7,9 +7,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Crm.Hub.Campaigns;
 
-/// <summary>Where a campaign's current run stands. <see cref="Queued"/> = handed to the outbox, outcome not yet known.</summary>
+/// <summary>
+/// Where a campaign's current run stands. <see cref="Prepared"/> = pending with the message rendered, waiting for its turn;
+/// <see cref="Queued"/> = handed to the outbox, outcome not yet known.
+/// </summary>
 public sealed record CampaignCounters(
-    int Run, int Total, int Pending, int Queued, int Sent, int Delivered, int Failed, int Suppressed, int Unknown, int Replied, int OptedOut)
+    int Run, int Total, int Pending, int Queued, int Sent, int Delivered, int Failed, int Suppressed, int Unknown, int Replied, int OptedOut, int Prepared)
 {
     /// <summary>Recipients with a final outcome (sent, failed, suppressed, unknown), as a share of the total, 0–100.</summary>
     public double Percent => Total == 0 ? 100 : Math.Round(100.0 * (Sent + Failed + Suppressed + Unknown) / Total, 1);
@@ -71,13 +74,15 @@ internal sealed class CampaignProgress(StaffBroadcaster broadcaster, TimeProvide
             Delivered = g.Count(r => r.DeliveredAt != null),
             Replied = g.Count(r => r.RepliedAt != null),
             OptedOut = g.Count(r => r.OptedOutAt != null),
+            Prepared = g.Count(r => r.Body != null),
         }).ToListAsync(ct);
         int Of(RecipientState s) => states.FirstOrDefault(x => x.State == s)?.Count ?? 0;
         var delivered = states.Sum(s => s.Delivered);
         var replied = states.Sum(s => s.Replied);
         var optedOut = states.Sum(s => s.OptedOut);
         return new CampaignCounters(campaign.Run, states.Sum(s => s.Count), Of(RecipientState.Pending), Of(RecipientState.Sending), Of(RecipientState.Sent),
-            delivered, Of(RecipientState.Failed), Of(RecipientState.Suppressed), Of(RecipientState.Unknown), replied, optedOut);
+            delivered, Of(RecipientState.Failed), Of(RecipientState.Suppressed), Of(RecipientState.Unknown), replied, optedOut,
+            states.Where(s => s.State == RecipientState.Pending).Sum(s => s.Prepared));
     }
 
     public static async Task<List<CampaignFailure>> FailuresAsync(HubDbContext db, Campaign campaign, CancellationToken ct)

@@ -12,10 +12,16 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Hub.Campaigns;
 
 /// <summary>
-/// Runs a campaign: makes the run's recipient list once (page by page, so memory stays flat), then feeds pending
-/// recipients to the outbox at the sender's pace, checking opt-out and quiet hours at the moment of sending. A recipient
-/// is marked <see cref="RecipientState.Sending"/> in the same transaction that writes its message and outbox row, so after
-/// a crash it is never queued again; the outbox's outcome (sent, failed, unknown) flows back in <see cref="CampaignProgress"/>.
+/// Runs a campaign in three steps, each page by page so memory stays flat and each resumable after a crash:
+/// <list type="number">
+/// <item>materialise the run's recipient list once;</item>
+/// <item>prepare: render every pending recipient's message and store it on the recipient row (the campaign's own queue, one
+/// set-based write per page), so template failures show before anything is sent;</item>
+/// <item>send: hand prepared messages to the outbox at the sender's pace, checking opt-out and quiet hours at that moment.</item>
+/// </list>
+/// A recipient is marked <see cref="RecipientState.Sending"/> in the same transaction that writes its message and outbox
+/// row, so after a crash it is never queued again; the outbox's outcome (sent, failed, unknown) flows back in
+/// <see cref="CampaignProgress"/>.
 /// </summary>
 internal sealed partial class CampaignRunner(
     IServiceScopeFactory scopes, SenderPacer pacer, CampaignSenders senders, CampaignControl control, CampaignProgress progress,
@@ -23,6 +29,7 @@ internal sealed partial class CampaignRunner(
 {
     public const int MaterializePage = 1000;
     public const int SendPage = 1000;
+    public const int PreparePage = 1000;
 
     /// <summary>How long staged sends wait for more before they are committed (and so released to the outbox) together.</summary>
     private static readonly TimeSpan CommitWindow = TimeSpan.FromMilliseconds(50);
@@ -45,16 +52,38 @@ internal sealed partial class CampaignRunner(
             {
                 await MaterializeAsync(campaign, stop.Token);
             }
+            if (!campaign.Prepared)
+            {
+                await PrepareAsync(campaign, stop.Token);
+            }
             return await SendAsync(campaign, stop.Token);
         }
         catch (OperationCanceledException) when (!jobToken.IsCancellationRequested)
         {
             // Paused or cancelled through the API: the state is already stored, nothing staged was committed.
+            await ForgetUnsentAsync(campaignId, jobToken);
             return null;
         }
         finally
         {
             control.Unregister(campaignId, stop);
+        }
+    }
+
+    /// <summary>A cancelled run's recipients that were never sent keep no rendered message (a million of them is a lot of text).</summary>
+    private async Task ForgetUnsentAsync(Guid campaignId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        if (await db.Campaigns.Where(c => c.Id == campaignId).Select(c => c.State).FirstOrDefaultAsync(ct) != CampaignState.Cancelled)
+        {
+            return;
+        }
+        // In slices, so other writers get the database between them.
+        while (await db.CampaignRecipients.Where(r => r.CampaignId == campaignId && r.State == RecipientState.Pending && r.Body != null)
+                   .OrderBy(r => r.Id).Take(5000)
+                   .ExecuteUpdateAsync(u => u.SetProperty(r => r.Body, r => null).SetProperty(r => r.Subject, r => null), ct) > 0)
+        {
         }
     }
 
@@ -74,7 +103,7 @@ internal sealed partial class CampaignRunner(
             var now = time.GetUtcNow();
             var started = await db.Campaigns.Where(c => c.Id == campaignId && c.State == CampaignState.Scheduled)
                 .ExecuteUpdateAsync(u => u.SetProperty(c => c.State, CampaignState.Running).SetProperty(c => c.Run, c => c.Run + 1)
-                    .SetProperty(c => c.Materialized, false).SetProperty(c => c.UpdatedAt, c => now), ct);
+                    .SetProperty(c => c.Materialized, false).SetProperty(c => c.Prepared, false).SetProperty(c => c.UpdatedAt, c => now), ct);
             if (started == 0)
             {
                 return null;
@@ -160,6 +189,95 @@ internal sealed partial class CampaignRunner(
             await db.Campaigns.Where(c => c.Id == campaign.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.Materialized, true), ct);
         }
         campaign.Materialized = true;
+        Log.Materialized(logger, campaign.Id, campaign.Run);
+    }
+
+    /// <summary>
+    /// Renders the message of every pending recipient not yet rendered, a page at a time, and stores it on the recipient row
+    /// with one multi-row UPDATE per page (a recipient whose template fails is marked failed with the line and column). Runs
+    /// again from the start after a crash; rows already rendered are skipped.
+    /// </summary>
+    private async Task PrepareAsync(Campaign campaign, CancellationToken ct)
+    {
+        var set = new CampaignTemplateSet(templates, campaign);
+        var channel = campaign.Channel;
+        var lastPublish = 0L;
+        var publishEvery = SyncInterval;
+        Guid? after = null;
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            var unprepared = db.CampaignRecipients.AsNoTracking()
+                .Where(r => r.CampaignId == campaign.Id && r.Run == campaign.Run && r.State == RecipientState.Pending && r.Body == null);
+            if (after is { } last)
+            {
+                unprepared = unprepared.Where(r => r.Id.CompareTo(last) > 0);
+            }
+            var page = await unprepared.OrderBy(r => r.Id).Take(PreparePage).ToListAsync(ct);
+            if (page.Count == 0)
+            {
+                break;
+            }
+            var contactIds = page.Select(r => r.ContactId).ToList();
+            var contacts = await db.Contacts.AsNoTracking().Where(c => contactIds.Contains(c.Id))
+                .Select(c => new { c.Id, c.Email, c.Phone }).ToDictionaryAsync(c => c.Id, ct);
+            var attributes = (await db.ContactAttributes.AsNoTracking().Where(a => contactIds.Contains(a.ContactId)).ToListAsync(ct))
+                .ToLookup(a => a.ContactId);
+            // The unsubscribe link names the identity it opts out; only templates that mention the link need it looked up.
+            var identities = set.NeedsUnsubscribeLink ? await IdentitiesAsync(db, channel, page, ct) : null;
+            foreach (var recipient in page)
+            {
+                var same = identities?[recipient.Address!];
+                var identityId = same?.FirstOrDefault(i => i.ContactId == recipient.ContactId)?.Id ?? same?.FirstOrDefault()?.Id;
+                var contact = contacts.GetValueOrDefault(recipient.ContactId);
+                var rendered = Render(campaign, set, recipient, contact?.Email, contact?.Phone,
+                    attributes[recipient.ContactId].ToDictionary(a => a.Key, a => a.Value), identityId);
+                (recipient.Body, recipient.Subject) = (rendered.Body, rendered.Subject);
+                if (rendered.Error is not null)
+                {
+                    recipient.State = RecipientState.Failed;
+                    recipient.Error = rendered.Error;
+                }
+            }
+            await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+            {
+                await RowWriter<CampaignRecipient>.UpdateAllAsync(db, page, PreparedColumns, ct);
+                await transaction.CommitAsync(ct);
+            }
+            after = page[^1].Id;
+            if (time.GetElapsedTime(lastPublish) >= publishEvery)
+            {
+                var started = time.GetTimestamp();
+                await progress.PublishAsync(db, campaign, force: true, ct);
+                lastPublish = time.GetTimestamp();
+                // Counting a huge run takes a while: keep it under a tenth of the preparing time.
+                var took = time.GetElapsedTime(started, lastPublish);
+                publishEvery = took * 10 > SyncInterval ? took * 10 : SyncInterval;
+            }
+        }
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            await db.Campaigns.Where(c => c.Id == campaign.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.Prepared, true), ct);
+        }
+        campaign.Prepared = true;
+        Log.Prepared(logger, campaign.Id, campaign.Run);
+    }
+
+    private static readonly string[] PreparedColumns =
+        [nameof(CampaignRecipient.Body), nameof(CampaignRecipient.Subject), nameof(CampaignRecipient.State), nameof(CampaignRecipient.Error)];
+
+    private sealed record IdentityOfAddress(Guid Id, Guid ContactId, string Address, DateTimeOffset? OptedOutAt, DateTimeOffset? UndeliverableAt);
+
+    /// <summary>Every identity on the channel with one of the page's addresses, whichever contact it belongs to.</summary>
+    private static async Task<ILookup<string, IdentityOfAddress>> IdentitiesAsync(HubDbContext db, string channel, List<CampaignRecipient> page, CancellationToken ct)
+    {
+        var addresses = page.Select(r => r.Address!).Distinct().ToList();
+        return (await db.ChannelIdentities.AsNoTracking().Where(i => i.Channel == channel && addresses.Contains(i.Address))
+            .Select(i => new IdentityOfAddress(i.Id, i.ContactId, i.Address, i.OptedOutAt, i.UndeliverableAt)).ToListAsync(ct))
+            .ToLookup(i => i.Address, StringComparer.Ordinal);
     }
 
     private async Task<DateTimeOffset?> SendAsync(Campaign campaign, CancellationToken ct)
@@ -238,17 +356,9 @@ internal sealed partial class CampaignRunner(
     private async Task SendPageAsync(HubDbContext db, Campaign campaign, string sender, List<CampaignRecipient> page, CancellationToken ct)
     {
         var channel = campaign.Channel;
-        var addresses = page.Select(r => r.Address!).Distinct().ToList();
-        var identities = (await db.ChannelIdentities.AsNoTracking().Where(i => i.Channel == channel && addresses.Contains(i.Address))
-            .Select(i => new { i.Id, i.ContactId, i.Address, i.OptedOutAt, i.UndeliverableAt }).ToListAsync(ct)).ToLookup(i => i.Address, StringComparer.Ordinal);
-        var contactIds = page.Select(r => r.ContactId).ToList();
-        var contacts = await db.Contacts.AsNoTracking().Where(c => contactIds.Contains(c.Id))
-            .Select(c => new { c.Id, c.Email, c.Phone }).ToDictionaryAsync(c => c.Id, ct);
-        var attributes = (await db.ContactAttributes.AsNoTracking().Where(a => contactIds.Contains(a.ContactId)).ToListAsync(ct))
-            .ToLookup(a => a.ContactId);
+        var identities = await IdentitiesAsync(db, channel, page, ct);
         var quiet = campaign.QuietStartMinute is { } qs && campaign.QuietEndMinute is { } qe ? new QuietHours(qs, qe) : (QuietHours?)null;
         CampaignRules.TryZone(campaign.DefaultTimeZone, out var defaultZone);
-        var template = new CampaignTemplateSet(templates, campaign);
 
         var batch = new SendBatch();
         var batchStarted = time.GetTimestamp();
@@ -278,14 +388,11 @@ internal sealed partial class CampaignRunner(
                 batch.Skipped.Add(Suppress(recipient, "The address is undeliverable (it bounced for good)."));
                 continue;
             }
-            var identityId = same.FirstOrDefault(i => i.ContactId == recipient.ContactId)?.Id ?? same.FirstOrDefault()?.Id;
-            var contact = contacts.GetValueOrDefault(recipient.ContactId);
-            var rendered = Render(campaign, template, recipient, contact?.Email, contact?.Phone,
-                attributes[recipient.ContactId].ToDictionary(a => a.Key, a => a.Value), identityId);
-            if (rendered.Error is not null)
+            if (recipient.Body is not { } body)
             {
+                // Preparing renders every pending recipient before sending starts; a row without a message is a fault, not a send.
                 recipient.State = RecipientState.Failed;
-                recipient.Error = rendered.Error;
+                recipient.Error = "The message was not prepared.";
                 batch.Skipped.Add(recipient);
                 continue;
             }
@@ -298,7 +405,7 @@ internal sealed partial class CampaignRunner(
                 batchStarted = time.GetTimestamp();
             }
             await pacer.WaitAsync(sender, ct);
-            batch.Stage(campaign, recipient, rendered.Body!, rendered.Subject, time.GetUtcNow());
+            batch.Stage(campaign, recipient, body, recipient.Subject, time.GetUtcNow());
             if (time.GetElapsedTime(batchStarted) >= CommitWindow)
             {
                 await CommitAsync(db, campaign.Id, batch, ct);
@@ -313,12 +420,13 @@ internal sealed partial class CampaignRunner(
     {
         recipient.State = RecipientState.Suppressed;
         recipient.Error = reason;
+        (recipient.Body, recipient.Subject) = (null, null);
         return recipient;
     }
 
     private sealed record Rendered(string? Body, string? Subject, string? Error);
 
-    /// <summary>The campaign's templates compiled once per page, and whether any of them asks for the unsubscribe link.</summary>
+    /// <summary>The campaign's templates compiled once per run, and whether any of them asks for the unsubscribe link.</summary>
     private sealed class CampaignTemplateSet(CampaignTemplates templates, Campaign campaign)
     {
         public CampaignTemplate? BodyEn { get; } = campaign.BodyEn is null ? null : templates.Compile(campaign.BodyEn, campaign.Syntax);
@@ -459,14 +567,16 @@ internal sealed partial class CampaignRunner(
             {
                 var ids = chunk.Select(r => r.Id).ToList();
                 await db.CampaignRecipients.Where(r => ids.Contains(r.Id)).ExecuteUpdateAsync(u => u
-                    .SetProperty(r => r.State, RecipientState.Sending).SetProperty(r => r.QueuedAt, r => queuedAt).SetProperty(r => r.MessageId, r => r.Id),
+                    .SetProperty(r => r.State, RecipientState.Sending).SetProperty(r => r.QueuedAt, r => queuedAt).SetProperty(r => r.MessageId, r => r.Id)
+                    // The message row carries the text from now on.
+                    .SetProperty(r => r.Body, r => null).SetProperty(r => r.Subject, r => null),
                     CancellationToken.None);
             }
         }
         if (batch.Skipped.Count > 0)
         {
             await using var recipients = RowWriter<CampaignRecipient>.Update(db, nameof(CampaignRecipient.State), nameof(CampaignRecipient.Error),
-                nameof(CampaignRecipient.NotBefore));
+                nameof(CampaignRecipient.NotBefore), nameof(CampaignRecipient.Body), nameof(CampaignRecipient.Subject));
             foreach (var recipient in batch.Skipped)
             {
                 await recipients.WriteAsync(recipient, CancellationToken.None);
@@ -542,5 +652,11 @@ internal sealed partial class CampaignRunner(
 
         [LoggerMessage(5, LogLevel.Warning, "Campaign {CampaignId}: the provider throttled {Sender}; now {Rate} messages/s")]
         public static partial void SlowedDown(ILogger logger, Guid campaignId, string sender, double rate);
+
+        [LoggerMessage(6, LogLevel.Information, "Campaign {CampaignId} run {Run} has every message rendered and queued for sending")]
+        public static partial void Prepared(ILogger logger, Guid campaignId, int run);
+
+        [LoggerMessage(7, LogLevel.Information, "Campaign {CampaignId} run {Run} has its recipient list")]
+        public static partial void Materialized(ILogger logger, Guid campaignId, int run);
     }
 }

@@ -57,7 +57,7 @@ internal sealed class RowWriter<T> : IAsyncDisposable
         return new RowWriter<T>(command, columns, []) { _rowsPerStatement = rowsPerStatement, _width = properties.Length };
     }
 
-    /// <summary>Writes exactly as many rows as the statement was made for (<see cref="InsertMany"/>).</summary>
+    /// <summary>Writes exactly as many rows as the statement was made for (<see cref="InsertMany"/>, <see cref="UpdateMany"/>).</summary>
     public async Task WriteManyAsync(IReadOnlyList<T> rows, int offset, CancellationToken ct)
     {
         for (var r = 0; r < _rowsPerStatement; r++)
@@ -109,6 +109,53 @@ internal sealed class RowWriter<T> : IAsyncDisposable
         command.CommandText = $"UPDATE {Table(entity)} SET {string.Join(", ", values.Select(c => $"{Quote(c.Name)} = {c.Parameter.ParameterName}"))} "
             + $"WHERE {string.Join(" AND ", keys.Select(c => $"{Quote(c.Name)} = {c.Parameter.ParameterName}"))}";
         return new RowWriter<T>(command, values, keys);
+    }
+
+    /// <summary>
+    /// An UPDATE of the named columns of <paramref name="rowsPerStatement"/> rows at once, each found by its key: the new values
+    /// come in as a VALUES list joined on the key (<c>UPDATE … SET c = v.column2 FROM (VALUES …) AS v WHERE key = v.column1</c>,
+    /// SQLite 3.33+ and PostgreSQL alike), so the database looks each row up itself instead of running a statement per row.
+    /// Feed it with <see cref="WriteManyAsync"/>.
+    /// </summary>
+    public static RowWriter<T> UpdateMany(DbContext db, int rowsPerStatement, params string[] propertyNames)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowsPerStatement, 1);
+        var entity = EntityOf(db);
+        var keys = entity.FindPrimaryKey()!.Properties;
+        var properties = keys.Concat(propertyNames.Select(name =>
+            entity.FindProperty(name) ?? throw new ArgumentException($"{entity.DisplayName()} has no property {name}.", nameof(propertyNames)))).ToArray();
+        var command = Command(db);
+        var columns = Enumerable.Range(0, rowsPerStatement)
+            .SelectMany(row => properties.Select((p, i) => Column.Of(command, p, $"@u{row}_{i}"))).ToArray();
+        var tuples = Enumerable.Range(0, rowsPerStatement)
+            .Select(row => "(" + string.Join(", ", columns.Skip(row * properties.Length).Take(properties.Length).Select(c => c.Parameter.ParameterName)) + ")");
+        var table = Table(entity);
+        var set = properties.Skip(keys.Count).Select((p, i) => $"{Quote(p.GetColumnName())} = v.column{keys.Count + i + 1}");
+        var match = keys.Select((p, i) => $"{table}.{Quote(p.GetColumnName())} = v.column{i + 1}");
+        command.CommandText = $"UPDATE {table} SET {string.Join(", ", set)} FROM (VALUES {string.Join(", ", tuples)}) AS v WHERE {string.Join(" AND ", match)}";
+        return new RowWriter<T>(command, columns, []) { _rowsPerStatement = rowsPerStatement, _width = properties.Length };
+    }
+
+    /// <summary>Updates the named columns of every row by key: full chunks through one <see cref="UpdateMany"/> statement, the rest one by one.</summary>
+    public static async Task UpdateAllAsync(DbContext db, IReadOnlyList<T> rows, string[] propertyNames, CancellationToken ct, int rowsPerStatement = 100)
+    {
+        var full = rows.Count / rowsPerStatement * rowsPerStatement;
+        if (full > 0)
+        {
+            await using var many = UpdateMany(db, rowsPerStatement, propertyNames);
+            for (var offset = 0; offset < full; offset += rowsPerStatement)
+            {
+                await many.WriteManyAsync(rows, offset, ct);
+            }
+        }
+        if (full < rows.Count)
+        {
+            await using var one = Update(db, propertyNames);
+            for (var i = full; i < rows.Count; i++)
+            {
+                await one.WriteAsync(rows[i], ct);
+            }
+        }
     }
 
     /// <summary>Writes one row; returns the number of rows the statement touched (an UPDATE of a missing key: 0).</summary>

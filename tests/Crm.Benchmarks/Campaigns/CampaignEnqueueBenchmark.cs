@@ -26,12 +26,13 @@ namespace Crm.Benchmarks.Campaigns;
 /// <c>campaign-enqueue [--recipients 1000000]</c>: issue 6's "render + enqueue" budget. Seeds a fresh SQLite hub database
 /// (migrated as the hub migrates it) with N contacts that each have an SMS identity, a segment of "SMS available" and an SMS
 /// campaign whose pace is far above any provider's, then runs the hub's own <see cref="CampaignRunner"/> on it in this
-/// process — the hub's services, not started, so no outbox dispatcher sends anything: the figure is how fast recipients become
-/// committed message + outbox rows. Reported: the materialisation of the recipient list, the send phase (render, opt-out
-/// and quiet-hours checks, staging and commits), messages per second of wall time and per CPU second (the "per core" figure:
-/// all threads' CPU time, so SQLite and GC count), and memory sampled every 100 ms (peak working set, GC heap at each
-/// 10 % of progress, which must stay flat). The baseline in the same run: prepared single-row INSERTs of the same number of
-/// outbox rows through raw ADO.NET in one transaction per 10,000 — the storage ceiling the runner is compared with.
+/// process — the hub's services, not started, so no outbox dispatcher sends anything. Timed from the runner's own log lines,
+/// wall and CPU (all threads' CPU time, so SQLite and GC count — the "per core" figure), per step: materialise the recipient
+/// list; prepare = render + enqueue (every message rendered and committed to the campaign's queue, the budgeted step); and the
+/// paced hand-off to the outbox (opt-out and quiet-hours checks, a conversation, message and outbox row per recipient). Memory
+/// is sampled every 100 ms (peak working set, peak GC heap per step, GC heap at each 10 % of the hand-off — it must stay flat).
+/// The baseline in the same run: prepared single-row INSERTs of the same number of outbox rows through raw ADO.NET in one
+/// transaction per 10,000 — the storage ceiling the runner is compared with.
 /// </summary>
 internal static class CampaignEnqueueBenchmark
 {
@@ -82,7 +83,7 @@ internal static class CampaignEnqueueBenchmark
             var process = Process.GetCurrentProcess();
             var cpuBefore = process.TotalProcessorTime;
             var wall = Stopwatch.StartNew();
-            finished.Start(wall, process, cpuBefore);
+            finished.Start(wall, process, cpuBefore, sampler);
             var progress = Task.Run(() => ReportProgressAsync(app.Services, campaignId, recipients, sampler));
             await runner.RunAsync(campaignId, CancellationToken.None);
             wall.Stop();
@@ -92,25 +93,39 @@ internal static class CampaignEnqueueBenchmark
             var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
             var queued = await db.CampaignRecipients.CountAsync(r => r.CampaignId == campaignId && r.State == RecipientState.Sending);
             var outbox = await db.Outbox.CountAsync();
-            if (queued != recipients || outbox != recipients)
+            var bodies = await db.Messages.CountAsync(m => m.Body.StartsWith("Hi ") || m.Body.StartsWith("سلام "));
+            var leftOver = await db.CampaignRecipients.CountAsync(r => r.Body != null);
+            if (queued != recipients || outbox != recipients || bodies != recipients || leftOver != 0)
             {
-                throw new InvalidOperationException($"Expected {recipients} queued recipients and outbox rows; found {queued} and {outbox}.");
+                throw new InvalidOperationException($"Expected {recipients} queued recipients, outbox rows and rendered messages and no body left on a recipient; "
+                    + $"found {queued}, {outbox}, {bodies} and {leftOver}.");
             }
             Console.WriteLine();
             Console.WriteLine("| measure | value |");
             Console.WriteLine("|---|---|");
             Console.WriteLine($"| recipients queued (message + outbox row + recipient mark, committed) | {recipients:N0} |");
-            Console.WriteLine($"| materialise the recipient list | {sampler.MaterializedAfter.TotalSeconds:F1} s |");
-            // The runner then follows the outbox a while for outcomes (none here: nothing dispatches); the work ends when the
-            // last recipient is committed, which the runner logs.
-            var queuedAll = finished.Wall ?? throw new InvalidOperationException("The runner never logged that every recipient was queued.");
-            var queuedCpu = finished.Cpu!.Value;
-            var sending = queuedAll - sampler.MaterializedAfter;
-            Console.WriteLine($"| materialise + render + enqueue, wall | {queuedAll.TotalSeconds:F1} s = {recipients / queuedAll.TotalSeconds:N0} msg/s |");
-            Console.WriteLine($"| materialise + render + enqueue, CPU (all threads) | {queuedCpu.TotalSeconds:F1} s = **{recipients / queuedCpu.TotalSeconds:N0} msg/s per core** |");
-            Console.WriteLine($"| render + enqueue only, wall (materialised list to last commit) | {sending.TotalSeconds:F1} s = {recipients / sending.TotalSeconds:N0} msg/s |");
+            // The runner then follows the outbox a while for outcomes (none here: nothing dispatches); each step ends at the
+            // runner's log line for it.
+            var materialized = finished.At(RunnerEvent.Materialized);
+            var prepared = finished.At(RunnerEvent.Prepared);
+            var handedOff = finished.At(RunnerEvent.Queued);
+            void Step(string name, (TimeSpan Wall, TimeSpan Cpu) from, (TimeSpan Wall, TimeSpan Cpu) to, bool budget = false)
+            {
+                var (w, c) = (to.Wall - from.Wall, to.Cpu - from.Cpu);
+                var perCore = recipients / c.TotalSeconds;
+                Console.WriteLine($"| {name} | {w.TotalSeconds:F1} s = {recipients / w.TotalSeconds:N0} msg/s | {c.TotalSeconds:F1} s = "
+                    + (budget ? $"**{perCore:N0} msg/s per core**" : $"{perCore:N0} msg/s per core") + " |");
+            }
+            Console.WriteLine("| step | wall | CPU (all threads) |");
+            Console.WriteLine("|---|---|---|");
+            Step("materialise the recipient list", (TimeSpan.Zero, TimeSpan.Zero), materialized);
+            Step("render + enqueue (prepare: every message rendered and committed to the campaign's queue)", materialized, prepared, budget: true);
+            Step("hand-off to the outbox (conversation, message, outbox row, recipient mark)", prepared, handedOff);
+            Step("all three", (TimeSpan.Zero, TimeSpan.Zero), handedOff);
+            Console.WriteLine();
             Console.WriteLine($"| peak working set | {sampler.PeakWorkingSet / 1048576.0:F0} MB |");
-            Console.WriteLine($"| GC heap at 10 %, 20 % … 100 % sent | {string.Join(" · ", sampler.HeapAtDecile.Select(h => (h / 1048576.0).ToString("F0", CultureInfo.InvariantCulture)))} MB |");
+            Console.WriteLine($"| peak GC heap: materialise · prepare · hand-off | {string.Join(" · ", sampler.PeakHeap.Select(h => (h / 1048576.0).ToString("F0", CultureInfo.InvariantCulture)))} MB |");
+            Console.WriteLine($"| GC heap at 10 %, 20 % … 100 % handed off | {string.Join(" · ", sampler.HeapAtDecile.Select(h => (h / 1048576.0).ToString("F0", CultureInfo.InvariantCulture)))} MB |");
             Console.WriteLine($"| baseline: raw prepared INSERT of {recipients:N0} outbox rows, wall | {baseline.Wall.TotalSeconds:F1} s = {recipients / baseline.Wall.TotalSeconds:N0} rows/s |");
             Console.WriteLine($"| baseline, CPU | {baseline.Cpu.TotalSeconds:F1} s = {recipients / baseline.Cpu.TotalSeconds:N0} rows/s per core |");
             return 0;
@@ -130,17 +145,15 @@ internal static class CampaignEnqueueBenchmark
 
     private static async Task ReportProgressAsync(IServiceProvider services, Guid campaignId, int recipients, MemorySampler sampler)
     {
-        var started = Stopwatch.StartNew();
         var decile = 1;
         while (decile <= 10)
         {
             await Task.Delay(1000);
             await using var scope = services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-            if (sampler.MaterializedAfter == TimeSpan.Zero
-                && await db.Campaigns.Where(c => c.Id == campaignId).Select(c => c.Materialized).FirstAsync())
+            if (sampler.Step < 2)
             {
-                sampler.MaterializedAfter = started.Elapsed;
+                continue;
             }
             var queued = await db.CampaignRecipients.CountAsync(r => r.CampaignId == campaignId && r.State == RecipientState.Sending);
             while (decile <= 10 && queued >= recipients * decile / 10)
@@ -151,17 +164,28 @@ internal static class CampaignEnqueueBenchmark
         }
     }
 
-    /// <summary>Notes the wall and CPU time at the runner's "has queued every recipient" log line.</summary>
+    /// <summary>The runner's log events that end a step (its <c>Log</c> class's event ids).</summary>
+    private enum RunnerEvent
+    {
+        Queued = 2,
+        Prepared = 6,
+        Materialized = 7,
+    }
+
+    /// <summary>Notes the wall and CPU time at the runner's log lines that end each step, and moves the memory sampler to the next step.</summary>
     private sealed class RunFinishedProbe : ILoggerProvider, ILogger
     {
+        private readonly Dictionary<RunnerEvent, (TimeSpan Wall, TimeSpan Cpu)> _at = [];
         private Stopwatch? _wall;
         private Process? _process;
         private TimeSpan _cpuBefore;
+        private MemorySampler? _sampler;
 
-        public TimeSpan? Wall { get; private set; }
-        public TimeSpan? Cpu { get; private set; }
+        public (TimeSpan Wall, TimeSpan Cpu) At(RunnerEvent e) =>
+            _at.TryGetValue(e, out var at) ? at : throw new InvalidOperationException($"The runner never logged {e}.");
 
-        public void Start(Stopwatch wall, Process process, TimeSpan cpuBefore) => (_wall, _process, _cpuBefore) = (wall, process, cpuBefore);
+        public void Start(Stopwatch wall, Process process, TimeSpan cpuBefore, MemorySampler sampler) =>
+            (_wall, _process, _cpuBefore, _sampler) = (wall, process, cpuBefore, sampler);
 
         public ILogger CreateLogger(string categoryName) => categoryName == typeof(CampaignRunner).FullName ? this : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
@@ -172,11 +196,13 @@ internal static class CampaignEnqueueBenchmark
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (eventId.Id == 2 && _wall is not null && Wall is null)
+            var e = (RunnerEvent)eventId.Id;
+            if (_wall is not null && Enum.IsDefined(e) && !_at.ContainsKey(e))
             {
-                Wall = _wall.Elapsed;
+                var wall = _wall.Elapsed;
                 _process!.Refresh();
-                Cpu = _process.TotalProcessorTime - _cpuBefore;
+                _at[e] = (wall, _process.TotalProcessorTime - _cpuBefore);
+                _sampler!.Step = e switch { RunnerEvent.Materialized => 1, RunnerEvent.Prepared => 2, _ => 3 };
             }
         }
 
@@ -191,15 +217,19 @@ internal static class CampaignEnqueueBenchmark
 
         public MemorySampler() => _timer = new Timer(_ =>
         {
-            var ws = Environment.WorkingSet;
-            if (ws > PeakWorkingSet)
+            PeakWorkingSet = Math.Max(PeakWorkingSet, Environment.WorkingSet);
+            if (Step < PeakHeap.Length)
             {
-                PeakWorkingSet = ws;
+                PeakHeap[Step] = Math.Max(PeakHeap[Step], GC.GetTotalMemory(false));
             }
         }, null, 0, 100);
 
         public long PeakWorkingSet { get; private set; }
-        public TimeSpan MaterializedAfter { get; set; }
+
+        /// <summary>0 materialising, 1 preparing, 2 handing off, 3 done.</summary>
+        public volatile int Step;
+
+        public long[] PeakHeap { get; } = new long[3];
         public List<long> HeapAtDecile { get; } = [];
 
         public void Dispose() => _timer.Dispose();

@@ -123,6 +123,36 @@ public sealed class CampaignExecutionTests(CampaignsHub hub) : IClassFixture<Cam
     }
 
     [Fact]
+    public async Task EveryMessageIsRenderedBeforeTheFirstSendSoATemplateFailureShowsUpFront()
+    {
+        // The third contact has no name, so a message of just "{{ contact.first_name }}" is empty for them: a failure, found while preparing.
+        var (api, segment, numbers) = await AudienceAsync(5, i => new SeedOptions(Name: i == 2 ? "" : $"Guest{i} Family"));
+        using var _ = api;
+        var id = await CreateAsync(api, Sms("prepared first", segment, pace: 1, bodyEn: "{{ contact.first_name }}", bodyFa: null));
+        await LaunchAsync(api, id);
+
+        // At one message a second the hand-off takes seconds; by the first send every message is rendered already.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!hub.Sends().Any(s => numbers.Contains(s["To"])))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "No message was sent.");
+            await Task.Delay(20);
+        }
+        var early = await api.GetFromJsonAsync<JsonElement>($"/api/v1/campaigns/{id}");
+        Assert.Equal(1, Counter(early, "failed"));
+        Assert.Equal(Counter(early, "pending"), Counter(early, "prepared"));
+        Assert.True(Counter(early, "pending") >= 2, $"Expected most recipients still waiting for their turn: {early}");
+
+        var done = await CampaignsHub.WaitForAsync(api, id, c => c.GetProperty("state").GetString() == "completed" && Counter(c, "queued") == 0);
+        Assert.Equal((4, 1, 0), (Counter(done, "sent"), Counter(done, "failed"), Counter(done, "prepared")));
+        var sends = hub.Sends().Where(s => numbers.Contains(s["To"])).ToDictionary(s => s["To"], s => s["Body"]);
+        Assert.Equal(numbers.Where((_, i) => i != 2).Order(), sends.Keys.Order());
+        Assert.Equal("Guest4", sends[numbers[4]]);
+        var report = await api.GetFromJsonAsync<JsonElement>($"/api/v1/campaigns/{id}/report");
+        Assert.Contains(report.GetProperty("failures").EnumerateArray(), f => f.GetProperty("reason").GetString() == "The template rendered an empty message.");
+    }
+
+    [Fact]
     public async Task AReplyOpensAConversationLinkedToTheCampaign()
     {
         var (api, segment, numbers) = await AudienceAsync(2);
@@ -177,6 +207,8 @@ public sealed class CampaignExecutionTests(CampaignsHub hub) : IClassFixture<Cam
         var cancelled = await api2.GetFromJsonAsync<JsonElement>($"/api/v1/campaigns/{second}");
         Assert.Equal("cancelled", cancelled.GetProperty("state").GetString());
         Assert.True(Counter(cancelled, "pending") > 0);
+        // What was never sent keeps no rendered text.
+        Assert.Equal(0, Counter(cancelled, "prepared"));
         Assert.Equal(HttpStatusCode.Conflict, (await api2.PostAsync($"/api/v1/campaigns/{second}/resume", null)).StatusCode);
     }
 

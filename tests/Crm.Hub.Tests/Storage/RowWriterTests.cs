@@ -90,6 +90,43 @@ public sealed class RowWriterTests : IAsyncLifetime
         Assert.Equal(rows[0].State, (await read.Outbox.AsNoTracking().SingleAsync(o => o.Id == rows[0].Id)).State);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(25)]
+    public async Task ManyUpdatesAtOnceChangeOnlyTheNamedColumnsOfEachRowByItsKey(int count)
+    {
+        var rows = Enumerable.Range(0, count + 2).Select(Row).ToList();
+        await using (var db = new HubDbContext(_options))
+        {
+            db.Outbox.AddRange(rows);
+            await db.SaveChangesAsync();
+        }
+        // Every row but the last two gets its own new state, error and time; other columns keep what is stored.
+        var changes = rows.Take(count).Select((r, i) => new OutboxMessage
+        {
+            Id = r.Id, Channel = "fax", MessageId = Guid.NewGuid(), Attempts = 1000 + i,
+            State = i % 2 == 0 ? OutboxState.Sent : OutboxState.Unknown, LastError = i % 2 == 0 ? null : $"changed {i}", CompletedAt = At.AddHours(i),
+        }).ToList();
+        await using (var db = new HubDbContext(_options))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await RowWriter<OutboxMessage>.UpdateAllAsync(db, changes,
+                [nameof(OutboxMessage.State), nameof(OutboxMessage.LastError), nameof(OutboxMessage.CompletedAt)], CancellationToken.None, rowsPerStatement: 10);
+            await transaction.CommitAsync();
+        }
+
+        await using var read = new HubDbContext(_options);
+        var stored = await read.Outbox.AsNoTracking().ToDictionaryAsync(o => o.Id);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (row, back) = (rows[i], stored[rows[i].Id]);
+            Assert.Equal((row.MessageId, row.Channel, row.Attempts, row.NextAttemptAt), (back.MessageId, back.Channel, back.Attempts, back.NextAttemptAt));
+            var expected = i < count ? changes[i] : row;
+            Assert.Equal((expected.State, expected.LastError, expected.CompletedAt), (back.State, back.LastError, back.CompletedAt));
+        }
+    }
+
     [Fact]
     public async Task WritingOutsideATransactionIsRefused()
     {

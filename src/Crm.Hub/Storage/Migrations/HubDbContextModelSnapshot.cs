@@ -200,6 +200,9 @@ namespace Crm.Hub.Storage.Migrations
                     b.Property<double>("Pace")
                         .HasColumnType("REAL");
 
+                    b.Property<bool>("Prepared")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("QuietEndMinute")
                         .HasColumnType("INTEGER");
 
@@ -274,6 +277,9 @@ namespace Crm.Hub.Storage.Migrations
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Body")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("CampaignId")
                         .HasColumnType("TEXT");
 
@@ -322,6 +328,10 @@ namespace Crm.Hub.Storage.Migrations
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(998)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TimeZone")

@@ -15,6 +15,8 @@ export interface CampaignCounters {
   unknown: number;
   replied: number;
   optedOut: number;
+  /** Pending recipients whose message is rendered and waiting for its turn. */
+  prepared: number;
   percent: number;
 }
 

@@ -92,7 +92,11 @@ function Progress(testId: string): { el: HTMLElement; show: (c: CampaignCounters
       bar.setAttribute("aria-valuenow", String(percent));
       bar.dataset.percent = String(percent);
       bar.dataset.status = state === "completed" && percent === 100 ? "completed" : state;
-      text.textContent = t("campaigns.progress", { percent: num(percent), sent: num(c.sent), total: num(c.total), failed: num(c.failed), suppressed: num(c.suppressed) });
+      // Before the first send every pending message is rendered; a big run shows that step instead of a bar stuck at 0.
+      const unrendered = c.pending - c.prepared;
+      text.textContent = unrendered > 0 && state === "running"
+        ? t("campaigns.preparing", { done: num(c.total - unrendered), total: num(c.total) })
+        : t("campaigns.progress", { percent: num(percent), sent: num(c.sent), total: num(c.total), failed: num(c.failed), suppressed: num(c.suppressed) });
     },
   };
 }
