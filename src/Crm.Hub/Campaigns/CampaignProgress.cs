@@ -105,7 +105,21 @@ internal sealed class CampaignProgress(StaffBroadcaster broadcaster, TimeProvide
             return;
         }
         _lastPush[campaign.Id] = now;
-        var counters = await CountAsync(db, campaign, ct);
-        broadcaster.PublishTransient(PushType, null, new { campaignId = campaign.Id, state = CampaignStates.Wire(campaign.State), counters });
+        Broadcast(campaign, await CountAsync(db, campaign, ct));
     }
+
+    /// <summary>Pushes counters the caller kept itself (no count of the run), at most a few times a second per campaign.</summary>
+    public void Publish(Campaign campaign, CampaignCounters counters)
+    {
+        var now = time.GetUtcNow().UtcTicks;
+        if (now - _lastPush.GetValueOrDefault(campaign.Id) < PushInterval.Ticks)
+        {
+            return;
+        }
+        _lastPush[campaign.Id] = now;
+        Broadcast(campaign, counters);
+    }
+
+    private void Broadcast(Campaign campaign, CampaignCounters counters) =>
+        broadcaster.PublishTransient(PushType, null, new { campaignId = campaign.Id, state = CampaignStates.Wire(campaign.State), counters });
 }

@@ -150,11 +150,11 @@ internal sealed partial class CampaignRunner(
                 break;
             }
             var ids = page.Select(p => p.Id).ToList();
-            var present = (await db.CampaignRecipients.Where(r => r.CampaignId == campaign.Id && r.Run == campaign.Run && ids.Contains(r.ContactId))
+            var present = (await db.CampaignRecipients.Where(r => r.CampaignId == campaign.Id && r.Run == campaign.Run && EF.Parameter(ids).Contains(r.ContactId))
                 .Select(r => r.ContactId).ToListAsync(ct)).ToHashSet();
             // Two contacts with one address (a shared family phone, a duplicate not yet merged) get the campaign once.
             var addresses = page.Select(p => p.Address).OfType<string>().Distinct().ToList();
-            var taken = (await db.CampaignRecipients.Where(r => r.CampaignId == campaign.Id && r.Run == campaign.Run && addresses.Contains(r.Address!))
+            var taken = (await db.CampaignRecipients.Where(r => r.CampaignId == campaign.Id && r.Run == campaign.Run && EF.Parameter(addresses).Contains(r.Address!))
                 .Select(r => r.Address!).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
             var now = time.GetUtcNow();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -201,8 +201,12 @@ internal sealed partial class CampaignRunner(
     {
         var set = new CampaignTemplateSet(templates, campaign);
         var channel = campaign.Channel;
-        var lastPublish = 0L;
-        var publishEvery = SyncInterval;
+        CampaignCounters counters;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            // Counted once; what this step changes is added as it goes, so the live counters cost no count of a big run.
+            counters = await CampaignProgress.CountAsync(scope.ServiceProvider.GetRequiredService<HubDbContext>(), campaign, ct);
+        }
         Guid? after = null;
         while (true)
         {
@@ -215,47 +219,77 @@ internal sealed partial class CampaignRunner(
             {
                 unprepared = unprepared.Where(r => r.Id.CompareTo(last) > 0);
             }
-            var page = await unprepared.OrderBy(r => r.Id).Take(PreparePage).ToListAsync(ct);
-            if (page.Count == 0)
+            // Only what rendering reads, in one query: the contact's email and phone (a contact erased meanwhile has neither) and
+            // one row per attribute, so a recipient with three attributes comes three times in a row.
+            var rows = await (
+                from r in unprepared.OrderBy(r => r.Id).Take(PreparePage)
+                join c in db.Contacts on r.ContactId equals c.Id into contact
+                from c in contact.DefaultIfEmpty()
+                join a in db.ContactAttributes on r.ContactId equals a.ContactId into attribute
+                from a in attribute.DefaultIfEmpty()
+                orderby r.Id
+                select new
+                {
+                    r.Id, r.ContactId, r.Address, r.Name, r.Locale, Email = c == null ? null : c.Email, Phone = c == null ? null : c.Phone,
+                    Key = a == null ? null : a.Key, Value = a == null ? null : a.Value,
+                })
+                .ToListAsync(ct);
+            if (rows.Count == 0)
             {
                 break;
             }
-            var contactIds = page.Select(r => r.ContactId).ToList();
-            var contacts = await db.Contacts.AsNoTracking().Where(c => contactIds.Contains(c.Id))
-                .Select(c => new { c.Id, c.Email, c.Phone }).ToDictionaryAsync(c => c.Id, ct);
-            var attributes = (await db.ContactAttributes.AsNoTracking().Where(a => contactIds.Contains(a.ContactId)).ToListAsync(ct))
-                .ToLookup(a => a.ContactId);
+            var page = new List<CampaignRecipient>(PreparePage);
+            var models = new List<(string? Email, string? Phone, Dictionary<string, string> Attributes)>(PreparePage);
+            foreach (var row in rows)
+            {
+                if (page.Count == 0 || page[^1].Id != row.Id)
+                {
+                    page.Add(new CampaignRecipient { Id = row.Id, ContactId = row.ContactId, Address = row.Address, Name = row.Name, Locale = row.Locale });
+                    models.Add((row.Email, row.Phone, new Dictionary<string, string>(StringComparer.Ordinal)));
+                }
+                if (row.Key is not null)
+                {
+                    models[^1].Attributes[row.Key] = row.Value ?? "";
+                }
+            }
             // The unsubscribe link names the identity it opts out; only templates that mention the link need it looked up.
             var identities = set.NeedsUnsubscribeLink ? await IdentitiesAsync(db, channel, page, ct) : null;
-            foreach (var recipient in page)
+            var failed = new List<CampaignRecipient>();
+            for (var i = 0; i < page.Count; i++)
             {
+                var recipient = page[i];
                 var same = identities?[recipient.Address!];
-                var identityId = same?.FirstOrDefault(i => i.ContactId == recipient.ContactId)?.Id ?? same?.FirstOrDefault()?.Id;
-                var contact = contacts.GetValueOrDefault(recipient.ContactId);
-                var rendered = Render(campaign, set, recipient, contact?.Email, contact?.Phone,
-                    attributes[recipient.ContactId].ToDictionary(a => a.Key, a => a.Value), identityId);
+                var identityId = same?.FirstOrDefault(x => x.ContactId == recipient.ContactId)?.Id ?? same?.FirstOrDefault()?.Id;
+                var (email, phone, attributes) = models[i];
+                var rendered = Render(campaign, set, recipient, email, phone, attributes, identityId);
                 (recipient.Body, recipient.Subject) = (rendered.Body, rendered.Subject);
                 if (rendered.Error is not null)
                 {
                     recipient.State = RecipientState.Failed;
                     recipient.Error = rendered.Error;
+                    failed.Add(recipient);
                 }
             }
             await using (var transaction = await db.Database.BeginTransactionAsync(ct))
             {
-                await RowWriter<CampaignRecipient>.UpdateAllAsync(db, page, PreparedColumns, ct);
+                // The text only: rewriting the state too would move every row in the run's state index.
+                await RowWriter<CampaignRecipient>.UpdateAllAsync(db, page.FindAll(r => r.Body is not null), PreparedColumns, ct);
+                if (failed.Count > 0)
+                {
+                    await using var failures = RowWriter<CampaignRecipient>.Update(db, nameof(CampaignRecipient.State), nameof(CampaignRecipient.Error));
+                    foreach (var recipient in failed)
+                    {
+                        await failures.WriteAsync(recipient, ct);
+                    }
+                }
                 await transaction.CommitAsync(ct);
             }
             after = page[^1].Id;
-            if (time.GetElapsedTime(lastPublish) >= publishEvery)
+            counters = counters with
             {
-                var started = time.GetTimestamp();
-                await progress.PublishAsync(db, campaign, force: true, ct);
-                lastPublish = time.GetTimestamp();
-                // Counting a huge run takes a while: keep it under a tenth of the preparing time.
-                var took = time.GetElapsedTime(started, lastPublish);
-                publishEvery = took * 10 > SyncInterval ? took * 10 : SyncInterval;
-            }
+                Pending = counters.Pending - failed.Count, Failed = counters.Failed + failed.Count, Prepared = counters.Prepared + page.Count - failed.Count,
+            };
+            progress.Publish(campaign, counters);
         }
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -266,8 +300,7 @@ internal sealed partial class CampaignRunner(
         Log.Prepared(logger, campaign.Id, campaign.Run);
     }
 
-    private static readonly string[] PreparedColumns =
-        [nameof(CampaignRecipient.Body), nameof(CampaignRecipient.Subject), nameof(CampaignRecipient.State), nameof(CampaignRecipient.Error)];
+    private static readonly string[] PreparedColumns = [nameof(CampaignRecipient.Body), nameof(CampaignRecipient.Subject)];
 
     private sealed record IdentityOfAddress(Guid Id, Guid ContactId, string Address, DateTimeOffset? OptedOutAt, DateTimeOffset? UndeliverableAt);
 
@@ -275,7 +308,7 @@ internal sealed partial class CampaignRunner(
     private static async Task<ILookup<string, IdentityOfAddress>> IdentitiesAsync(HubDbContext db, string channel, List<CampaignRecipient> page, CancellationToken ct)
     {
         var addresses = page.Select(r => r.Address!).Distinct().ToList();
-        return (await db.ChannelIdentities.AsNoTracking().Where(i => i.Channel == channel && addresses.Contains(i.Address))
+        return (await db.ChannelIdentities.AsNoTracking().Where(i => i.Channel == channel && EF.Parameter(addresses).Contains(i.Address))
             .Select(i => new IdentityOfAddress(i.Id, i.ContactId, i.Address, i.OptedOutAt, i.UndeliverableAt)).ToListAsync(ct))
             .ToLookup(i => i.Address, StringComparer.Ordinal);
     }
@@ -566,7 +599,7 @@ internal sealed partial class CampaignRunner(
             foreach (var chunk in batch.Sending.Chunk(500))
             {
                 var ids = chunk.Select(r => r.Id).ToList();
-                await db.CampaignRecipients.Where(r => ids.Contains(r.Id)).ExecuteUpdateAsync(u => u
+                await db.CampaignRecipients.Where(r => EF.Parameter(ids).Contains(r.Id)).ExecuteUpdateAsync(u => u
                     .SetProperty(r => r.State, RecipientState.Sending).SetProperty(r => r.QueuedAt, r => queuedAt).SetProperty(r => r.MessageId, r => r.Id)
                     // The message row carries the text from now on.
                     .SetProperty(r => r.Body, r => null).SetProperty(r => r.Subject, r => null),

@@ -136,8 +136,11 @@ internal sealed class RowWriter<T> : IAsyncDisposable
         return new RowWriter<T>(command, columns, []) { _rowsPerStatement = rowsPerStatement, _width = properties.Length };
     }
 
-    /// <summary>Updates the named columns of every row by key: full chunks through one <see cref="UpdateMany"/> statement, the rest one by one.</summary>
-    public static async Task UpdateAllAsync(DbContext db, IReadOnlyList<T> rows, string[] propertyNames, CancellationToken ct, int rowsPerStatement = 100)
+    /// <summary>
+    /// Updates the named columns of every row by key: full chunks through one <see cref="UpdateMany"/> statement, the rest one
+    /// by one. Chunks stay small because Microsoft.Data.Sqlite binds each parameter by looking its name up in the statement.
+    /// </summary>
+    public static async Task UpdateAllAsync(DbContext db, IReadOnlyList<T> rows, string[] propertyNames, CancellationToken ct, int rowsPerStatement = 32)
     {
         var full = rows.Count / rowsPerStatement * rowsPerStatement;
         if (full > 0)

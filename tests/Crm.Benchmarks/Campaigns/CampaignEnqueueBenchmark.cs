@@ -93,7 +93,9 @@ internal static class CampaignEnqueueBenchmark
             var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
             var queued = await db.CampaignRecipients.CountAsync(r => r.CampaignId == campaignId && r.State == RecipientState.Sending);
             var outbox = await db.Outbox.CountAsync();
-            var bodies = await db.Messages.CountAsync(m => m.Body.StartsWith("Hi ") || m.Body.StartsWith("سلام "));
+            // Greeting, name and the contact's own appointment date: rendered from the contact, its attribute and the campaign.
+            var bodies = await db.Messages.CountAsync(m => (m.Body.StartsWith("Hi Sara, ") || m.Body.StartsWith("سلام سارا، ")) && m.Body.Contains(" 2026-12-")
+                && m.Body.EndsWith("Winter check-ups"));
             var leftOver = await db.CampaignRecipients.CountAsync(r => r.Body != null);
             if (queued != recipients || outbox != recipients || bodies != recipients || leftOver != 0)
             {

@@ -128,7 +128,20 @@ public sealed class CampaignExecutionTests(CampaignsHub hub) : IClassFixture<Cam
         // The third contact has no name, so a message of just "{{ contact.first_name }}" is empty for them: a failure, found while preparing.
         var (api, segment, numbers) = await AudienceAsync(5, i => new SeedOptions(Name: i == 2 ? "" : $"Guest{i} Family"));
         using var _ = api;
-        var id = await CreateAsync(api, Sms("prepared first", segment, pace: 1, bodyEn: "{{ contact.first_name }}", bodyFa: null));
+        // Two attributes each for the fourth and fifth contact, none for the others.
+        await using (var scope = hub.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            var contacts = await db.ChannelIdentities.Where(i => numbers.Contains(i.Address)).ToDictionaryAsync(i => i.Address, i => i.ContactId);
+            foreach (var n in new[] { 3, 4 })
+            {
+                db.ContactAttributes.Add(new ContactAttribute { ContactId = contacts[numbers[n]], Key = "table", Value = $"T{n}" });
+                db.ContactAttributes.Add(new ContactAttribute { ContactId = contacts[numbers[n]], Key = "time", Value = $"19:0{n}" });
+            }
+            await db.SaveChangesAsync();
+        }
+        var id = await CreateAsync(api, Sms("prepared first", segment, pace: 1, bodyFa: null,
+            bodyEn: "{{ contact.first_name }}{{ if contact.attributes.table }}: table {{ contact.attributes.table }} at {{ contact.attributes.time }}{{ end }}"));
         await LaunchAsync(api, id);
 
         // At one message a second the hand-off takes seconds; by the first send every message is rendered already.
@@ -147,7 +160,9 @@ public sealed class CampaignExecutionTests(CampaignsHub hub) : IClassFixture<Cam
         Assert.Equal((4, 1, 0), (Counter(done, "sent"), Counter(done, "failed"), Counter(done, "prepared")));
         var sends = hub.Sends().Where(s => numbers.Contains(s["To"])).ToDictionary(s => s["To"], s => s["Body"]);
         Assert.Equal(numbers.Where((_, i) => i != 2).Order(), sends.Keys.Order());
-        Assert.Equal("Guest4", sends[numbers[4]]);
+        Assert.Equal("Guest4: table T4 at 19:04", sends[numbers[4]]);
+        Assert.Equal("Guest3: table T3 at 19:03", sends[numbers[3]]);
+        Assert.Equal("Guest1", sends[numbers[1]]);
         var report = await api.GetFromJsonAsync<JsonElement>($"/api/v1/campaigns/{id}/report");
         Assert.Contains(report.GetProperty("failures").EnumerateArray(), f => f.GetProperty("reason").GetString() == "The template rendered an empty message.");
     }
