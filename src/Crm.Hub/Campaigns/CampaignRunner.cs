@@ -213,44 +213,10 @@ internal sealed partial class CampaignRunner(
             ct.ThrowIfCancellationRequested();
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-            var unprepared = db.CampaignRecipients.AsNoTracking()
-                .Where(r => r.CampaignId == campaign.Id && r.Run == campaign.Run && r.State == RecipientState.Pending && r.Body == null);
-            if (after is { } last)
-            {
-                unprepared = unprepared.Where(r => r.Id.CompareTo(last) > 0);
-            }
-            // Only what rendering reads, in one query: the contact's email and phone (a contact erased meanwhile has neither) and
-            // one row per attribute, so a recipient with three attributes comes three times in a row.
-            var rows = await (
-                from r in unprepared.OrderBy(r => r.Id).Take(PreparePage)
-                join c in db.Contacts on r.ContactId equals c.Id into contact
-                from c in contact.DefaultIfEmpty()
-                join a in db.ContactAttributes on r.ContactId equals a.ContactId into attribute
-                from a in attribute.DefaultIfEmpty()
-                orderby r.Id
-                select new
-                {
-                    r.Id, r.ContactId, r.Address, r.Name, r.Locale, Email = c == null ? null : c.Email, Phone = c == null ? null : c.Phone,
-                    Key = a == null ? null : a.Key, Value = a == null ? null : a.Value,
-                })
-                .ToListAsync(ct);
-            if (rows.Count == 0)
+            var (page, models) = await ReadUnpreparedAsync(db, campaign, after, ct);
+            if (page.Count == 0)
             {
                 break;
-            }
-            var page = new List<CampaignRecipient>(PreparePage);
-            var models = new List<(string? Email, string? Phone, Dictionary<string, string> Attributes)>(PreparePage);
-            foreach (var row in rows)
-            {
-                if (page.Count == 0 || page[^1].Id != row.Id)
-                {
-                    page.Add(new CampaignRecipient { Id = row.Id, ContactId = row.ContactId, Address = row.Address, Name = row.Name, Locale = row.Locale });
-                    models.Add((row.Email, row.Phone, new Dictionary<string, string>(StringComparer.Ordinal)));
-                }
-                if (row.Key is not null)
-                {
-                    models[^1].Attributes[row.Key] = row.Value ?? "";
-                }
             }
             // The unsubscribe link names the identity it opts out; only templates that mention the link need it looked up.
             var identities = set.NeedsUnsubscribeLink ? await IdentitiesAsync(db, channel, page, ct) : null;
@@ -260,8 +226,7 @@ internal sealed partial class CampaignRunner(
                 var recipient = page[i];
                 var same = identities?[recipient.Address!];
                 var identityId = same?.FirstOrDefault(x => x.ContactId == recipient.ContactId)?.Id ?? same?.FirstOrDefault()?.Id;
-                var (email, phone, attributes) = models[i];
-                var rendered = Render(campaign, set, recipient, email, phone, attributes, identityId);
+                var rendered = Render(campaign, set, recipient, models[i].Email, models[i].Phone, models[i].Attributes, identityId);
                 (recipient.Body, recipient.Subject) = (rendered.Body, rendered.Subject);
                 if (rendered.Error is not null)
                 {
@@ -298,6 +263,53 @@ internal sealed partial class CampaignRunner(
         }
         campaign.Prepared = true;
         Log.Prepared(logger, campaign.Id, campaign.Run);
+    }
+
+    /// <summary>What a template may read of a recipient's contact besides the recipient row itself.</summary>
+    private sealed record ContactModel(string? Email, string? Phone, Dictionary<string, string> Attributes);
+
+    /// <summary>
+    /// The next page of pending recipients without a message, in id order after <paramref name="after"/>, with what rendering
+    /// reads of their contacts — in one query: the contact's email and phone (a contact erased meanwhile has neither) and one
+    /// row per attribute, so a recipient with three attributes comes three times in a row.
+    /// </summary>
+    private static async Task<(List<CampaignRecipient> Page, List<ContactModel> Models)> ReadUnpreparedAsync(
+        HubDbContext db, Campaign campaign, Guid? after, CancellationToken ct)
+    {
+        var unprepared = db.CampaignRecipients.AsNoTracking()
+            .Where(r => r.CampaignId == campaign.Id && r.Run == campaign.Run && r.State == RecipientState.Pending && r.Body == null);
+        if (after is { } last)
+        {
+            unprepared = unprepared.Where(r => r.Id.CompareTo(last) > 0);
+        }
+        var rows = await (
+            from r in unprepared.OrderBy(r => r.Id).Take(PreparePage)
+            join c in db.Contacts on r.ContactId equals c.Id into contact
+            from c in contact.DefaultIfEmpty()
+            join a in db.ContactAttributes on r.ContactId equals a.ContactId into attribute
+            from a in attribute.DefaultIfEmpty()
+            orderby r.Id
+            select new
+            {
+                r.Id, r.ContactId, r.Address, r.Name, r.Locale, Email = c == null ? null : c.Email, Phone = c == null ? null : c.Phone,
+                Key = a == null ? null : a.Key, Value = a == null ? null : a.Value,
+            })
+            .ToListAsync(ct);
+        var page = new List<CampaignRecipient>(PreparePage);
+        var models = new List<ContactModel>(PreparePage);
+        foreach (var row in rows)
+        {
+            if (page.Count == 0 || page[^1].Id != row.Id)
+            {
+                page.Add(new CampaignRecipient { Id = row.Id, ContactId = row.ContactId, Address = row.Address, Name = row.Name, Locale = row.Locale });
+                models.Add(new ContactModel(row.Email, row.Phone, new Dictionary<string, string>(StringComparer.Ordinal)));
+            }
+            if (row.Key is not null)
+            {
+                models[^1].Attributes[row.Key] = row.Value ?? "";
+            }
+        }
+        return (page, models);
     }
 
     private static readonly string[] PreparedColumns = [nameof(CampaignRecipient.Body), nameof(CampaignRecipient.Subject)];

@@ -76,24 +76,37 @@ internal sealed class RowWriter<T> : IAsyncDisposable
         await _command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Inserts every row: full chunks through one multi-row statement, the rest one by one.</summary>
-    public static async Task InsertAllAsync(DbContext db, IReadOnlyList<T> rows, CancellationToken ct, int rowsPerStatement = 32)
+    /// <summary>
+    /// How many parameters one multi-row statement binds at most. Microsoft.Data.Sqlite binds each parameter by looking its name
+    /// up among the statement's (a linear search, after converting the name to UTF-8), so a statement's binding grows with the
+    /// square of its parameters: 32 conversations at once (over 800 parameters) spent more time binding than writing.
+    /// </summary>
+    public const int ParametersPerStatement = 96;
+
+    /// <summary>Inserts every row: full chunks through one multi-row statement (as many rows as fit <see cref="ParametersPerStatement"/>), the rest one by one.</summary>
+    public static async Task InsertAllAsync(DbContext db, IReadOnlyList<T> rows, CancellationToken ct, int? rowsPerStatement = null)
+    {
+        var perStatement = rowsPerStatement ?? Math.Max(1, ParametersPerStatement / EntityOf(db).GetProperties().Count());
+        await WriteAllAsync(rows, perStatement, () => InsertMany(db, perStatement), () => Insert(db), ct);
+    }
+
+    private static async Task WriteAllAsync(IReadOnlyList<T> rows, int rowsPerStatement, Func<RowWriter<T>> many, Func<RowWriter<T>> one, CancellationToken ct)
     {
         var full = rows.Count / rowsPerStatement * rowsPerStatement;
         if (full > 0)
         {
-            await using var many = InsertMany(db, rowsPerStatement);
+            await using var writer = many();
             for (var offset = 0; offset < full; offset += rowsPerStatement)
             {
-                await many.WriteManyAsync(rows, offset, ct);
+                await writer.WriteManyAsync(rows, offset, ct);
             }
         }
         if (full < rows.Count)
         {
-            await using var one = Insert(db);
+            await using var writer = one();
             for (var i = full; i < rows.Count; i++)
             {
-                await one.WriteAsync(rows[i], ct);
+                await writer.WriteAsync(rows[i], ct);
             }
         }
     }
@@ -136,29 +149,12 @@ internal sealed class RowWriter<T> : IAsyncDisposable
         return new RowWriter<T>(command, columns, []) { _rowsPerStatement = rowsPerStatement, _width = properties.Length };
     }
 
-    /// <summary>
-    /// Updates the named columns of every row by key: full chunks through one <see cref="UpdateMany"/> statement, the rest one
-    /// by one. Chunks stay small because Microsoft.Data.Sqlite binds each parameter by looking its name up in the statement.
-    /// </summary>
-    public static async Task UpdateAllAsync(DbContext db, IReadOnlyList<T> rows, string[] propertyNames, CancellationToken ct, int rowsPerStatement = 32)
+    /// <summary>Updates the named columns of every row by key: full chunks through one <see cref="UpdateMany"/> statement, the rest one by one.</summary>
+    public static async Task UpdateAllAsync(DbContext db, IReadOnlyList<T> rows, string[] propertyNames, CancellationToken ct, int? rowsPerStatement = null)
     {
-        var full = rows.Count / rowsPerStatement * rowsPerStatement;
-        if (full > 0)
-        {
-            await using var many = UpdateMany(db, rowsPerStatement, propertyNames);
-            for (var offset = 0; offset < full; offset += rowsPerStatement)
-            {
-                await many.WriteManyAsync(rows, offset, ct);
-            }
-        }
-        if (full < rows.Count)
-        {
-            await using var one = Update(db, propertyNames);
-            for (var i = full; i < rows.Count; i++)
-            {
-                await one.WriteAsync(rows[i], ct);
-            }
-        }
+        var width = EntityOf(db).FindPrimaryKey()!.Properties.Count + propertyNames.Length;
+        var perStatement = rowsPerStatement ?? Math.Max(1, ParametersPerStatement / width);
+        await WriteAllAsync(rows, perStatement, () => UpdateMany(db, perStatement, propertyNames), () => Update(db, propertyNames), ct);
     }
 
     /// <summary>Writes one row; returns the number of rows the statement touched (an UPDATE of a missing key: 0).</summary>
