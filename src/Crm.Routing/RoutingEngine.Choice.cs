@@ -76,7 +76,7 @@ public sealed partial class RoutingEngine
             conversation.NeedsSkill
                 ? LaneKey.Skilled(conversation.Channel, conversation.TeamId, conversation.Skill!, conversation.MinProficiency)
                 : LaneKey.Open(conversation.Channel, conversation.TeamId),
-            note + DecisionReasons.NoEligibleAgent(pool, _onlineAgents.CountIn(pool), conversation.ExcludedCount, _waiting.Count + 1));
+            new NoEligibleAgentFacts(note, pool, _onlineAgents.CountIn(pool), conversation.ExcludedCount, _waiting.Count + 1));
     }
 
     /// <summary>The agents who may take the conversation: the channel's (and team's), narrowed to the skill level it needs.</summary>
@@ -131,8 +131,9 @@ public sealed partial class RoutingEngine
             return false;
         }
 
-        Offer(best, conversation, note + DecisionReasons.SkillMatch(best.Rank, tiedOnLoad, pool, best.ProficiencyIn(pool.Skill!), conversation.ExcludedCount)
-            + DecisionReasons.Units(best, conversation.Channel), candidates.Items);
+        var reason = new SkillMatchFacts(note, best.Rank, tiedOnLoad, pool, best.ProficiencyIn(pool.Skill!), conversation.ExcludedCount,
+            DecisionReasons.Units(best, conversation.Channel));
+        Offer(best, conversation, reason, candidates.Items);
         return true;
     }
 
@@ -251,8 +252,8 @@ public sealed partial class RoutingEngine
             return false;
         }
 
-        var reason = note + DecisionReasons.LeastLoaded(chosen.Rank, tiedOnLoad, _freeAgents.CountIn(pool), pool, conversation.ExcludedCount)
-            + DecisionReasons.Units(chosen, conversation.Channel);
+        var reason = new LeastLoadedFacts(note, chosen.Rank, tiedOnLoad, _freeAgents.CountIn(pool), pool, conversation.ExcludedCount,
+            DecisionReasons.Units(chosen, conversation.Channel));
         Offer(chosen, conversation, reason, candidates.Items);
         return true;
     }
@@ -287,7 +288,7 @@ public sealed partial class RoutingEngine
         {
             while (agent.HasFreeSlot(channel) && TryFindNextWaiting(agent, channel, out var conversation))
             {
-                var reason = DecisionReasons.NextInQueue(agent, conversation);
+                var reason = new NextInQueueFacts(SlotUse.Of(agent, conversation.Channel), QueuedConversationFacts.Of(agent, conversation));
                 Detach(conversation);
                 Offer(agent, conversation, reason);
             }
@@ -318,7 +319,7 @@ public sealed partial class RoutingEngine
                 return;
             }
 
-            var reason = DecisionReasons.NextInQueue(agent, next);
+            var reason = new NextInQueueFacts(SlotUse.Of(agent, next.Channel), QueuedConversationFacts.Of(agent, next));
             Detach(next);
             Offer(agent, next, reason);
         }
