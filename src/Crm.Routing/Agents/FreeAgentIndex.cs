@@ -8,7 +8,7 @@ namespace Crm.Routing.Agents;
 /// </summary>
 internal sealed class FreeAgentIndex
 {
-    private readonly Dictionary<AgentPool, SortedSet<AgentRank>> _pools = [];
+    private readonly Dictionary<AgentPool, SortedSet<PoolEntry>> _pools = [];
 
     public void Add(TrackedAgent agent) => Visit(agent, add: true);
 
@@ -17,10 +17,10 @@ internal sealed class FreeAgentIndex
     public int CountIn(AgentPool pool) => _pools.TryGetValue(pool.Indexed, out var ranks) ? ranks.Count : 0;
 
     /// <summary>The pool's free agents, best ranked first; null when there are none. Enumerate without allocating.</summary>
-    public SortedSet<AgentRank>? InRankOrder(AgentPool pool) => _pools.GetValueOrDefault(pool.Indexed);
+    public SortedSet<PoolEntry>? InRankOrder(AgentPool pool) => _pools.GetValueOrDefault(pool.Indexed);
 
     public bool Contains(AgentPool pool, TrackedAgent agent) =>
-        _pools.TryGetValue(pool, out var ranks) && ranks.Contains(agent.Rank);
+        _pools.TryGetValue(pool, out var ranks) && ranks.Contains(new PoolEntry(agent.Rank, 0));
 
     /// <summary>The first free agent after <paramref name="after"/> in id order, wrapping around; O(free agents in the pool).</summary>
     public bool TryPickRoundRobin(AgentPool pool, ICollection<Guid>? excluded, Guid? after, out AgentRank picked)
@@ -33,21 +33,21 @@ internal sealed class FreeAgentIndex
 
         AgentRank? first = null;
         AgentRank? next = null;
-        foreach (var rank in ranks)
+        foreach (var entry in ranks)
         {
-            if (excluded?.Contains(rank.AgentId) == true)
+            if (excluded?.Contains(entry.AgentId) == true)
             {
                 continue;
             }
 
-            if (first is null || rank.AgentId.CompareTo(first.Value.AgentId) < 0)
+            if (first is null || entry.AgentId.CompareTo(first.Value.AgentId) < 0)
             {
-                first = rank;
+                first = entry.Rank;
             }
 
-            if (after is Guid cursor && rank.AgentId.CompareTo(cursor) > 0 && (next is null || rank.AgentId.CompareTo(next.Value.AgentId) < 0))
+            if (after is Guid cursor && entry.AgentId.CompareTo(cursor) > 0 && (next is null || entry.AgentId.CompareTo(next.Value.AgentId) < 0))
             {
-                next = rank;
+                next = entry.Rank;
             }
         }
 
@@ -76,20 +76,20 @@ internal sealed class FreeAgentIndex
                 continue;
             }
 
-            Apply(new AgentPool(channel, null), rank, add);
+            Apply(new AgentPool(channel, null), new PoolEntry(rank, 0), add);
             foreach (var team in agent.TeamIds)
             {
-                Apply(new AgentPool(channel, team), rank, add);
+                Apply(new AgentPool(channel, team), new PoolEntry(rank, 0), add);
             }
 
-            foreach (var skill in agent.Skills.Keys)
+            foreach (var (skill, proficiency) in agent.Skills)
             {
-                Apply(new AgentPool(channel, null, skill), rank, add);
+                Apply(new AgentPool(channel, null, skill), new PoolEntry(rank, proficiency), add);
             }
         }
     }
 
-    private void Apply(AgentPool pool, AgentRank rank, bool add)
+    private void Apply(AgentPool pool, PoolEntry entry, bool add)
     {
         if (add)
         {
@@ -99,11 +99,11 @@ internal sealed class FreeAgentIndex
                 _pools.Add(pool, ranks);
             }
 
-            ranks.Add(rank);
+            ranks.Add(entry);
         }
         else if (_pools.TryGetValue(pool, out var ranks))
         {
-            ranks.Remove(rank);
+            ranks.Remove(entry);
         }
     }
 }
