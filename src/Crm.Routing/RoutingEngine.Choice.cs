@@ -150,7 +150,7 @@ public sealed partial class RoutingEngine
         _ => null,
     };
 
-    private static readonly SortedSet<PoolEntry> NoAgents = [];
+    private static readonly RankedSet<PoolEntry> NoAgents = new();
 
     private static bool Qualified(TrackedAgent agent, TrackedConversation conversation, int level) =>
         agent.ProficiencyIn(conversation.Skill!) >= level && agent.IsInTeam(conversation.TeamId) && !conversation.Excludes(agent.Id);
