@@ -77,7 +77,65 @@ internal static class SkillRoutingPhases
         Report("Index leave + return of the chosen agent (every pool it is in)", reindex);
         Report("Scan of the skill's pool to the runner-up", scan);
         Report("Reason worded (first read of Reason)", words);
+        floor = null;
+        engine = null;
+        GC.Collect();
+        FreedSlot();
         return 0;
+    }
+
+    /// <summary>
+    /// The freed slot: the whole close, then — for the next agent in turn, full again — the search of the heads of every lane
+    /// it looks at (open, team, reserved, and every level it reaches of each of its skills) and the look-up of that head.
+    /// </summary>
+    private static void FreedSlot()
+    {
+        var floor = SkillFloor.AllAgentsFull(autoAccept: true);
+        var engine = floor.Engine;
+        var agents = (Dictionary<Guid, TrackedAgent>)Field(engine, "_agents");
+        var conversations = (System.Collections.IDictionary)Field(engine, "_conversations");
+        var bestHead = typeof(RoutingEngine).GetMethod("BestHead", BindingFlags.NonPublic | BindingFlags.Instance)!;
+        var heads = bestHead.CreateDelegate<Func<TrackedAgent, string, Crm.Routing.Waiting.QueuePosition?>>(engine);
+        var whole = new double[Events];
+        var search = new double[Events];
+        var lookUp = new double[Events];
+        var clock = new Stopwatch();
+        var next = 0;
+        for (var i = -Events / 3; i < Events; i++)
+        {
+            var turn = next++ % SkillFloor.AgentCount;
+            var closed = floor.HeldByAgent[turn];
+            clock.Restart();
+            var freed = engine.Apply(new ConversationClosed(closed));
+            clock.Stop();
+            var total = clock.Elapsed.TotalMicroseconds;
+            if (freed[^1].Kind == DecisionKind.Assigned)
+            {
+                floor.HeldByAgent[turn] = freed[^1].ConversationId;
+            }
+
+            engine.Apply(floor.NextArrival(closed));
+            var other = agents[floor.AgentIds[(turn + 1) % SkillFloor.AgentCount]];
+            clock.Restart();
+            var head = heads(other, SkillFloor.Channel);
+            clock.Stop();
+            var searched = clock.Elapsed.TotalMicroseconds;
+            clock.Restart();
+            _ = conversations[head!.Value.ConversationId];
+            clock.Stop();
+            if (i >= 0)
+            {
+                (whole[i], search[i], lookUp[i]) = (total, searched, clock.Elapsed.TotalMicroseconds);
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"Freed slot, step by step ({Events:N0} closes)");
+        Console.WriteLine("| Step | p50 | p90 | p99 | p99.9 |");
+        Console.WriteLine("|---|---|---|---|---|");
+        Report("Whole close → Released + Assigned (Apply)", whole);
+        Report("Earliest head of all the agent's lanes (open, team, reserved, skill levels)", search);
+        Report("Look-up of that head's conversation", lookUp);
     }
 
     private static object Field(RoutingEngine engine, string name) =>
