@@ -92,4 +92,41 @@ public sealed partial class RoutingEngineTests
             "conversation closed; webchat slot freed (0/3 in use, 3/5 units, 1 per webchat conversation, blocked while holding a fax conversation)",
             decisions.Single(DecisionKind.Released).Reason);
     }
+
+    [Fact]
+    public void AReasonReadAfterLaterEventsStillSaysWhatWasTrueWhenTheDecisionWasMade()
+    {
+        var h = new RoutingHarness(new RoutingOptions { SkillFallbackAfter = TimeSpan.Zero });
+        h.Apply(new AgentUpserted(AgentId(1), AgentPresence.Online, new Dictionary<string, int> { [WebChat] = 2 }, [], true,
+            new Dictionary<string, int> { ["billing"] = 2 }));
+        h.Restore(90, AgentId(1));
+        h.Restore(91, AgentId(1));
+        h.Apply(new ConversationWaiting(ConversationId(1), WebChat, 0, h.Now, Skill: "billing")).Single(DecisionKind.Queued);
+        var decisions = h.Close(90);
+
+        // The agent's load, the conversation's state and the clock all change before anyone reads the words.
+        h.Time.Advance(TimeSpan.FromMinutes(20));
+        h.Close(91);
+        h.Close(1);
+        Assert.Equal(0, h.ActiveOf(AgentId(1)));
+
+        decisions.Kinds(DecisionKind.Released, DecisionKind.Assigned);
+        Assert.Equal("conversation closed; webchat slot freed (1/2 in use)", decisions[0].Reason);
+        Assert.Equal("webchat slot free (1/2 in use); next eligible in queue: priority 0, waiting since 10:00:00Z; auto-accepted", decisions[1].Reason);
+        Assert.Same(decisions[1].Reason, decisions[1].Reason);
+    }
+
+    [Fact]
+    public void DecisionsWithTheSameWordsAreEqualWhetherWordedAtOnceOrFromFacts()
+    {
+        var h = new RoutingHarness();
+        h.Agent(1);
+        var offer = h.Wait(1).Single(DecisionKind.Offered);
+
+        var copy = new RoutingDecision(offer.Kind, offer.ConversationId, offer.AgentId, offer.Reason, offer.At, offer.OfferExpiresAt, offer.Candidates);
+
+        Assert.Equal(offer, copy);
+        Assert.Equal(offer.GetHashCode(), copy.GetHashCode());
+        Assert.NotEqual(offer, copy with { Reason = offer.Reason + "." });
+    }
 }
