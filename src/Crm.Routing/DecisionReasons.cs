@@ -79,14 +79,14 @@ internal static class DecisionReasons
         return string.Create(Inv, $"explicit transfer to agent {targetId}, who {why}; queued for them only, {waiting} waiting");
     }
 
-    public static string NextInQueue(TrackedAgent agent, TrackedConversation conversation)
+    public static string NextInQueue(SlotUse slots, QueuedConversationFacts conversation)
     {
         var channel = conversation.Channel;
-        var whose = conversation.TargetAgentId == agent.Id ? "; explicit transfer to this agent"
-            : conversation.HeldForResponsibleUntil is not null ? "; was waiting for this responsible agent"
+        var whose = conversation.TransferredToAgent ? "; explicit transfer to this agent"
+            : conversation.WasHeldForAgent ? "; was waiting for this responsible agent"
             : string.Empty;
         var aged = conversation.AgedBy > 0 ? string.Create(Inv, $" (+{conversation.AgedBy} for waiting)") : string.Empty;
-        return string.Create(Inv, $"{channel} slot free ({InUse(agent, channel)}); next eligible in queue: priority {conversation.Priority}{aged}, ")
+        return string.Create(Inv, $"{channel} slot free ({InUse(slots)}); next eligible in queue: priority {conversation.Priority}{aged}, ")
             + (conversation.SlaDueAt is { } due ? string.Create(Inv, $"SLA due {Time(due)}, ") : string.Empty)
             + string.Create(Inv, $"waiting since {Time(conversation.WaitingSince)}") + whose;
     }
@@ -111,8 +111,8 @@ internal static class DecisionReasons
 
     public static string ClosedWhileQueued() => "conversation closed while waiting; removed from the queue";
 
-    public static string ClosedFreeingSlot(TrackedAgent holder, string channel) =>
-        $"conversation closed; {channel} slot freed ({InUse(holder, channel)})";
+    public static string ClosedFreeingSlot(string channel, SlotUse slots) =>
+        $"conversation closed; {channel} slot freed ({InUse(slots)})";
 
     public static string AssignmentDroppedWithAgent() => "agent removed; the router no longer tracks this assignment";
 
@@ -139,16 +139,21 @@ internal static class DecisionReasons
         ? "declined this conversation"
         : "let the offer for this conversation expire";
 
-    private static string InUse(TrackedAgent agent, string channel)
+    private static string InUse(TrackedAgent agent, string channel) => InUse(SlotUse.Of(agent, channel));
+
+    private static string InUse(SlotUse slots) =>
+        string.Create(Inv, $"{slots.Held}/{slots.Capacity} in use") + slots.ProfileWords;
+
+    /// <summary>For an agent with a capacity profile: units in use, the channel's cost, and what blocks it; empty otherwise.</summary>
+    public static string ProfileUse(TrackedAgent agent, string channel)
     {
-        var slots = string.Create(Inv, $"{agent.HeldOn(channel)}/{agent.CapacityOn(channel)} in use");
         if (agent.Profile is not { } profile)
         {
-            return slots;
+            return string.Empty;
         }
 
         var blocker = agent.HeldByChannel.Keys.FirstOrDefault(held => profile.Shuts(held, channel));
-        return slots + string.Create(Inv, $", {agent.UnitsHeld()}/{profile.Units} units, {profile.CostOf(channel)} per {channel} conversation")
+        return string.Create(Inv, $", {agent.UnitsHeld()}/{profile.Units} units, {profile.CostOf(channel)} per {channel} conversation")
             + (blocker is null ? string.Empty : $", blocked while holding a {blocker} conversation");
     }
 

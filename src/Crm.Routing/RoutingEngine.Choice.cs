@@ -76,7 +76,7 @@ public sealed partial class RoutingEngine
             conversation.NeedsSkill
                 ? LaneKey.Skilled(conversation.Channel, conversation.TeamId, conversation.Skill!, conversation.MinProficiency)
                 : LaneKey.Open(conversation.Channel, conversation.TeamId),
-            note + DecisionReasons.NoEligibleAgent(pool, _onlineAgents.CountIn(pool), conversation.ExcludedCount, _waiting.Count + 1));
+            new NoEligibleAgentFacts(note, pool, _onlineAgents.CountIn(pool), conversation.ExcludedCount, _waiting.Count + 1));
     }
 
     /// <summary>The agents who may take the conversation: the channel's (and team's), narrowed to the skill level it needs.</summary>
@@ -94,61 +94,66 @@ public sealed partial class RoutingEngine
     /// </summary>
     private bool TryOfferToQualified(TrackedConversation conversation, AgentPool pool, string note)
     {
-        if (_freeAgents.InRankOrder(pool) is not { } ranks)
+        if (_freeAgents.InRankOrder(pool) is not { } entries)
         {
             return false;
         }
 
-        TrackedAgent? best = null;
+        PoolEntry? best = null;
         var tiedOnLoad = false;
         var candidates = new CandidateList();
-        foreach (var rank in ranks)
+        foreach (var entry in entries)
         {
-            var agent = _agents[rank.AgentId];
-            if (!Qualified(agent, conversation, pool.Level))
+            if (WhyNotQualified(entry, conversation, pool.Level) is { } verdict)
             {
-                candidates.Excluded(agent, ExclusionOf(agent, conversation, pool.Level), pool.Skill);
+                candidates.Excluded(entry, verdict, pool.Skill);
                 continue;
             }
 
-            if (best is not null)
+            if (best is { } chosen)
             {
-                tiedOnLoad = agent.Load == best.Load;
-                candidates.Add(agent, CandidateVerdict.RunnerUp, pool.Skill);
+                tiedOnLoad = entry.Load == chosen.Load;
+                candidates.Add(entry, CandidateVerdict.RunnerUp, pool.Skill);
                 break;
             }
 
-            best = agent;
-            candidates.Add(agent, CandidateVerdict.Chosen, pool.Skill);
+            best = entry;
+            candidates.Add(entry, CandidateVerdict.Chosen, pool.Skill);
             if (_options.Selection == AgentSelection.RoundRobin)
             {
                 break;
             }
         }
 
-        if (best is null)
+        if (best is not { } picked)
         {
             return false;
         }
 
-        Offer(best, conversation, note + DecisionReasons.SkillMatch(best.Rank, tiedOnLoad, pool, best.ProficiencyIn(pool.Skill!), conversation.ExcludedCount)
-            + DecisionReasons.Units(best, conversation.Channel), candidates.Items);
+        var agent = _agents[picked.AgentId];
+        var reason = new SkillMatchFacts(note, picked.Rank, tiedOnLoad, pool, picked.Proficiency, conversation.ExcludedCount,
+            DecisionReasons.Units(agent, conversation.Channel));
+        Offer(agent, conversation, reason, candidates.Items);
         return true;
     }
 
-    private static readonly SortedSet<AgentRank> NoAgents = [];
-
-    private static bool Qualified(TrackedAgent agent, TrackedConversation conversation, int level) =>
-        agent.ProficiencyIn(conversation.Skill!) >= level && agent.IsInTeam(conversation.TeamId) && !conversation.Excludes(agent.Id);
-
-    /// <summary>Why an agent of the pool may not take it: the first filter they fail.</summary>
-    private static CandidateVerdict ExclusionOf(TrackedAgent agent, TrackedConversation conversation, int level) => conversation.ExclusionOf(agent.Id) switch
+    /// <summary>
+    /// Why an agent of a skill's pool may not take it (the first filter they fail), or null when they may. The level comes from
+    /// the pool entry; the agent itself is looked at only for a conversation kept to a team.
+    /// </summary>
+    private CandidateVerdict? WhyNotQualified(PoolEntry entry, TrackedConversation conversation, int level) => conversation.ExclusionOf(entry.AgentId) switch
     {
         Exclusion.Declined => CandidateVerdict.Declined,
         Exclusion.LetOfferExpire => CandidateVerdict.LetOfferExpire,
-        _ when !agent.IsInTeam(conversation.TeamId) => CandidateVerdict.NotInTeam,
-        _ => level > 0 && conversation.Skill is { } skill && agent.ProficiencyIn(skill) < level ? CandidateVerdict.BelowLevel : CandidateVerdict.NotInTeam,
+        _ when conversation.TeamId is Guid team && !_agents[entry.AgentId].IsInTeam(team) => CandidateVerdict.NotInTeam,
+        _ when entry.Proficiency < level => CandidateVerdict.BelowLevel,
+        _ => null,
     };
+
+    private static readonly RankedSet<PoolEntry> NoAgents = new();
+
+    private static bool Qualified(TrackedAgent agent, TrackedConversation conversation, int level) =>
+        agent.ProficiencyIn(conversation.Skill!) >= level && agent.IsInTeam(conversation.TeamId) && !conversation.Excludes(agent.Id);
 
     /// <summary>
     /// Nobody qualified took it in time: the most proficient free agent below the level wanted (the least loaded among
@@ -212,48 +217,48 @@ public sealed partial class RoutingEngine
             }
 
             _roundRobinCursor[pool] = next.AgentId;
-            var picked = _agents[next.AgentId];
-            Offer(picked, conversation, note + DecisionReasons.RoundRobin(next, _freeAgents.CountIn(pool), pool, conversation.ExcludedCount) + DecisionReasons.Units(picked, conversation.Channel));
+            var inTurn = _agents[next.AgentId];
+            Offer(inTurn, conversation, note + DecisionReasons.RoundRobin(next, _freeAgents.CountIn(pool), pool, conversation.ExcludedCount) + DecisionReasons.Units(inTurn, conversation.Channel));
             return true;
         }
 
-        if (_freeAgents.InRankOrder(pool) is not { } ranks)
+        if (_freeAgents.InRankOrder(pool) is not { } entries)
         {
             return false;
         }
 
         // The pool is ranked (load, then longest idle): the first agent not excluded is the choice, the next one the runner-up.
-        TrackedAgent? chosen = null;
+        PoolEntry? best = null;
         var tiedOnLoad = false;
         var candidates = new CandidateList();
-        foreach (var rank in ranks)
+        foreach (var entry in entries)
         {
-            var agent = _agents[rank.AgentId];
-            if (conversation.Excludes(agent.Id))
+            if (conversation.ExclusionOf(entry.AgentId) is { } exclusion)
             {
-                candidates.Excluded(agent, ExclusionOf(agent, conversation, 0), null);
+                candidates.Excluded(entry, exclusion == Exclusion.Declined ? CandidateVerdict.Declined : CandidateVerdict.LetOfferExpire, null);
                 continue;
             }
 
-            if (chosen is not null)
+            if (best is { } chosen)
             {
-                tiedOnLoad = agent.Load == chosen.Load;
-                candidates.Add(agent, CandidateVerdict.RunnerUp, null);
+                tiedOnLoad = entry.Load == chosen.Load;
+                candidates.Add(entry, CandidateVerdict.RunnerUp, null);
                 break;
             }
 
-            chosen = agent;
-            candidates.Add(agent, CandidateVerdict.Chosen, null);
+            best = entry;
+            candidates.Add(entry, CandidateVerdict.Chosen, null);
         }
 
-        if (chosen is null)
+        if (best is not { } picked)
         {
             return false;
         }
 
-        var reason = note + DecisionReasons.LeastLoaded(chosen.Rank, tiedOnLoad, _freeAgents.CountIn(pool), pool, conversation.ExcludedCount)
-            + DecisionReasons.Units(chosen, conversation.Channel);
-        Offer(chosen, conversation, reason, candidates.Items);
+        var agent = _agents[picked.AgentId];
+        var reason = new LeastLoadedFacts(note, picked.Rank, tiedOnLoad, _freeAgents.CountIn(pool), pool, conversation.ExcludedCount,
+            DecisionReasons.Units(agent, conversation.Channel));
+        Offer(agent, conversation, reason, candidates.Items);
         return true;
     }
 
@@ -287,7 +292,7 @@ public sealed partial class RoutingEngine
         {
             while (agent.HasFreeSlot(channel) && TryFindNextWaiting(agent, channel, out var conversation))
             {
-                var reason = DecisionReasons.NextInQueue(agent, conversation);
+                var reason = new NextInQueueFacts(SlotUse.Of(agent, conversation.Channel), QueuedConversationFacts.Of(agent, conversation));
                 Detach(conversation);
                 Offer(agent, conversation, reason);
             }
@@ -318,7 +323,7 @@ public sealed partial class RoutingEngine
                 return;
             }
 
-            var reason = DecisionReasons.NextInQueue(agent, next);
+            var reason = new NextInQueueFacts(SlotUse.Of(agent, next.Channel), QueuedConversationFacts.Of(agent, next));
             Detach(next);
             Offer(agent, next, reason);
         }

@@ -79,7 +79,7 @@ public sealed partial class RoutingEngine
             return;
         }
 
-        Emit(DecisionKind.Released, conversationId, holder.Id, DecisionReasons.ClosedFreeingSlot(holder, conversation.Channel));
+        Emit(DecisionKind.Released, conversationId, holder.Id, new SlotFreedFacts(conversation.Channel, SlotUse.Of(holder, conversation.Channel)));
         FillFreeSlots(holder);
         EndHoldOutOfIndex(holder);
     }
@@ -166,7 +166,7 @@ public sealed partial class RoutingEngine
         conversation.HeldForResponsibleUntil = null;
     }
 
-    private void Enqueue(TrackedConversation conversation, LaneKey lane, string reason)
+    private void Enqueue(TrackedConversation conversation, LaneKey lane, DecisionReason reason)
     {
         conversation.Status = ConversationStatus.Queued;
         conversation.Lane = lane;

@@ -5,7 +5,7 @@ namespace Crm.Routing;
 
 public sealed partial class RoutingEngine
 {
-    private void Offer(TrackedAgent agent, TrackedConversation conversation, string reason, IReadOnlyList<Candidate>? candidates = null)
+    private void Offer(TrackedAgent agent, TrackedConversation conversation, DecisionReason reason, IReadOnlyList<Candidate>? candidates = null)
     {
         TakeSlot(agent, conversation, countsAsOffer: true);
         if (agent.AutoAccept)
@@ -13,7 +13,7 @@ public sealed partial class RoutingEngine
             agent.OffersNotTakenInARow = 0;
             conversation.Status = ConversationStatus.Assigned;
             StopEscalationClocks(conversation);
-            Emit(DecisionKind.Assigned, conversation.Id, agent.Id, DecisionReasons.AutoAccepted(reason), candidates: candidates);
+            Emit(DecisionKind.Assigned, conversation.Id, agent.Id, reason.AutoAccepted(), candidates: candidates);
             return;
         }
 

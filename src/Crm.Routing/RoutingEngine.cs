@@ -143,7 +143,7 @@ public sealed partial class RoutingEngine
         return key;
     }
 
-    private void Emit(DecisionKind kind, Guid conversationId, Guid? agentId, string reason, DateTimeOffset? offerExpiresAt = null,
+    private void Emit(DecisionKind kind, Guid conversationId, Guid? agentId, DecisionReason reason, DateTimeOffset? offerExpiresAt = null,
         IReadOnlyList<Candidate>? candidates = null) =>
         _decisions.Add(new RoutingDecision(kind, conversationId, agentId, reason, _now, offerExpiresAt, candidates));
 }

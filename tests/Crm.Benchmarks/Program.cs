@@ -8,7 +8,8 @@ namespace Crm.Benchmarks;
 /// <c>... -- e2e [--rate 200] [--messages 10000] [--visitors 50]</c> runs the open-loop end-to-end latency driver;
 /// <c>... -- sms-webhook [--rate 500] [--messages 10000] [--senders 500]</c> drives signed Twilio webhooks the same way;
 /// <c>... -- email-backlog [--messages 10000]</c> and <c>... -- email-latency [--rate 10] [--messages 600]</c> run the email channel
-/// against real Dovecot and SMTP; <c>... -- routing-skills</c> times skill-based decisions one by one;
+/// against real Dovecot and SMTP; <c>... -- routing-skills</c> times skill-based decisions one by one
+/// (<c>-- routing-skills-phases</c>: the steps of a skilled arrival, a diagnostic);
 /// <c>... -- reports [--conversations 1000000] [--runs 20]</c> times the period report over a year of conversation facts;
 /// <c>... -- campaign-enqueue [--recipients 1000000]</c> times a campaign's render + enqueue with the hub's own runner;
 /// <c>... -- pacing [--rates 1,30,100] [--seconds 60]</c> measures how closely campaign sends reaching Twilio keep the configured pace.
@@ -40,6 +41,10 @@ public static class Program
         if (args is ["routing-skills"])
         {
             return Routing.SkillRoutingBenchmarks.RunPercentiles();
+        }
+        if (args is ["routing-skills-phases"])
+        {
+            return Routing.SkillRoutingPhases.Run();
         }
         if (args is ["email-backlog", .. var backlogArgs])
         {

@@ -13,15 +13,16 @@ internal sealed class CandidateList
 
     public IReadOnlyList<Candidate> Items => _items;
 
-    public void Add(TrackedAgent agent, CandidateVerdict verdict, SkillKey? skill) =>
-        _items.Add(new Candidate(agent.Id, verdict, agent.Load, new DateTimeOffset(agent.IdleSince.UtcTicks, TimeSpan.Zero),
-            skill is null ? null : agent.ProficiencyIn(skill)));
+    /// <summary>Adds the agent of a pool entry: its load, idle time and (in a skill's pool) level as the entry ranked it.</summary>
+    public void Add(PoolEntry entry, CandidateVerdict verdict, SkillKey? skill) =>
+        _items.Add(new Candidate(entry.AgentId, verdict, entry.Load, new DateTimeOffset(entry.Rank.IdleSinceUtcTicks, TimeSpan.Zero),
+            skill is null ? null : entry.Proficiency));
 
-    public void Excluded(TrackedAgent agent, CandidateVerdict verdict, SkillKey? skill)
+    public void Excluded(PoolEntry entry, CandidateVerdict verdict, SkillKey? skill)
     {
         if (++_excluded <= MaxExcluded)
         {
-            Add(agent, verdict, skill);
+            Add(entry, verdict, skill);
         }
     }
 }

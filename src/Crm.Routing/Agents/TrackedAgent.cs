@@ -8,12 +8,27 @@ internal sealed class TrackedAgent(Guid id)
 
     public AgentPresence Presence { get; set; } = AgentPresence.Offline;
 
-    public Dictionary<string, int> CapacityByChannel { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, int> CapacityByChannel
+    {
+        get;
+        set => (field, FreePools) = (value, null);
+    } = new(StringComparer.Ordinal);
 
-    public HashSet<Guid> TeamIds { get; set; } = [];
+    public HashSet<Guid> TeamIds
+    {
+        get;
+        set => (field, FreePools) = (value, null);
+    } = [];
 
     /// <summary>Skill → proficiency, 1 (basic) to 5 (expert).</summary>
-    public Dictionary<SkillKey, int> Skills { get; set; } = [];
+    public Dictionary<SkillKey, int> Skills
+    {
+        get;
+        set => (field, FreePools) = (value, null);
+    } = [];
+
+    /// <summary>The free-agent pools the agent sits in, per channel; set by the index, dropped when channels, teams or skills change.</summary>
+    public ChannelPools[]? FreePools { get; set; }
 
     public bool AutoAccept { get; set; }
 

@@ -27,7 +27,7 @@ internal sealed class WaitingLanes
         var positions = group.Lane(lane.Level);
         if (positions is null)
         {
-            positions = [];
+            positions = new();
             group.Open(lane.Level, positions);
             CountLane(lane, +1);
         }
@@ -99,13 +99,13 @@ internal sealed class LaneLevels
 
     public int Lanes { get; private set; }
 
-    public SortedSet<QueuePosition>? Lane(int level) => _lanes[level];
+    public RankedSet<QueuePosition>? Lane(int level) => _lanes[level];
 
     public QueuePosition Head(int level) => _heads[level];
 
     public bool Has(int level) => (Present & (1 << level)) != 0;
 
-    public void Open(int level, SortedSet<QueuePosition> lane)
+    public void Open(int level, RankedSet<QueuePosition> lane)
     {
         _lanes[level] = lane;
         Present |= 1 << level;
@@ -124,7 +124,7 @@ internal sealed class LaneLevels
     [System.Runtime.CompilerServices.InlineArray(6)]
     private struct LaneArray
     {
-        private SortedSet<QueuePosition>? _element;
+        private RankedSet<QueuePosition>? _element;
     }
 
     [System.Runtime.CompilerServices.InlineArray(6)]
