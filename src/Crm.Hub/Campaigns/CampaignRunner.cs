@@ -157,29 +157,28 @@ internal sealed partial class CampaignRunner(
             var taken = (await db.CampaignRecipients.Where(r => r.CampaignId == campaign.Id && r.Run == campaign.Run && EF.Parameter(addresses).Contains(r.Address!))
                 .Select(r => r.Address!).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
             var now = time.GetUtcNow();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await using (var rows = RowWriter<CampaignRecipient>.Insert(db))
+            var recipients = new List<CampaignRecipient>(page.Count);
+            foreach (var c in page.Where(c => !present.Contains(c.Id)))
             {
-                foreach (var c in page.Where(c => !present.Contains(c.Id)))
+                var duplicate = c.Address is not null && !taken.Add(c.Address);
+                recipients.Add(new CampaignRecipient
                 {
-                    var duplicate = c.Address is not null && !taken.Add(c.Address);
-                    await rows.WriteAsync(new CampaignRecipient
-                    {
-                        Id = Guid.CreateVersion7(now),
-                        CampaignId = campaign.Id,
-                        Run = campaign.Run,
-                        ContactId = c.Id,
-                        Address = c.Address,
-                        Name = c.DisplayName is { Length: > 200 } tooLong ? tooLong[..200] : c.DisplayName,
-                        TimeZone = c.TimeZone,
-                        Locale = c.Locale,
-                        State = c.Address is null || duplicate ? RecipientState.Suppressed : RecipientState.Pending,
-                        Error = c.Address is null ? $"The contact has no {channel} address."
-                            : duplicate ? $"Another recipient of this campaign has the same {channel} address." : null,
-                        CreatedAt = now,
-                    }, ct);
-                }
+                    Id = Guid.CreateVersion7(now),
+                    CampaignId = campaign.Id,
+                    Run = campaign.Run,
+                    ContactId = c.Id,
+                    Address = c.Address,
+                    Name = c.DisplayName is { Length: > 200 } tooLong ? tooLong[..200] : c.DisplayName,
+                    TimeZone = c.TimeZone,
+                    Locale = c.Locale,
+                    State = c.Address is null || duplicate ? RecipientState.Suppressed : RecipientState.Pending,
+                    Error = c.Address is null ? $"The contact has no {channel} address."
+                        : duplicate ? $"Another recipient of this campaign has the same {channel} address." : null,
+                    CreatedAt = now,
+                });
             }
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await RowWriter<CampaignRecipient>.InsertAllAsync(db, recipients, ct);
             await transaction.CommitAsync(ct);
             after = page[^1].Id;
         }
