@@ -23,7 +23,9 @@ internal static class ReportRollupQuery
             ?? throw new ArgumentException("The rollup holds reports with one filter at most.", nameof(filter));
         var rollups = db.ReportRollups.AsNoTracking().Where(r => r.OpenedDate >= from && r.OpenedDate <= to);
         // The days (and their sum the total) are the unfiltered rows of the filter's value: all conversations, or those of one queue, agent...
-        var dayRows = await rollups.Where(r => r.FilterDimension == "" && r.Dimension == on && r.Key == value).ToListAsync(ct);
+        // (FilterKey "" too, so the key's prefix is searched rather than every slice's rows of the dimension.)
+        var unfiltered = rollups.Where(r => r.FilterDimension == "" && r.FilterKey == "");
+        var dayRows = await unfiltered.Where(r => r.Dimension == on && r.Key == value).ToListAsync(ct);
         var sum = new ReportRollupRow { Dimension = on, Key = value };
         foreach (var row in dayRows)
         {
@@ -33,7 +35,7 @@ internal static class ReportRollupQuery
             // Broken down by its own filter: one group, the total.
             ? dayRows.Count == 0 ? [] : [sum]
             : on == RollupKeys.All
-                ? await Summed(rollups.Where(r => r.FilterDimension == "" && r.Dimension == breakdown), r => r.Key).ToListAsync(ct)
+                ? await Summed(unfiltered.Where(r => r.Dimension == breakdown), r => r.Key).ToListAsync(ct)
                 : RollupKeys.StoredAsFilter(on, breakdown)
                     ? await Summed(rollups.Where(r => r.FilterDimension == on && r.FilterKey == value && r.Dimension == breakdown), r => r.Key).ToListAsync(ct)
                     : await Summed(rollups.Where(r => r.Dimension == on && r.Key == value && r.FilterDimension == breakdown), r => r.FilterKey).ToListAsync(ct);
@@ -164,7 +166,7 @@ internal static class ReportRollupQuery
         var all = db.ReportAgentDays.AsNoTracking();
         // The filter's own spans are the unfiltered ones of its value; a pair cell is read under its filter key or its key.
         var single = dimension == RollupKeys.All ? on : dimension;
-        var unfiltered = all.Where(r => r.FilterDimension == "" && r.Dimension == single);
+        var unfiltered = all.Where(r => r.FilterDimension == "" && r.FilterKey == "" && r.Dimension == single);
         var slice = dimension == RollupKeys.All || on == RollupKeys.All
             ? (on == RollupKeys.All ? unfiltered : unfiltered.Where(r => r.Key == value))
                 .Select(r => new SpanRow { Group = r.Key, ResolvedDate = r.ResolvedDate, FirstOpened = r.FirstOpened, LastOpened = r.LastOpened, Agents = r.Agents })

@@ -14,6 +14,10 @@ internal static class RollupMaintainer
 {
     private const int IdsPerQuery = 500;
 
+    /// <summary>SQLite's page cache while rebuilding: 256 MB; then back to SQLite's default, 2,000 KiB.</summary>
+    private const string RebuildCache = "PRAGMA cache_size = -262144;";
+    private const string DefaultCache = "PRAGMA cache_size = -2000;";
+
     /// <summary>One fact as the agent-day figures see it: resolved by an agent.</summary>
     private sealed record AgentFact(Guid ConversationId, Guid AgentId, DateOnly ResolvedDate, DateOnly OpenedDate, Guid? QueueId, Guid? TeamId,
         string Channel, string? Category)
@@ -232,6 +236,13 @@ internal static class RollupMaintainer
     public static async Task RebuildAsync(HubDbContext db, long window, CancellationToken ct)
     {
         var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        var sqlite = db.Database.IsSqlite();
+        if (sqlite)
+        {
+            // Millions of rows in one transaction: with SQLite's default 2 MB page cache the index pages spill to the WAL again
+            // and again (the WAL grew past 1.5 GB for a 1M-conversation rebuild). Restored below; the connection is pooled.
+            await db.Database.ExecuteSqlRawAsync(RebuildCache, ct);
+        }
         try
         {
             await db.ReportRollups.ExecuteDeleteAsync(ct);
@@ -260,12 +271,16 @@ internal static class RollupMaintainer
                     AddAgentDays(rows, agentFacts.GetRange(start, end - start), 1, slice);
                     start = end;
                 }
-                await RowWriter<ReportRollupRow>.InsertAllAsync(db, [.. rows.Rows.Values.Where(r => r.Conversations != 0)], ct);
+                // In key order: the table and its key index grow at their end instead of everywhere at once.
+                await RowWriter<ReportRollupRow>.InsertAllAsync(db, [.. rows.Rows.Values.Where(r => r.Conversations != 0)
+                    .OrderBy(r => r.FilterKey, StringComparer.Ordinal).ThenBy(r => r.Dimension, StringComparer.Ordinal).ThenBy(r => r.OpenedDate)
+                    .ThenBy(r => r.Key, StringComparer.Ordinal)], ct);
                 await RowWriter<ReportAgentDayRow>.InsertAllAsync(db, [.. rows.AgentDays.Select(d => new ReportAgentDayRow
                 {
                     FilterDimension = d.Key.Cell.FilterDimension, FilterKey = d.Key.Cell.FilterKey, Dimension = d.Key.Cell.Dimension, Key = d.Key.Cell.Key,
                     ResolvedDate = d.Key.Resolved, FirstOpened = d.Key.First, LastOpened = d.Key.Last, Agents = d.Value,
-                })], ct);
+                }).OrderBy(r => r.FilterKey, StringComparer.Ordinal).ThenBy(r => r.Dimension, StringComparer.Ordinal).ThenBy(r => r.ResolvedDate)
+                    .ThenBy(r => r.Key, StringComparer.Ordinal).ThenBy(r => r.FirstOpened).ThenBy(r => r.LastOpened)], ct);
             }
             var stamp = RollupConfiguration.Stamp(window);
             var state = await db.ProjectionCursors.FirstOrDefaultAsync(c => c.Name == RollupConfiguration.StateName, ct);
@@ -285,6 +300,10 @@ internal static class RollupMaintainer
         }
         finally
         {
+            if (sqlite)
+            {
+                await db.Database.ExecuteSqlRawAsync(DefaultCache, CancellationToken.None);
+            }
             if (own is not null)
             {
                 await own.DisposeAsync();

@@ -63,7 +63,7 @@ public sealed class RollupEquivalenceTests : IAsyncLifetime
             await db.SaveChangesAsync();
             await RollupMaintainer.RebuildAsync(db, WindowSeconds, CancellationToken.None);
         }
-        await AssertSameAsync("after the rebuild");
+        await AssertSameAsync("after the rebuild", 0);
 
         for (var batch = 0; batch < 6; batch++)
         {
@@ -81,7 +81,7 @@ public sealed class RollupEquivalenceTests : IAsyncLifetime
                 await db.SaveChangesAsync();
                 await tx.CommitAsync();
             }
-            await AssertSameAsync($"after batch {batch}");
+            await AssertSameAsync($"after batch {batch}", batch + 1);
         }
 
         var kept = await SnapshotAsync();
@@ -187,29 +187,35 @@ public sealed class RollupEquivalenceTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Unfiltered, and one filter on each dimension (two values each, one of them a queue-less team's rows).</summary>
-    private IEnumerable<ReportsApi.ReportFilter> Filters(DateOnly from, DateOnly to)
+    /// <summary>One filter on each dimension: one of two values of each, by <paramref name="step"/>.</summary>
+    private IEnumerable<ReportsApi.ReportFilter> Filters(DateOnly from, DateOnly to, int step)
     {
         var period = new ReportsApi.ReportFilter(from, to, null, null, null, null, null);
+        var other = step % 2 == 1;
         return
         [
-            period,
-            period with { AgentId = _agents[0] }, period with { AgentId = _agents[3] },
-            period with { TeamId = _teams[0] }, period with { TeamId = _teams[1] },
-            period with { QueueId = _queues[1] }, period with { QueueId = _queues[2] },
-            period with { Channel = "sms" }, period with { Channel = "webchat" },
-            period with { Category = "complaint" }, period with { Category = "inquiry" },
+            period with { AgentId = other ? _agents[3] : _agents[0] },
+            period with { TeamId = other ? _teams[1] : _teams[0] },
+            period with { QueueId = other ? _queues[2] : _queues[1] },
+            period with { Channel = other ? "webchat" : "sms" },
+            period with { Category = other ? "inquiry" : "complaint" },
         ];
     }
 
-    private async Task AssertSameAsync(string when)
+    /// <summary>
+    /// Every period and breakdown at both nows, unfiltered; filtered, every breakdown of one period at one now, a different pair at
+    /// each <paramref name="step"/> (so the seven comparisons cover each period, each now and both values of each filter).
+    /// </summary>
+    private async Task AssertSameAsync(string when, int step)
     {
         await using var db = new HubDbContext(_options);
         var settings = Settings(Window);
-        var (compared, provisional, running, filtered) = (0, 0, 0, 0);
+        var (compared, provisional, running, filteredGroups) = (0, 0, 0, 0);
         foreach (var now in Nows)
         {
-            foreach (var filter in Periods.SelectMany(p => Filters(p.From, p.To)))
+            var (from, to) = Periods[step % Periods.Length];
+            var filtered = now == Nows[step % Nows.Length] ? Filters(from, to, step / Nows.Length) : [];
+            foreach (var filter in Periods.Select(p => new ReportsApi.ReportFilter(p.From, p.To, null, null, null, null, null)).Concat(filtered))
             {
                 foreach (var by in ReportsApi.Breakdowns)
                 {
@@ -219,15 +225,15 @@ public sealed class RollupEquivalenceTests : IAsyncLifetime
                     var actual = JsonSerializer.Serialize(rollup);
                     Assert.True(expected == actual, $"{when}, {filter} by {by} at {now:O}:\nfacts  {expected}\nrollup {actual}");
                     compared += facts.Total.Conversations;
-                    filtered += RollupKeys.FilterOf(filter) is ("all", _) ? 0 : facts.Groups.Count;
+                    filteredGroups += RollupKeys.FilterOf(filter) is ("all", _) ? 0 : facts.Groups.Count;
                     provisional += facts.Total.Fcr.Provisional;
                     running += facts.Total.Sla.Pending;
                 }
             }
         }
         // The fixture is not trivially empty: the periods hold conversations, provisional FCR and running clocks.
-        Assert.True(compared > 0 && provisional > 0 && running > 0 && filtered > 0,
-            $"{compared} conversations, {provisional} provisional, {running} running, {filtered} filtered groups");
+        Assert.True(compared > 0 && provisional > 0 && running > 0 && filteredGroups > 0,
+            $"{compared} conversations, {provisional} provisional, {running} running, {filteredGroups} filtered groups");
     }
 
     private async Task<List<string>> SnapshotAsync()
