@@ -6,9 +6,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Hub.Reports;
 
 /// <summary>
-/// A period report from the rollup: the all-dimension rows are the days (and their sum the total), the breakdown's rows summed
-/// by group are the groups; the figures that depend on now come from the facts resolved within the FCR window or with a clock
-/// not yet due (a few days of conversations, found by index whatever the period), and agent-days from the agent-day spans.
+/// A period report from the rollup, with no filter or one: the all-dimension rows (or, filtered by X = v, the unfiltered rows of
+/// X = v) are the days and their sum the total; the breakdown's rows summed by group are the groups (filtered, the pair cells
+/// of X = v and the breakdown, stored once for both ways round); the figures that depend on now come from the facts resolved
+/// within the FCR window or with a clock not yet due (a few days of conversations, found by index whatever the period, the
+/// filter applied), and agent-days from the agent-day spans of the same cells.
 /// </summary>
 internal static class ReportRollupQuery
 {
