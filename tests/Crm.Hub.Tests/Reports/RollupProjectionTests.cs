@@ -52,4 +52,28 @@ public sealed class RollupProjectionTests(ReportsHub hub) : IClassFixture<Report
             }
         }
     }
+
+    [Fact]
+    public async Task ARollupOfTheLayoutBeforePairCellsIsRebuiltOnTheNextPass()
+    {
+        using var scope = hub.Services.CreateScope();
+        var projector = scope.ServiceProvider.GetRequiredService<FactsProjector>();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        await projector.CatchUpAsync(CancellationToken.None);
+        var window = (long)TimeSpan.FromDays(7).TotalSeconds;
+
+        // As the migration leaves a database built before the pair cells: the old rows (now unfiltered), the bare window as stamp.
+        await db.ReportRollups.Where(r => r.FilterDimension != "").ExecuteDeleteAsync();
+        await db.ReportAgentDays.Where(r => r.FilterDimension != "").ExecuteDeleteAsync();
+        await db.ProjectionCursors.Where(c => c.Name == RollupConfiguration.StateName).ExecuteUpdateAsync(c => c.SetProperty(x => x.Seq, window));
+
+        await projector.CatchUpAsync(CancellationToken.None);
+        Assert.Equal(RollupConfiguration.Stamp(window),
+            (await db.ProjectionCursors.AsNoTracking().SingleAsync(c => c.Name == RollupConfiguration.StateName)).Seq);
+        // Every conversation is back in the pair cells, e.g. each agent × channel cell.
+        Assert.Equal(await db.ConversationFacts.CountAsync(),
+            await db.ReportRollups.Where(r => r.FilterDimension == "agent" && r.Dimension == "channel").SumAsync(r => r.Conversations));
+        Assert.Equal(await db.ConversationFacts.CountAsync(f => f.ResolvedAt != null && f.AgentId != null) > 0,
+            await db.ReportAgentDays.AnyAsync(r => r.FilterDimension == "queue" && r.Dimension == "channel"));
+    }
 }
