@@ -122,9 +122,9 @@ internal sealed partial class FactsProjector(IServiceScopeFactory scopes, Metric
         var settings = metrics.Current;
         var window = (long)settings.FcrWindow.TotalSeconds;
         var state = await db.ProjectionCursors.AsNoTracking().FirstOrDefaultAsync(c => c.Name == RollupConfiguration.StateName, ct);
-        if (state?.Seq != window)
+        if (state?.Seq != RollupConfiguration.Stamp(window))
         {
-            // A database that predates the rollup, or another FCR window: the rollup is computed again from the facts (reports
+            // A database that predates the rollup or its layout, or another FCR window: the rollup is computed again from the facts (reports
             // read the facts meanwhile). Only this pass writes facts, so they do not move under it.
             await using var rebuild = await db.Database.BeginTransactionAsync(ct);
             await RollupMaintainer.RebuildAsync(db, window, ct);

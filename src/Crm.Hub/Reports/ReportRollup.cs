@@ -11,9 +11,18 @@ namespace Crm.Hub.Reports;
 /// time from the few facts it concerns: FCR still provisional (resolved within the window) and a running SLA clock not yet
 /// overdue. What depends on the FCR window (a contact's return within it) is computed with the window recorded in <see cref="RollupConfiguration.StateName"/>'s row
 /// window; a report with another window reads the facts instead.
+/// A row with a <see cref="FilterDimension"/> is a pair cell: the conversations with that dimension's value <see cref="FilterKey"/>
+/// and <see cref="Dimension"/>'s value <see cref="Key"/> (see <see cref="RollupKeys.Cells"/>), so a report filtered by one of the
+/// two and broken down by the other reads the cells of its filter value.
 /// </summary>
 internal sealed class ReportRollupRow
 {
+    /// <summary>"" for the unfiltered rows; else the pair's first dimension (before <see cref="Dimension"/> in <see cref="RollupKeys.Filters"/>).</summary>
+    public string FilterDimension { get; set; } = "";
+
+    /// <summary>The pair's first value, encoded as <see cref="Key"/> is ("" on the unfiltered rows).</summary>
+    public string FilterKey { get; set; } = "";
+
     public required string Dimension { get; set; }
 
     /// <summary>The group: <c>RollupKeys.Encode</c> of the id, channel or category ("" for none; "" for the all dimension too).</summary>
@@ -58,7 +67,7 @@ internal sealed class ReportRollupRow
     public long CesResponses { get; set; }
     public long CesSum { get; set; }
 
-    /// <summary>On the all dimension only: the distinct (agent, resolution day) pairs among the day's conversations.</summary>
+    /// <summary>On the unfiltered rows: the distinct (agent, resolution day) pairs among the day's conversations of the group.</summary>
     public long AgentDays { get; set; }
 
     /// <summary>Adds (<paramref name="sign"/> 1) or removes (-1) one fact, its FCR judged with a window of <paramref name="window"/> seconds.</summary>
@@ -181,6 +190,9 @@ internal sealed class ReportRollupRow
 /// </summary>
 internal sealed class ReportAgentDayRow
 {
+    /// <summary>As <see cref="ReportRollupRow.FilterDimension"/>: "" or the first dimension of a pair cell.</summary>
+    public string FilterDimension { get; set; } = "";
+    public string FilterKey { get; set; } = "";
     public required string Dimension { get; set; }
     public required string Key { get; set; }
     public DateOnly ResolvedDate { get; set; }
@@ -193,6 +205,84 @@ internal static class RollupKeys
 {
     public const string All = "all";
     public static readonly string[] Dimensions = [All, "agent", "team", "queue", "channel", "category"];
+
+    /// <summary>
+    /// The dimensions a report filters on, in the order pair cells are stored: the pair (a, b) once, under filter dimension a and
+    /// dimension b with a before b, serves a filter on a broken down by b and a filter on b broken down by a.
+    /// </summary>
+    public static readonly string[] Filters = ["agent", "team", "queue", "channel", "category"];
+
+    /// <summary>One rollup group: unfiltered (<see cref="FilterDimension"/> "") or a pair of two dimensions' values.</summary>
+    public readonly record struct Cell(string FilterDimension, string FilterKey, string Dimension, string Key);
+
+    /// <summary>
+    /// The cells a conversation adds to (<paramref name="keyOf"/> gives its key in each dimension): the all cell, one per dimension,
+    /// one per pair of filter dimensions (1 + 5 + 10). <paramref name="filterDimension"/> narrows them to one filter dimension's
+    /// ("" for the unfiltered cells), as the rebuild computes them a slice at a time.
+    /// </summary>
+    public static List<Cell> Cells(Func<string, string> keyOf, string? filterDimension = null)
+    {
+        var keys = new string[Filters.Length];
+        for (var i = 0; i < Filters.Length; i++)
+        {
+            keys[i] = keyOf(Filters[i]);
+        }
+        var cells = new List<Cell>(16);
+        if (filterDimension is null or "")
+        {
+            cells.Add(new Cell("", "", All, ""));
+            for (var i = 0; i < Filters.Length; i++)
+            {
+                cells.Add(new Cell("", "", Filters[i], keys[i]));
+            }
+        }
+        for (var i = 0; i < Filters.Length; i++)
+        {
+            if (filterDimension is null || filterDimension == Filters[i])
+            {
+                for (var j = i + 1; j < Filters.Length; j++)
+                {
+                    cells.Add(new Cell(Filters[i], keys[i], Filters[j], keys[j]));
+                }
+            }
+        }
+        return cells;
+    }
+
+    /// <summary>Whether the pair (filter dimension <paramref name="filter"/>, dimension <paramref name="dimension"/>) is stored that way round.</summary>
+    public static bool StoredAsFilter(string filter, string dimension) => Array.IndexOf(Filters, filter) < Array.IndexOf(Filters, dimension);
+
+    /// <summary>A report's one filter as (dimension, encoded key): (all, "") when it has none, null when it has more than one.</summary>
+    public static (string Dimension, string Key)? FilterOf(ReportsApi.ReportFilter filter)
+    {
+        var set = new List<(string, string)>(1);
+        if (filter.AgentId is { } agent)
+        {
+            set.Add(("agent", Encode(agent)));
+        }
+        if (filter.TeamId is { } team)
+        {
+            set.Add(("team", Encode(team)));
+        }
+        if (filter.QueueId is { } queue)
+        {
+            set.Add(("queue", Encode(queue)));
+        }
+        if (filter.Channel is { } channel)
+        {
+            set.Add(("channel", Encode(channel)));
+        }
+        if (filter.Category is { } category)
+        {
+            set.Add(("category", Encode(category)));
+        }
+        return set.Count switch
+        {
+            0 => (All, ""),
+            1 => set[0],
+            _ => null,
+        };
+    }
 
     /// <summary>"" for none, "=" and the value otherwise (so an empty category is not taken for none).</summary>
     public static string Encode(string? value) => value is null ? "" : "=" + value;
@@ -214,21 +304,37 @@ internal static class RollupKeys
 
 internal static class RollupConfiguration
 {
-    /// <summary>The <see cref="ProjectionCursor"/> whose <c>Seq</c> is the FCR window (seconds) the rollup was built with; absent until it is built.</summary>
+    /// <summary>
+    /// The <see cref="ProjectionCursor"/> whose <c>Seq</c> is <see cref="Stamp"/> of the FCR window (seconds) the rollup was built
+    /// with; absent until it is built.
+    /// </summary>
     public const string StateName = "report-rollup";
+
+    /// <summary>The rollup's layout: 1 had no pair cells (its stamp was the bare window); 2 keeps them. A rollup of another layout is rebuilt.</summary>
+    public const long Version = 2;
+
+    /// <summary>What the state row holds for a rollup of this layout built with an FCR window of <paramref name="window"/> seconds.</summary>
+    public static long Stamp(long window) => (Version << 40) | window;
 
     public static void Configure(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<ReportRollupRow>(e =>
         {
-            e.HasKey(r => new { r.Dimension, r.OpenedDate, r.Key });
+            e.HasKey(r => new { r.FilterDimension, r.FilterKey, r.Dimension, r.OpenedDate, r.Key });
+            // A pair read the other way round: a filter on the dimension's value, broken down by the filter dimension.
+            e.HasIndex(r => new { r.Dimension, r.Key, r.FilterDimension, r.OpenedDate });
+            e.Property(r => r.FilterDimension).HasMaxLength(16);
+            e.Property(r => r.FilterKey).HasMaxLength(80);
             e.Property(r => r.Dimension).HasMaxLength(16);
             e.Property(r => r.Key).HasMaxLength(80);
         });
         modelBuilder.Entity<ReportAgentDayRow>(e =>
         {
-            e.HasKey(r => new { r.Dimension, r.ResolvedDate, r.Key, r.FirstOpened, r.LastOpened });
-            e.HasIndex(r => new { r.Dimension, r.LastOpened });
+            e.HasKey(r => new { r.FilterDimension, r.FilterKey, r.Dimension, r.ResolvedDate, r.Key, r.FirstOpened, r.LastOpened });
+            e.HasIndex(r => new { r.FilterDimension, r.FilterKey, r.Dimension, r.LastOpened });
+            e.HasIndex(r => new { r.Dimension, r.Key, r.FilterDimension, r.LastOpened });
+            e.Property(r => r.FilterDimension).HasMaxLength(16);
+            e.Property(r => r.FilterKey).HasMaxLength(80);
             e.Property(r => r.Dimension).HasMaxLength(16);
             e.Property(r => r.Key).HasMaxLength(80);
         });

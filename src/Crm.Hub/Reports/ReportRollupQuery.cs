@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Crm.Hub.Metrics;
 using Crm.Hub.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -5,9 +6,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Crm.Hub.Reports;
 
 /// <summary>
-/// A period report from the rollup: the all-dimension rows are the days (and their sum the total), the breakdown's rows summed
-/// by group are the groups; the figures that depend on now come from the facts resolved within the FCR window or with a clock
-/// not yet due (a few days of conversations, found by index whatever the period), and agent-days from the agent-day spans.
+/// A period report from the rollup, with no filter or one: the all-dimension rows (or, filtered by X = v, the unfiltered rows of
+/// X = v) are the days and their sum the total; the breakdown's rows summed by group are the groups (filtered, the pair cells
+/// of X = v and the breakdown, stored once for both ways round); the figures that depend on now come from the facts resolved
+/// within the FCR window or with a clock not yet due (a few days of conversations, found by index whatever the period, the
+/// filter applied), and agent-days from the agent-day spans of the same cells.
 /// </summary>
 internal static class ReportRollupQuery
 {
@@ -18,28 +21,40 @@ internal static class ReportRollupQuery
         DateTimeOffset now, CancellationToken ct)
     {
         var (from, to) = (filter.From, filter.To);
+        var (on, value) = RollupKeys.FilterOf(filter)
+            ?? throw new ArgumentException("The rollup holds reports with one filter at most.", nameof(filter));
         var rollups = db.ReportRollups.AsNoTracking().Where(r => r.OpenedDate >= from && r.OpenedDate <= to);
-        var dayRows = await rollups.Where(r => r.Dimension == RollupKeys.All).ToListAsync(ct);
-        var groupRows = await Summed(rollups.Where(r => r.Dimension == breakdown)).ToListAsync(ct);
+        // The days (and their sum the total) are the unfiltered rows of the filter's value: all conversations, or those of one queue, agent...
+        // (FilterKey "" too, so the key's prefix is searched rather than every slice's rows of the dimension.)
+        var unfiltered = rollups.Where(r => r.FilterDimension == "" && r.FilterKey == "");
+        var dayRows = await unfiltered.Where(r => r.Dimension == on && r.Key == value).ToListAsync(ct);
+        var sum = new ReportRollupRow { Dimension = on, Key = value };
+        foreach (var row in dayRows)
+        {
+            sum.Add(row);
+        }
+        List<ReportRollupRow> groupRows = on == breakdown
+            // Broken down by its own filter: one group, the total.
+            ? dayRows.Count == 0 ? [] : [sum]
+            : on == RollupKeys.All
+                ? await Summed(unfiltered.Where(r => r.Dimension == breakdown), r => r.Key).ToListAsync(ct)
+                : RollupKeys.StoredAsFilter(on, breakdown)
+                    ? await Summed(rollups.Where(r => r.FilterDimension == on && r.FilterKey == value && r.Dimension == breakdown), r => r.Key).ToListAsync(ct)
+                    : await Summed(rollups.Where(r => r.Dimension == on && r.Key == value && r.FilterDimension == breakdown), r => r.FilterKey).ToListAsync(ct);
 
         var live = await LiveAsync(db, filter, settings, now, ct);
         var byDay = live.GroupBy(l => l.OpenedDate).ToDictionary(g => g.Key, g => (P: g.Count(l => l.Provisional), N: g.Count(l => l.NotYetDue)));
         var byGroup = live.GroupBy(l => l.KeyOf(breakdown)).ToDictionary(g => g.Key, g => (P: g.Count(l => l.Provisional), N: g.Count(l => l.NotYetDue)));
 
-        var totalAgentDays = await AgentDaysAsync(db, filter, RollupKeys.All, ct);
-        var groupAgentDays = await AgentDaysAsync(db, filter, breakdown, ct);
+        var totalAgentDays = await AgentDaysAsync(db, filter, RollupKeys.All, on, value, ct);
+        var groupAgentDays = on == breakdown ? totalAgentDays : await AgentDaysAsync(db, filter, breakdown, on, value, ct);
         if (totalAgentDays is null || groupAgentDays is null)
         {
             return await ReportsApi.BuildFromFactsAsync(db, filter, breakdown, settings, now, ct);
         }
 
-        var sum = new ReportRollupRow { Dimension = RollupKeys.All, Key = "" };
-        foreach (var row in dayRows)
-        {
-            sum.Add(row);
-        }
         var total = ReportFigures.Of(sum.ToTotals(live.Count(l => l.Provisional), live.Count(l => l.NotYetDue)),
-            (int)totalAgentDays.GetValueOrDefault(""));
+            (int)totalAgentDays.GetValueOrDefault(value));
         var days = dayRows.Select(r =>
         {
             var (p, n) = byDay.GetValueOrDefault(r.OpenedDate);
@@ -53,7 +68,9 @@ internal static class ReportRollupQuery
         return await ReportsApi.AssembleAsync(db, filter, breakdown, settings, now, total, groups, days, ct);
     }
 
-    private static IQueryable<ReportRollupRow> Summed(IQueryable<ReportRollupRow> rows) => rows.GroupBy(r => r.Key).Select(g => new ReportRollupRow
+    /// <summary>The rows summed per group (<paramref name="group"/>: the key, or the filter key of a pair read the other way round).</summary>
+    private static IQueryable<ReportRollupRow> Summed(IQueryable<ReportRollupRow> rows, Expression<Func<ReportRollupRow, string>> group) =>
+        rows.GroupBy(group).Select(g => new ReportRollupRow
     {
         Dimension = "",
         Key = g.Key,
@@ -132,22 +149,38 @@ internal static class ReportRollupQuery
                 found[row.ConversationId] = row;
             }
         }
-        return [.. found.Values.Where(r => r.OpenedDate >= filter.From && r.OpenedDate <= filter.To && (r.Provisional || r.NotYetDue))];
+        return [.. found.Values.Where(r => r.OpenedDate >= filter.From && r.OpenedDate <= filter.To && (r.Provisional || r.NotYetDue)
+            && (filter.AgentId is null || r.AgentId == filter.AgentId) && (filter.TeamId is null || r.TeamId == filter.TeamId)
+            && (filter.QueueId is null || r.QueueId == filter.QueueId) && (filter.Channel is null || r.Channel == filter.Channel)
+            && (filter.Category is null || r.Category == filter.Category))];
     }
 
     /// <summary>
-    /// Per group of <paramref name="dimension"/>, the distinct (agent, resolution day) pairs with a conversation opened in the period:
+    /// Per group of <paramref name="dimension"/> among the conversations with <paramref name="on"/>'s value <paramref name="value"/>
+    /// (all of them for the all dimension), the distinct (agent, resolution day) pairs with a conversation opened in the period:
     /// a span whose first or last opening day is in the period counts, one wholly outside does not, and one opened both before and
     /// after the period is settled from its facts. Null when too many spans straddle the period (the caller reads the facts).
     /// </summary>
     private static async Task<Dictionary<string, long>?> AgentDaysAsync(HubDbContext db, ReportsApi.ReportFilter filter, string dimension,
-        CancellationToken ct)
+        string on, string value, CancellationToken ct)
     {
         var (from, to) = (filter.From, filter.To);
-        var spans = db.ReportAgentDays.AsNoTracking().Where(r => r.Dimension == dimension && r.LastOpened >= from && r.FirstOpened <= to);
-        var counts = await spans.Where(r => r.FirstOpened >= from || r.LastOpened <= to).GroupBy(r => r.Key)
+        var all = db.ReportAgentDays.AsNoTracking();
+        // The filter's own spans are the unfiltered ones of its value; a pair cell is read under its filter key or its key.
+        var single = dimension == RollupKeys.All ? on : dimension;
+        var unfiltered = all.Where(r => r.FilterDimension == "" && r.FilterKey == "" && r.Dimension == single);
+        var slice = dimension == RollupKeys.All || on == RollupKeys.All
+            ? (on == RollupKeys.All ? unfiltered : unfiltered.Where(r => r.Key == value))
+                .Select(r => new SpanRow { Group = r.Key, ResolvedDate = r.ResolvedDate, FirstOpened = r.FirstOpened, LastOpened = r.LastOpened, Agents = r.Agents })
+            : RollupKeys.StoredAsFilter(on, dimension)
+                ? all.Where(r => r.FilterDimension == on && r.FilterKey == value && r.Dimension == dimension)
+                    .Select(r => new SpanRow { Group = r.Key, ResolvedDate = r.ResolvedDate, FirstOpened = r.FirstOpened, LastOpened = r.LastOpened, Agents = r.Agents })
+                : all.Where(r => r.Dimension == on && r.Key == value && r.FilterDimension == dimension)
+                    .Select(r => new SpanRow { Group = r.FilterKey, ResolvedDate = r.ResolvedDate, FirstOpened = r.FirstOpened, LastOpened = r.LastOpened, Agents = r.Agents });
+        var spans = slice.Where(r => r.LastOpened >= from && r.FirstOpened <= to);
+        var counts = await spans.Where(r => r.FirstOpened >= from || r.LastOpened <= to).GroupBy(r => r.Group)
             .Select(g => new { g.Key, Agents = g.Sum(r => r.Agents) }).ToDictionaryAsync(g => g.Key, g => g.Agents, ct);
-        var straddling = await spans.Where(r => r.FirstOpened < from && r.LastOpened > to).Select(r => new { r.Key, r.ResolvedDate }).Distinct()
+        var straddling = await spans.Where(r => r.FirstOpened < from && r.LastOpened > to).Select(r => new { r.Group, r.ResolvedDate }).Distinct()
             .Take(MaxStraddling + 1).ToListAsync(ct);
         if (straddling.Count > MaxStraddling)
         {
@@ -156,7 +189,7 @@ internal static class ReportRollupQuery
         foreach (var s in straddling)
         {
             var day = (DateOnly?)s.ResolvedDate;
-            var facts = InGroup(db.ConversationFacts.AsNoTracking(), dimension, s.Key)
+            var facts = InGroup(InGroup(db.ConversationFacts.AsNoTracking(), on, value), single, s.Group)
                 .Where(f => f.ResolvedAt != null && f.AgentId != null && f.ResolvedDate == day);
             var agents = await facts.GroupBy(f => f.AgentId).Select(g => new
             {
@@ -164,9 +197,19 @@ internal static class ReportRollupQuery
                 Last = g.Max(f => f.OpenedDate),
                 InPeriod = g.Max(f => f.OpenedDate >= from && f.OpenedDate <= to ? 1 : 0),
             }).ToListAsync(ct);
-            counts[s.Key] = counts.GetValueOrDefault(s.Key) + agents.Count(a => a.First < from && a.Last > to && a.InPeriod == 1);
+            counts[s.Group] = counts.GetValueOrDefault(s.Group) + agents.Count(a => a.First < from && a.Last > to && a.InPeriod == 1);
         }
         return counts;
+    }
+
+    /// <summary>An agent-day span under the group it counts for.</summary>
+    private sealed class SpanRow
+    {
+        public required string Group { get; init; }
+        public DateOnly ResolvedDate { get; init; }
+        public DateOnly FirstOpened { get; init; }
+        public DateOnly LastOpened { get; init; }
+        public long Agents { get; init; }
     }
 
     private static IQueryable<ConversationFact> InGroup(IQueryable<ConversationFact> facts, string dimension, string key)

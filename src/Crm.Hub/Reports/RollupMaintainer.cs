@@ -14,6 +14,10 @@ internal static class RollupMaintainer
 {
     private const int IdsPerQuery = 500;
 
+    /// <summary>SQLite's page cache while rebuilding: 256 MB; then back to SQLite's default, 2,000 KiB.</summary>
+    private const string RebuildCache = "PRAGMA cache_size = -262144;";
+    private const string DefaultCache = "PRAGMA cache_size = -2000;";
+
     /// <summary>One fact as the agent-day figures see it: resolved by an agent.</summary>
     private sealed record AgentFact(Guid ConversationId, Guid AgentId, DateOnly ResolvedDate, DateOnly OpenedDate, Guid? QueueId, Guid? TeamId,
         string Channel, string? Category)
@@ -35,15 +39,18 @@ internal static class RollupMaintainer
 
     internal sealed class Delta
     {
-        public Dictionary<(string Dimension, string Key, DateOnly Day), ReportRollupRow> Rows { get; } = [];
-        public Dictionary<(string Dimension, string Key, DateOnly Resolved, DateOnly First, DateOnly Last), long> AgentDays { get; } = [];
+        public Dictionary<(RollupKeys.Cell Cell, DateOnly Day), ReportRollupRow> Rows { get; } = [];
+        public Dictionary<(RollupKeys.Cell Cell, DateOnly Resolved, DateOnly First, DateOnly Last), long> AgentDays { get; } = [];
 
-        public ReportRollupRow Row(string dimension, string key, DateOnly day)
+        public ReportRollupRow Row(RollupKeys.Cell cell, DateOnly day)
         {
-            if (!Rows.TryGetValue((dimension, key, day), out var row))
+            if (!Rows.TryGetValue((cell, day), out var row))
             {
-                row = new ReportRollupRow { Dimension = dimension, Key = key, OpenedDate = day };
-                Rows[(dimension, key, day)] = row;
+                row = new ReportRollupRow
+                {
+                    FilterDimension = cell.FilterDimension, FilterKey = cell.FilterKey, Dimension = cell.Dimension, Key = cell.Key, OpenedDate = day,
+                };
+                Rows[(cell, day)] = row;
             }
             return row;
         }
@@ -67,13 +74,16 @@ internal static class RollupMaintainer
         var delta = new Delta();
         foreach (var (old, now) in changes)
         {
-            foreach (var dimension in RollupKeys.Dimensions)
+            if (old is not null)
             {
-                if (old is not null)
+                foreach (var cell in RollupKeys.Cells(d => RollupKeys.Of(old, d)))
                 {
-                    delta.Row(dimension, RollupKeys.Of(old, dimension), old.OpenedDate).Add(old, -1, window);
+                    delta.Row(cell, old.OpenedDate).Add(old, -1, window);
                 }
-                delta.Row(dimension, RollupKeys.Of(now, dimension), now.OpenedDate).Add(now, 1, window);
+            }
+            foreach (var cell in RollupKeys.Cells(d => RollupKeys.Of(now, d)))
+            {
+                delta.Row(cell, now.OpenedDate).Add(now, 1, window);
             }
         }
         var pairs = changes.SelectMany(c => new[] { c.Old is null ? null : AgentFact.Of(c.Old), AgentFact.Of(c.New) }).OfType<AgentFact>()
@@ -103,8 +113,8 @@ internal static class RollupMaintainer
                     after[a.ConversationId] = a;
                 }
             }
-            AddAgentDays(delta, before.Values, -1);
-            AddAgentDays(delta, after.Values, 1);
+            AddAgentDays(delta, before.Values, -1, null);
+            AddAgentDays(delta, after.Values, 1, null);
         }
         foreach (var key in delta.AgentDays.Where(d => d.Value == 0).Select(d => d.Key).ToList())
         {
@@ -113,41 +123,65 @@ internal static class RollupMaintainer
         return delta;
     }
 
-    /// <summary>Adds (or removes) the agent-day figures of a complete set of facts for some (agent, day) pairs.</summary>
-    private static void AddAgentDays(Delta delta, IEnumerable<AgentFact> facts, int sign)
+    /// <summary>
+    /// Adds (or removes) the agent-day figures of a complete set of facts for some (agent, day) pairs: the per-day counts on the
+    /// unfiltered rows and the spans of every cell (of <paramref name="filterDimension"/>'s cells only when given).
+    /// </summary>
+    private static void AddAgentDays(Delta delta, IEnumerable<AgentFact> facts, int sign, string? filterDimension)
     {
         var list = facts.ToList();
-        foreach (var day in list.Select(f => (f.OpenedDate, f.AgentId, f.ResolvedDate)).Distinct().GroupBy(t => t.OpenedDate))
+        if (filterDimension is null or "")
         {
-            delta.Row(RollupKeys.All, "", day.Key).AgentDays += sign * day.Count();
-        }
-        foreach (var dimension in RollupKeys.Dimensions)
-        {
-            foreach (var span in list.GroupBy(f => (Key: f.KeyOf(dimension), f.AgentId, f.ResolvedDate)))
+            foreach (var dimension in RollupKeys.Dimensions)
             {
-                var id = (dimension, span.Key.Key, span.Key.ResolvedDate, span.Min(f => f.OpenedDate), span.Max(f => f.OpenedDate));
-                delta.AgentDays[id] = delta.AgentDays.GetValueOrDefault(id) + sign;
+                foreach (var day in list.Select(f => (Key: f.KeyOf(dimension), f.OpenedDate, f.AgentId, f.ResolvedDate)).Distinct().GroupBy(t => (t.Key, t.OpenedDate)))
+                {
+                    delta.Row(new RollupKeys.Cell("", "", dimension, day.Key.Key), day.Key.OpenedDate).AgentDays += sign * day.Count();
+                }
             }
+        }
+        var spans = new Dictionary<(RollupKeys.Cell Cell, Guid AgentId, DateOnly Resolved), (DateOnly First, DateOnly Last)>();
+        foreach (var fact in list)
+        {
+            foreach (var cell in RollupKeys.Cells(fact.KeyOf, filterDimension))
+            {
+                var id = (cell, fact.AgentId, fact.ResolvedDate);
+                spans[id] = spans.TryGetValue(id, out var span)
+                    ? (fact.OpenedDate < span.First ? fact.OpenedDate : span.First, fact.OpenedDate > span.Last ? fact.OpenedDate : span.Last)
+                    : (fact.OpenedDate, fact.OpenedDate);
+            }
+        }
+        foreach (var ((cell, _, resolved), (first, last)) in spans)
+        {
+            var id = (cell, resolved, first, last);
+            delta.AgentDays[id] = delta.AgentDays.GetValueOrDefault(id) + sign;
         }
     }
 
     /// <summary>Adds <paramref name="delta"/> to the stored rows (inside the caller's transaction); rows that reach zero are removed.</summary>
     public static async Task ApplyAsync(HubDbContext db, Delta delta, CancellationToken ct)
     {
-        foreach (var byDimension in delta.Rows.Values.GroupBy(r => r.Dimension))
+        foreach (var slice in delta.Rows.Values.GroupBy(r => (r.FilterDimension, r.Dimension)))
         {
-            var dimension = byDimension.Key;
-            foreach (var chunk in byDimension.Chunk(IdsPerQuery))
+            var (filterDimension, dimension) = slice.Key;
+            foreach (var chunk in slice.Chunk(IdsPerQuery))
             {
+                var filterKeys = chunk.Select(r => r.FilterKey).Distinct().ToList();
                 var days = chunk.Select(r => r.OpenedDate).Distinct().ToList();
                 var keys = chunk.Select(r => r.Key).Distinct().ToList();
-                var stored = await db.ReportRollups.Where(r => r.Dimension == dimension && days.Contains(r.OpenedDate) && keys.Contains(r.Key))
-                    .ToDictionaryAsync(r => (r.OpenedDate, r.Key), ct);
+                // The index narrows by each column's values; the pairs themselves pick the rows (a pair slice's cross product is wide).
+                var cells = chunk.Select(r => r.FilterKey + "|" + r.Key).Distinct().ToList();
+                var stored = await db.ReportRollups.Where(r => r.FilterDimension == filterDimension && filterKeys.Contains(r.FilterKey)
+                        && r.Dimension == dimension && days.Contains(r.OpenedDate) && keys.Contains(r.Key) && cells.Contains(r.FilterKey + "|" + r.Key))
+                    .ToDictionaryAsync(r => (r.FilterKey, r.OpenedDate, r.Key), ct);
                 foreach (var change in chunk)
                 {
-                    if (!stored.TryGetValue((change.OpenedDate, change.Key), out var row))
+                    if (!stored.TryGetValue((change.FilterKey, change.OpenedDate, change.Key), out var row))
                     {
-                        row = new ReportRollupRow { Dimension = dimension, Key = change.Key, OpenedDate = change.OpenedDate };
+                        row = new ReportRollupRow
+                        {
+                            FilterDimension = filterDimension, FilterKey = change.FilterKey, Dimension = dimension, Key = change.Key, OpenedDate = change.OpenedDate,
+                        };
                         db.ReportRollups.Add(row);
                     }
                     row.Add(change);
@@ -158,22 +192,30 @@ internal static class RollupMaintainer
                 }
             }
         }
-        foreach (var byDimension in delta.AgentDays.GroupBy(d => d.Key.Dimension))
+        foreach (var slice in delta.AgentDays.GroupBy(d => (d.Key.Cell.FilterDimension, d.Key.Cell.Dimension)))
         {
-            var dimension = byDimension.Key;
-            foreach (var chunk in byDimension.Chunk(IdsPerQuery))
+            var (filterDimension, dimension) = slice.Key;
+            foreach (var chunk in slice.Chunk(IdsPerQuery))
             {
+                var filterKeys = chunk.Select(d => d.Key.Cell.FilterKey).Distinct().ToList();
                 var days = chunk.Select(d => d.Key.Resolved).Distinct().ToList();
-                var keys = chunk.Select(d => d.Key.Key).Distinct().ToList();
-                var stored = await db.ReportAgentDays.Where(r => r.Dimension == dimension && days.Contains(r.ResolvedDate) && keys.Contains(r.Key))
-                    .ToDictionaryAsync(r => (r.Key, r.ResolvedDate, r.FirstOpened, r.LastOpened), ct);
+                var keys = chunk.Select(d => d.Key.Cell.Key).Distinct().ToList();
+                var cells = chunk.Select(d => d.Key.Cell.FilterKey + "|" + d.Key.Cell.Key).Distinct().ToList();
+                var stored = await db.ReportAgentDays.Where(r => r.FilterDimension == filterDimension && filterKeys.Contains(r.FilterKey)
+                        && r.Dimension == dimension && days.Contains(r.ResolvedDate) && keys.Contains(r.Key) && cells.Contains(r.FilterKey + "|" + r.Key))
+                    .ToDictionaryAsync(r => (r.FilterKey, r.Key, r.ResolvedDate, r.FirstOpened, r.LastOpened), ct);
                 foreach (var (id, change) in chunk)
                 {
-                    if (!stored.TryGetValue((id.Key, id.Resolved, id.First, id.Last), out var row))
+                    var at = (id.Cell.FilterKey, id.Cell.Key, id.Resolved, id.First, id.Last);
+                    if (!stored.TryGetValue(at, out var row))
                     {
-                        row = new ReportAgentDayRow { Dimension = dimension, Key = id.Key, ResolvedDate = id.Resolved, FirstOpened = id.First, LastOpened = id.Last };
+                        row = new ReportAgentDayRow
+                        {
+                            FilterDimension = filterDimension, FilterKey = id.Cell.FilterKey, Dimension = dimension, Key = id.Cell.Key,
+                            ResolvedDate = id.Resolved, FirstOpened = id.First, LastOpened = id.Last,
+                        };
                         db.ReportAgentDays.Add(row);
-                        stored[(id.Key, id.Resolved, id.First, id.Last)] = row;
+                        stored[at] = row;
                     }
                     row.Agents += change;
                     if (row.Agents == 0)
@@ -185,71 +227,89 @@ internal static class RollupMaintainer
         }
     }
 
-    /// <summary>Replaces both tables with what all facts add up to, FCR judged with <paramref name="window"/> seconds, and records that window.</summary>
+    /// <summary>
+    /// Replaces both tables with what all facts add up to, FCR judged with <paramref name="window"/> seconds, and records that window
+    /// (in the caller's transaction, or one of its own). One slice at a time (the unfiltered cells, then each filter dimension's
+    /// pairs), so only one slice's rows are held in memory: the facts are read once per slice, the resolved-by-agent ones once,
+    /// sorted by (agent, resolution day) in memory.
+    /// </summary>
     public static async Task RebuildAsync(HubDbContext db, long window, CancellationToken ct)
     {
-        var rows = new Delta();
-        await foreach (var fact in db.ConversationFacts.AsNoTracking().AsAsyncEnumerable().WithCancellation(ct))
+        var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        var sqlite = db.Database.IsSqlite();
+        if (sqlite)
         {
-            foreach (var dimension in RollupKeys.Dimensions)
-            {
-                rows.Row(dimension, RollupKeys.Of(fact, dimension), fact.OpenedDate).Add(fact, 1, window);
-            }
+            // Millions of rows in one transaction: with SQLite's default 2 MB page cache the index pages spill to the WAL again
+            // and again (the WAL grew past 1.5 GB for a 1M-conversation rebuild). Restored below; the connection is pooled.
+            await db.Database.ExecuteSqlRawAsync(RebuildCache, ct);
         }
-        var agentFacts = db.ConversationFacts.AsNoTracking().Where(f => f.ResolvedAt != null && f.AgentId != null && f.ResolvedDate != null);
-        var dayPairs = await agentFacts.Select(f => new { f.OpenedDate, f.AgentId, f.ResolvedDate }).Distinct()
-            .GroupBy(p => p.OpenedDate).Select(g => new { Day = g.Key, Count = g.Count() }).ToListAsync(ct);
-        foreach (var day in dayPairs)
+        try
         {
-            rows.Row(RollupKeys.All, "", day.Day).AgentDays = day.Count;
-        }
-        foreach (var dimension in RollupKeys.Dimensions.Where(d => d != RollupKeys.All))
-        {
-            var spans = dimension switch
+            await db.ReportRollups.ExecuteDeleteAsync(ct);
+            await db.ReportAgentDays.ExecuteDeleteAsync(ct);
+            var agentFacts = await db.ConversationFacts.AsNoTracking().Where(f => f.ResolvedAt != null && f.AgentId != null && f.ResolvedDate != null)
+                .Select(f => new AgentFact(f.ConversationId, f.AgentId!.Value, f.ResolvedDate!.Value, f.OpenedDate, f.QueueId, f.TeamId, f.Channel, f.Category))
+                .ToListAsync(ct);
+            agentFacts.Sort((a, b) => a.AgentId != b.AgentId ? a.AgentId.CompareTo(b.AgentId) : a.ResolvedDate.CompareTo(b.ResolvedDate));
+            foreach (var slice in RollupKeys.Filters.SkipLast(1).Prepend(""))
             {
-                "agent" => agentFacts.GroupBy(f => new { f.AgentId, f.ResolvedDate })
-                    .Select(g => new Span(g.Key.AgentId, null, g.Key.ResolvedDate!.Value, g.Min(f => f.OpenedDate), g.Max(f => f.OpenedDate))),
-                "team" => agentFacts.GroupBy(f => new { f.TeamId, f.AgentId, f.ResolvedDate })
-                    .Select(g => new Span(g.Key.TeamId, null, g.Key.ResolvedDate!.Value, g.Min(f => f.OpenedDate), g.Max(f => f.OpenedDate))),
-                "queue" => agentFacts.GroupBy(f => new { f.QueueId, f.AgentId, f.ResolvedDate })
-                    .Select(g => new Span(g.Key.QueueId, null, g.Key.ResolvedDate!.Value, g.Min(f => f.OpenedDate), g.Max(f => f.OpenedDate))),
-                "channel" => agentFacts.GroupBy(f => new { f.Channel, f.AgentId, f.ResolvedDate })
-                    .Select(g => new Span(null, g.Key.Channel, g.Key.ResolvedDate!.Value, g.Min(f => f.OpenedDate), g.Max(f => f.OpenedDate))),
-                _ => agentFacts.GroupBy(f => new { f.Category, f.AgentId, f.ResolvedDate })
-                    .Select(g => new Span(null, g.Key.Category, g.Key.ResolvedDate!.Value, g.Min(f => f.OpenedDate), g.Max(f => f.OpenedDate))),
-            };
-            var text = dimension is "channel" or "category";
-            await foreach (var span in spans.AsAsyncEnumerable().WithCancellation(ct))
-            {
-                var key = text ? RollupKeys.Encode(span.Text) : RollupKeys.Encode(span.Id);
-                Count(rows, (dimension, key, span.Resolved, span.First, span.Last));
-                if (dimension == "agent")
+                var rows = new Delta();
+                await foreach (var fact in db.ConversationFacts.AsNoTracking().AsAsyncEnumerable().WithCancellation(ct))
                 {
-                    // All agents together: the (agent, day) pairs are the agent breakdown's, under one key.
-                    Count(rows, (RollupKeys.All, "", span.Resolved, span.First, span.Last));
+                    foreach (var cell in RollupKeys.Cells(d => RollupKeys.Of(fact, d), slice))
+                    {
+                        rows.Row(cell, fact.OpenedDate).Add(fact, 1, window);
+                    }
                 }
+                for (var start = 0; start < agentFacts.Count;)
+                {
+                    var end = start + 1;
+                    while (end < agentFacts.Count && agentFacts[end].AgentId == agentFacts[start].AgentId && agentFacts[end].ResolvedDate == agentFacts[start].ResolvedDate)
+                    {
+                        end++;
+                    }
+                    AddAgentDays(rows, agentFacts.GetRange(start, end - start), 1, slice);
+                    start = end;
+                }
+                // In key order: the table and its key index grow at their end instead of everywhere at once. One row per statement:
+                // SQLite finds each parameter by name in a list, so binding a multi-row statement of these ~35-column rows costs the
+                // square of its parameters (a profile of the rebuild spent 70% there with 32 rows per statement).
+                await RowWriter<ReportRollupRow>.InsertAllAsync(db, [.. rows.Rows.Values.Where(r => r.Conversations != 0)
+                    .OrderBy(r => r.FilterKey, StringComparer.Ordinal).ThenBy(r => r.Dimension, StringComparer.Ordinal).ThenBy(r => r.OpenedDate)
+                    .ThenBy(r => r.Key, StringComparer.Ordinal)], ct, rowsPerStatement: 1);
+                await RowWriter<ReportAgentDayRow>.InsertAllAsync(db, [.. rows.AgentDays.Select(d => new ReportAgentDayRow
+                {
+                    FilterDimension = d.Key.Cell.FilterDimension, FilterKey = d.Key.Cell.FilterKey, Dimension = d.Key.Cell.Dimension, Key = d.Key.Cell.Key,
+                    ResolvedDate = d.Key.Resolved, FirstOpened = d.Key.First, LastOpened = d.Key.Last, Agents = d.Value,
+                }).OrderBy(r => r.FilterKey, StringComparer.Ordinal).ThenBy(r => r.Dimension, StringComparer.Ordinal).ThenBy(r => r.ResolvedDate)
+                    .ThenBy(r => r.Key, StringComparer.Ordinal).ThenBy(r => r.FirstOpened).ThenBy(r => r.LastOpened)], ct, rowsPerStatement: 4);
+            }
+            var stamp = RollupConfiguration.Stamp(window);
+            var state = await db.ProjectionCursors.FirstOrDefaultAsync(c => c.Name == RollupConfiguration.StateName, ct);
+            if (state is null)
+            {
+                db.ProjectionCursors.Add(new ProjectionCursor { Name = RollupConfiguration.StateName, Seq = stamp });
+            }
+            else
+            {
+                state.Seq = stamp;
+            }
+            await db.SaveChangesAsync(ct);
+            if (own is not null)
+            {
+                await own.CommitAsync(ct);
             }
         }
-        await db.ReportRollups.ExecuteDeleteAsync(ct);
-        await db.ReportAgentDays.ExecuteDeleteAsync(ct);
-        db.ReportRollups.AddRange(rows.Rows.Values.Where(r => r.Conversations != 0));
-        db.ReportAgentDays.AddRange(rows.AgentDays.Select(d => new ReportAgentDayRow
+        finally
         {
-            Dimension = d.Key.Dimension, Key = d.Key.Key, ResolvedDate = d.Key.Resolved, FirstOpened = d.Key.First, LastOpened = d.Key.Last, Agents = d.Value,
-        }));
-        var state = await db.ProjectionCursors.FirstOrDefaultAsync(c => c.Name == RollupConfiguration.StateName, ct);
-        if (state is null)
-        {
-            db.ProjectionCursors.Add(new ProjectionCursor { Name = RollupConfiguration.StateName, Seq = window });
+            if (sqlite)
+            {
+                await db.Database.ExecuteSqlRawAsync(DefaultCache, CancellationToken.None);
+            }
+            if (own is not null)
+            {
+                await own.DisposeAsync();
+            }
         }
-        else
-        {
-            state.Seq = window;
-        }
-        await db.SaveChangesAsync(ct);
     }
-
-    private static void Count(Delta rows, (string, string, DateOnly, DateOnly, DateOnly) id) => rows.AgentDays[id] = rows.AgentDays.GetValueOrDefault(id) + 1;
-
-    private sealed record Span(Guid? Id, string? Text, DateOnly Resolved, DateOnly First, DateOnly Last);
 }

@@ -16,7 +16,9 @@ namespace Crm.Benchmarks.Reports;
 /// checks that the year's rollup summary equals the facts' (by queue and by agent, timing the facts path), times the rollup's
 /// upkeep per changed fact, then times the hub's own report (<see cref="ReportsApi.BuildAsync"/>) for a month and for the year,
 /// by queue and by agent, against a baseline in the same run: <c>SELECT COUNT(*)</c> over the same rows (the same date-range
-/// filter). Median and p99 (nearest rank) of <c>--runs</c> runs after two warm-ups.
+/// filter), then reports with one filter (a channel, a category, a queue, an agent; each first checked equal to the facts path,
+/// which is timed once) and one with two (queue and channel: the facts path), each against its own <c>COUNT(*)</c>. Median and
+/// p99 (nearest rank) of <c>--runs</c> runs after two warm-ups.
 /// </summary>
 internal static class ReportQueryBenchmark
 {
@@ -53,13 +55,21 @@ internal static class ReportQueryBenchmark
             var rebuild = Stopwatch.StartNew();
             await using (var db = new HubDbContext(options))
             {
-                var built = !timingsOnly || !await db.ProjectionCursors.AnyAsync(c => c.Name == RollupConfiguration.StateName && c.Seq == window);
+                var stamp = RollupConfiguration.Stamp(window);
+                var built = !timingsOnly || !await db.ProjectionCursors.AnyAsync(c => c.Name == RollupConfiguration.StateName && c.Seq == stamp);
                 if (built)
                 {
                     await RollupMaintainer.RebuildAsync(db, window, CancellationToken.None);
                 }
-                Console.WriteLine($"Rollup {(built ? "built from the facts" : "reused")} in {rebuild.Elapsed.TotalSeconds:F1} s: {await db.ReportRollups.CountAsync():N0} day rows, "
-                    + $"{await db.ReportAgentDays.CountAsync():N0} agent-day spans");
+                Console.WriteLine($"Rollup {(built ? "built from the facts" : "reused")} in {rebuild.Elapsed.TotalSeconds:F1} s: {await db.ReportRollups.CountAsync():N0} day rows "
+                    + $"({await db.ReportRollups.CountAsync(r => r.FilterDimension == ""):N0} unfiltered), "
+                    + $"{await db.ReportAgentDays.CountAsync():N0} agent-day spans ({await db.ReportAgentDays.CountAsync(r => r.FilterDimension == ""):N0} unfiltered)");
+            }
+            await using (var db = new HubDbContext(options))
+            {
+                var firstFact = db.ConversationFacts.AsNoTracking().OrderBy(f => f.ConversationId);
+                _queue = (await firstFact.Select(f => f.QueueId).FirstAsync())!.Value;
+                _agent = (await firstFact.Select(f => f.AgentId).FirstAsync())!.Value;
             }
             var year = new ReportsApi.ReportFilter(First, new DateOnly(2025, 12, 31), null, null, null, null, null);
             var factsRuns = Arg(args, "--facts-runs", 1);
@@ -84,6 +94,20 @@ internal static class ReportQueryBenchmark
                 samples.Sort();
                 Console.WriteLine($"Year by {by}: the rollup's summary equals the facts'; the facts path took {samples[samples.Count / 2]:F0} ms (median of {factsRuns})");
             }
+            foreach (var (label, filter, by) in timingsOnly ? [] : Filtered())
+            {
+                // The filtered reports: from the facts before the pair cells (timed), from the rollup now; the same figures.
+                await using var db = new HubDbContext(options);
+                var clock = Stopwatch.StartNew();
+                var facts = await ReportsApi.BuildFromFactsAsync(db, filter, by, settings, now, CancellationToken.None);
+                var took = clock.Elapsed.TotalMilliseconds;
+                var rollup = await ReportsApi.BuildAsync(db, filter, by, settings, now, CancellationToken.None);
+                if (JsonSerializer.Serialize(facts) != JsonSerializer.Serialize(rollup))
+                {
+                    throw new InvalidOperationException($"The rollup's {label} differs from the facts'.");
+                }
+                Console.WriteLine($"{label}: the rollup's summary equals the facts'; the facts path took {took:F0} ms");
+            }
             if (!timingsOnly)
             {
                 await MaintenanceAsync(options, window);
@@ -107,6 +131,22 @@ internal static class ReportQueryBenchmark
                     Console.WriteLine($"| summary by {by}, {label} ({last.Groups.Count} groups, {last.Days.Count} days) | {rows:N0} | {t.P50:F1} | {t.P99:F1} |");
                 }
             }
+            Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}");
+            foreach (var (label, filter, by) in Filtered().Append(("year by agent, queue and channel filters (two: the facts)",
+                new ReportsApi.ReportFilter(First, new DateOnly(2025, 12, 31), _queue, null, null, "sms", null), "agent")))
+            {
+                int rows = 0;
+                var baseline = await TimeAsync(options, runs, async db => rows = await filter.Apply(db.ConversationFacts.AsNoTracking()).CountAsync());
+                Console.WriteLine($"| baseline `SELECT COUNT(*)`, {label} | {rows:N0} | {baseline.P50:F1} | {baseline.P99:F1} |");
+                ReportSummary? last = null;
+                var t = await TimeAsync(options, runs, async db => last = await ReportsApi.BuildAsync(db, filter, by, settings, now, CancellationToken.None));
+                if (last!.Total.Conversations != rows)
+                {
+                    throw new InvalidOperationException($"The report counted {last.Total.Conversations} conversations, COUNT(*) {rows}.");
+                }
+                Console.WriteLine($"| summary {label} ({last.Groups.Count} groups, {last.Days.Count} days) | {rows:N0} | {t.P50:F1} | {t.P99:F1} |");
+            }
+            Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}");
             return 0;
         }
         finally
@@ -123,6 +163,25 @@ internal static class ReportQueryBenchmark
             {
             }
         }
+    }
+
+    private static Guid _queue;
+    private static Guid _agent;
+
+    /// <summary>Reports with one filter (served from the rollup's pair cells, or for a filter's own breakdown its unfiltered rows).</summary>
+    private static IEnumerable<(string Label, ReportsApi.ReportFilter Filter, string By)> Filtered()
+    {
+        var year = new ReportsApi.ReportFilter(First, new DateOnly(2025, 12, 31), null, null, null, null, null);
+        var june = year with { From = new DateOnly(2025, 6, 1), To = new DateOnly(2025, 6, 30) };
+        return
+        [
+            ("year by queue, channel sms", year with { Channel = "sms" }, "queue"),
+            ("year by agent, category complaint", year with { Category = "complaint" }, "agent"),
+            ("year by channel, one queue", year with { QueueId = _queue }, "channel"),
+            ("year by agent, one queue", year with { QueueId = _queue }, "agent"),
+            ("year by category, one agent", year with { AgentId = _agent }, "category"),
+            ("month (June) by queue, one agent", june with { AgentId = _agent }, "queue"),
+        ];
     }
 
     /// <summary>

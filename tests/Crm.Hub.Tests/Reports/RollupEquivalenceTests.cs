@@ -12,8 +12,9 @@ namespace Crm.Hub.Tests.Reports;
 /// conversations on several agents, queues, teams, channels and categories, with reopenings, transfers, contacts coming back
 /// within and after the FCR window, surveys, SLA clocks met, breached and still running (due before and after now),
 /// resolutions days after the opening (so periods cut agent-days both ways). The rollup is built once from the facts, then kept
-/// by the projector's deltas while facts are added and rewritten in batches, and is compared after each; at the end the kept
-/// rollup must equal one rebuilt from scratch.
+/// by the projector's deltas while facts are added and rewritten in batches, and is compared after each — unfiltered and filtered
+/// by an agent, a team, a queue, a channel and a category (pair cells read both ways round), every breakdown; at the end the
+/// kept rollup must equal one rebuilt from scratch.
 /// </summary>
 public sealed class RollupEquivalenceTests : IAsyncLifetime
 {
@@ -62,7 +63,7 @@ public sealed class RollupEquivalenceTests : IAsyncLifetime
             await db.SaveChangesAsync();
             await RollupMaintainer.RebuildAsync(db, WindowSeconds, CancellationToken.None);
         }
-        await AssertSameAsync("after the rebuild");
+        await AssertSameAsync("after the rebuild", 0);
 
         for (var batch = 0; batch < 6; batch++)
         {
@@ -80,7 +81,7 @@ public sealed class RollupEquivalenceTests : IAsyncLifetime
                 await db.SaveChangesAsync();
                 await tx.CommitAsync();
             }
-            await AssertSameAsync($"after batch {batch}");
+            await AssertSameAsync($"after batch {batch}", batch + 1);
         }
 
         var kept = await SnapshotAsync();
@@ -93,7 +94,7 @@ public sealed class RollupEquivalenceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnotherWindowOrAFilterReadsTheFacts()
+    public async Task AnotherWindowAnOldLayoutOrTwoFiltersReadTheFacts()
     {
         await using var db = new HubDbContext(_options);
         db.ConversationFacts.AddRange(Enumerable.Range(0, 60).Select(_ => NewFact()));
@@ -104,10 +105,43 @@ public sealed class RollupEquivalenceTests : IAsyncLifetime
         var filter = new ReportsApi.ReportFilter(First, First.AddDays(21), null, null, null, null, null);
         var otherWindow = await ReportsApi.BuildAsync(db, filter, "queue", Settings(TimeSpan.FromDays(3)), Nows[0], CancellationToken.None);
         Assert.Equal(60, otherWindow.Total.Conversations);
-        var filtered = await ReportsApi.BuildAsync(db, filter with { Channel = "sms" }, "agent", Settings(Window), Nows[0], CancellationToken.None);
-        Assert.Equal(await db.ConversationFacts.CountAsync(f => f.Channel == "sms"), filtered.Total.Conversations);
+        var twoFilters = await ReportsApi.BuildAsync(db, filter with { Channel = "sms", QueueId = _queues[0] }, "agent", Settings(Window), Nows[0],
+            CancellationToken.None);
+        Assert.Equal(await db.ConversationFacts.CountAsync(f => f.Channel == "sms" && f.QueueId == _queues[0]), twoFilters.Total.Conversations);
+        Assert.True(twoFilters.Total.Conversations > 0);
         var fromRollup = await ReportsApi.BuildAsync(db, filter, "queue", Settings(Window), Nows[0], CancellationToken.None);
         Assert.Equal(0, fromRollup.Total.Conversations);
+        var oneFilter = await ReportsApi.BuildAsync(db, filter with { Channel = "sms" }, "agent", Settings(Window), Nows[0], CancellationToken.None);
+        Assert.Equal(0, oneFilter.Total.Conversations);
+
+        // A rollup of the layout before the pair cells (its state holds the bare window) is not read: the projector rebuilds it.
+        var state = await db.ProjectionCursors.SingleAsync(c => c.Name == RollupConfiguration.StateName);
+        Assert.Equal(RollupConfiguration.Stamp(WindowSeconds), state.Seq);
+        state.Seq = WindowSeconds;
+        await db.SaveChangesAsync();
+        var oldLayout = await ReportsApi.BuildAsync(db, filter with { Channel = "sms" }, "agent", Settings(Window), Nows[0], CancellationToken.None);
+        Assert.Equal(await db.ConversationFacts.CountAsync(f => f.Channel == "sms"), oldLayout.Total.Conversations);
+    }
+
+    [Fact]
+    public async Task APairCellIsStoredOnceAndServesBothWaysRound()
+    {
+        await using var db = new HubDbContext(_options);
+        db.ConversationFacts.AddRange(Enumerable.Range(0, 80).Select(_ => NewFact()));
+        await db.SaveChangesAsync();
+        await RollupMaintainer.RebuildAsync(db, WindowSeconds, CancellationToken.None);
+        // Agent × channel is kept under the agent (first in the order) only.
+        Assert.True(await db.ReportRollups.AnyAsync(r => r.FilterDimension == "agent" && r.Dimension == "channel"));
+        Assert.False(await db.ReportRollups.AnyAsync(r => r.FilterDimension == "channel" && r.Dimension == "agent"));
+        Assert.False(await db.ReportRollups.AnyAsync(r => r.FilterDimension != "" && r.Dimension == RollupKeys.All));
+
+        var period = new ReportsApi.ReportFilter(First, First.AddDays(21), null, null, null, null, null);
+        var byChannel = await ReportRollupQuery.BuildAsync(db, period with { AgentId = _agents[2] }, "channel", Settings(Window), Nows[0], CancellationToken.None);
+        var byAgent = await ReportRollupQuery.BuildAsync(db, period with { Channel = "email" }, "agent", Settings(Window), Nows[0], CancellationToken.None);
+        var cell = await db.ConversationFacts.CountAsync(f => f.AgentId == _agents[2] && f.Channel == "email");
+        Assert.True(cell > 0);
+        Assert.Equal(cell, byChannel.Groups.Single(g => g.Key == "email").Figures.Conversations);
+        Assert.Equal(cell, byAgent.Groups.Single(g => g.Key == _agents[2].ToString()).Figures.Conversations);
     }
 
     [Fact]
@@ -142,34 +176,64 @@ public sealed class RollupEquivalenceTests : IAsyncLifetime
             // One resolution (Babak's March 5) over one agent-day.
             Assert.Equal(1, rollup.Total.Conversations);
             Assert.Equal(1m, rollup.Total.ContactsPerAgentPerDay);
+            // The same straddling spans under a filter: the agent's own, and the pair cells of his channel, both ways round.
+            var channel = (await db.ConversationFacts.SingleAsync(f => f.AgentId == babak && f.OpenedDate == new DateOnly(2026, 3, 5))).Channel;
+            foreach (var narrowed in new[] { filter with { AgentId = babak }, filter with { AgentId = ava }, filter with { Channel = channel } })
+            {
+                var fromRollup = await ReportRollupQuery.BuildAsync(db, narrowed, by, Settings(Window), Nows[1], CancellationToken.None);
+                var fromFacts = await ReportsApi.BuildFromFactsAsync(db, narrowed, by, Settings(Window), Nows[1], CancellationToken.None);
+                Assert.Equal(JsonSerializer.Serialize(fromFacts), JsonSerializer.Serialize(fromRollup));
+            }
         }
     }
 
-    private async Task AssertSameAsync(string when)
+    /// <summary>One filter on each dimension: one of two values of each, by <paramref name="step"/>.</summary>
+    private IEnumerable<ReportsApi.ReportFilter> Filters(DateOnly from, DateOnly to, int step)
+    {
+        var period = new ReportsApi.ReportFilter(from, to, null, null, null, null, null);
+        var other = step % 2 == 1;
+        return
+        [
+            period with { AgentId = other ? _agents[3] : _agents[0] },
+            period with { TeamId = other ? _teams[1] : _teams[0] },
+            period with { QueueId = other ? _queues[2] : _queues[1] },
+            period with { Channel = other ? "webchat" : "sms" },
+            period with { Category = other ? "inquiry" : "complaint" },
+        ];
+    }
+
+    /// <summary>
+    /// Every period and breakdown at both nows, unfiltered; filtered, every breakdown of one period at one now, a different pair at
+    /// each <paramref name="step"/> (so the seven comparisons cover each period, each now and both values of each filter).
+    /// </summary>
+    private async Task AssertSameAsync(string when, int step)
     {
         await using var db = new HubDbContext(_options);
         var settings = Settings(Window);
-        var (compared, provisional, running) = (0, 0, 0);
+        var (compared, provisional, running, filteredGroups) = (0, 0, 0, 0);
         foreach (var now in Nows)
         {
-            foreach (var (from, to) in Periods)
+            var (from, to) = Periods[step % Periods.Length];
+            var filtered = now == Nows[step % Nows.Length] ? Filters(from, to, step / Nows.Length) : [];
+            foreach (var filter in Periods.Select(p => new ReportsApi.ReportFilter(p.From, p.To, null, null, null, null, null)).Concat(filtered))
             {
-                var filter = new ReportsApi.ReportFilter(from, to, null, null, null, null, null);
                 foreach (var by in ReportsApi.Breakdowns)
                 {
                     var rollup = await ReportRollupQuery.BuildAsync(db, filter, by, settings, now, CancellationToken.None);
                     var facts = await ReportsApi.BuildFromFactsAsync(db, filter, by, settings, now, CancellationToken.None);
                     var expected = JsonSerializer.Serialize(facts);
                     var actual = JsonSerializer.Serialize(rollup);
-                    Assert.True(expected == actual, $"{when}, {from}..{to} by {by} at {now:O}:\nfacts  {expected}\nrollup {actual}");
+                    Assert.True(expected == actual, $"{when}, {filter} by {by} at {now:O}:\nfacts  {expected}\nrollup {actual}");
                     compared += facts.Total.Conversations;
+                    filteredGroups += RollupKeys.FilterOf(filter) is ("all", _) ? 0 : facts.Groups.Count;
                     provisional += facts.Total.Fcr.Provisional;
                     running += facts.Total.Sla.Pending;
                 }
             }
         }
         // The fixture is not trivially empty: the periods hold conversations, provisional FCR and running clocks.
-        Assert.True(compared > 0 && provisional > 0 && running > 0, $"{compared} conversations, {provisional} provisional, {running} running");
+        Assert.True(compared > 0 && provisional > 0 && running > 0 && filteredGroups > 0,
+            $"{compared} conversations, {provisional} provisional, {running} running, {filteredGroups} filtered groups");
     }
 
     private async Task<List<string>> SnapshotAsync()

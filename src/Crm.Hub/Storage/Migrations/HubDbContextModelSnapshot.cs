@@ -1362,6 +1362,14 @@ namespace Crm.Hub.Storage.Migrations
 
             modelBuilder.Entity("Crm.Hub.Reports.ReportAgentDayRow", b =>
                 {
+                    b.Property<string>("FilterDimension")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FilterKey")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Dimension")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
@@ -1382,15 +1390,25 @@ namespace Crm.Hub.Storage.Migrations
                     b.Property<long>("Agents")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Dimension", "ResolvedDate", "Key", "FirstOpened", "LastOpened");
+                    b.HasKey("FilterDimension", "FilterKey", "Dimension", "ResolvedDate", "Key", "FirstOpened", "LastOpened");
 
-                    b.HasIndex("Dimension", "LastOpened");
+                    b.HasIndex("Dimension", "Key", "FilterDimension", "LastOpened");
+
+                    b.HasIndex("FilterDimension", "FilterKey", "Dimension", "LastOpened");
 
                     b.ToTable("ReportAgentDays");
                 });
 
             modelBuilder.Entity("Crm.Hub.Reports.ReportRollupRow", b =>
                 {
+                    b.Property<string>("FilterDimension")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FilterKey")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Dimension")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
@@ -1492,7 +1510,9 @@ namespace Crm.Hub.Storage.Migrations
                     b.Property<long>("Transferred")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Dimension", "OpenedDate", "Key");
+                    b.HasKey("FilterDimension", "FilterKey", "Dimension", "OpenedDate", "Key");
+
+                    b.HasIndex("Dimension", "Key", "FilterDimension", "OpenedDate");
 
                     b.ToTable("ReportRollups");
                 });
