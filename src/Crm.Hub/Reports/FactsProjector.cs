@@ -125,10 +125,9 @@ internal sealed partial class FactsProjector(IServiceScopeFactory scopes, Metric
         if (state?.Seq != RollupConfiguration.Stamp(window))
         {
             // A database that predates the rollup or its layout, or another FCR window: the rollup is computed again from the facts (reports
-            // read the facts meanwhile). Only this pass writes facts, so they do not move under it.
-            await using var rebuild = await db.Database.BeginTransactionAsync(ct);
+            // read the facts meanwhile). Only this pass writes facts, so they do not move under it; the rebuild commits in chunks
+            // so other writers are never held off for long.
             await RollupMaintainer.RebuildAsync(db, window, ct);
-            await rebuild.CommitAsync(ct);
             db.ChangeTracker.Clear();
         }
         var cursor = await db.ProjectionCursors.FirstOrDefaultAsync(c => c.Name == CursorName, ct);

@@ -18,6 +18,9 @@ internal static class RollupMaintainer
     private const string RebuildCache = "PRAGMA cache_size = -262144;";
     private const string DefaultCache = "PRAGMA cache_size = -2000;";
 
+    /// <summary>Rows a rebuild writes per transaction.</summary>
+    private const int RebuildChunk = 20_000;
+
     /// <summary>One fact as the agent-day figures see it: resolved by an agent.</summary>
     private sealed record AgentFact(Guid ConversationId, Guid AgentId, DateOnly ResolvedDate, DateOnly OpenedDate, Guid? QueueId, Guid? TeamId,
         string Channel, string? Category)
@@ -235,16 +238,24 @@ internal static class RollupMaintainer
     /// </summary>
     public static async Task RebuildAsync(HubDbContext db, long window, CancellationToken ct)
     {
-        var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        if (db.Database.CurrentTransaction is not null)
+        {
+            throw new InvalidOperationException("The rollup is rebuilt in transactions of its own: a year of it in one would hold every other writer off for minutes.");
+        }
         var sqlite = db.Database.IsSqlite();
+        // One connection throughout, so the cache setting below stays with it.
+        await db.Database.OpenConnectionAsync(ct);
         if (sqlite)
         {
-            // Millions of rows in one transaction: with SQLite's default 2 MB page cache the index pages spill to the WAL again
-            // and again (the WAL grew past 1.5 GB for a 1M-conversation rebuild). Restored below; the connection is pooled.
+            // Millions of index entries: with SQLite's default 2 MB page cache the index pages spill to the WAL again and again
+            // (the WAL grew past 1.5 GB for a 1M-conversation rebuild). Restored below; the connection is pooled.
             await db.Database.ExecuteSqlRawAsync(RebuildCache, ct);
         }
         try
         {
+            // Unstamped first: until the last step reports read the facts, and a rebuild cut short starts again.
+            await db.ProjectionCursors.Where(c => c.Name == RollupConfiguration.StateName).ExecuteDeleteAsync(ct);
+            // A DELETE of a whole table is SQLite's truncate: it frees the pages without visiting the rows.
             await db.ReportRollups.ExecuteDeleteAsync(ct);
             await db.ReportAgentDays.ExecuteDeleteAsync(ct);
             var agentFacts = await db.ConversationFacts.AsNoTracking().Where(f => f.ResolvedAt != null && f.AgentId != null && f.ResolvedDate != null)
@@ -274,31 +285,29 @@ internal static class RollupMaintainer
                 // In key order: the table and its key index grow at their end instead of everywhere at once. One row per statement:
                 // SQLite finds each parameter by name in a list, so binding a multi-row statement of these ~35-column rows costs the
                 // square of its parameters (a profile of the rebuild spent 70% there with 32 rows per statement).
-                await RowWriter<ReportRollupRow>.InsertAllAsync(db, [.. rows.Rows.Values.Where(r => r.Conversations != 0)
+                // Committed a chunk at a time, so ingest and everything else that writes gets the database between chunks.
+                foreach (var chunk in rows.Rows.Values.Where(r => r.Conversations != 0)
                     .OrderBy(r => r.FilterKey, StringComparer.Ordinal).ThenBy(r => r.Dimension, StringComparer.Ordinal).ThenBy(r => r.OpenedDate)
-                    .ThenBy(r => r.Key, StringComparer.Ordinal)], ct, rowsPerStatement: 1);
-                await RowWriter<ReportAgentDayRow>.InsertAllAsync(db, [.. rows.AgentDays.Select(d => new ReportAgentDayRow
+                    .ThenBy(r => r.Key, StringComparer.Ordinal).Chunk(RebuildChunk))
+                {
+                    await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                    await RowWriter<ReportRollupRow>.InsertAllAsync(db, chunk, ct, rowsPerStatement: 1);
+                    await transaction.CommitAsync(ct);
+                }
+                foreach (var chunk in rows.AgentDays.Select(d => new ReportAgentDayRow
                 {
                     FilterDimension = d.Key.Cell.FilterDimension, FilterKey = d.Key.Cell.FilterKey, Dimension = d.Key.Cell.Dimension, Key = d.Key.Cell.Key,
                     ResolvedDate = d.Key.Resolved, FirstOpened = d.Key.First, LastOpened = d.Key.Last, Agents = d.Value,
                 }).OrderBy(r => r.FilterKey, StringComparer.Ordinal).ThenBy(r => r.Dimension, StringComparer.Ordinal).ThenBy(r => r.ResolvedDate)
-                    .ThenBy(r => r.Key, StringComparer.Ordinal).ThenBy(r => r.FirstOpened).ThenBy(r => r.LastOpened)], ct, rowsPerStatement: 4);
+                    .ThenBy(r => r.Key, StringComparer.Ordinal).ThenBy(r => r.FirstOpened).ThenBy(r => r.LastOpened).Chunk(RebuildChunk))
+                {
+                    await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                    await RowWriter<ReportAgentDayRow>.InsertAllAsync(db, chunk, ct, rowsPerStatement: 1);
+                    await transaction.CommitAsync(ct);
+                }
             }
-            var stamp = RollupConfiguration.Stamp(window);
-            var state = await db.ProjectionCursors.FirstOrDefaultAsync(c => c.Name == RollupConfiguration.StateName, ct);
-            if (state is null)
-            {
-                db.ProjectionCursors.Add(new ProjectionCursor { Name = RollupConfiguration.StateName, Seq = stamp });
-            }
-            else
-            {
-                state.Seq = stamp;
-            }
+            db.ProjectionCursors.Add(new ProjectionCursor { Name = RollupConfiguration.StateName, Seq = RollupConfiguration.Stamp(window) });
             await db.SaveChangesAsync(ct);
-            if (own is not null)
-            {
-                await own.CommitAsync(ct);
-            }
         }
         finally
         {
@@ -306,10 +315,7 @@ internal static class RollupMaintainer
             {
                 await db.Database.ExecuteSqlRawAsync(DefaultCache, CancellationToken.None);
             }
-            if (own is not null)
-            {
-                await own.DisposeAsync();
-            }
+            await db.Database.CloseConnectionAsync();
         }
     }
 }

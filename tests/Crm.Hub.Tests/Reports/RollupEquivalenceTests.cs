@@ -94,6 +94,14 @@ public sealed class RollupEquivalenceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARebuildIsRefusedInsideATransactionItWouldHoldForMinutes()
+    {
+        await using var db = new HubDbContext(_options);
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => RollupMaintainer.RebuildAsync(db, WindowSeconds, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task AnotherWindowAnOldLayoutOrTwoFiltersReadTheFacts()
     {
         await using var db = new HubDbContext(_options);
