@@ -29,7 +29,7 @@ internal sealed partial class CampaignRunner(
 {
     public const int MaterializePage = 1000;
     public const int SendPage = 1000;
-    public const int PreparePage = 1000;
+    public const int PreparePage = 4000;
 
     /// <summary>How long staged sends wait for more before they are committed (and so released to the outbox) together.</summary>
     private static readonly TimeSpan CommitWindow = TimeSpan.FromMilliseconds(50);
@@ -237,7 +237,7 @@ internal sealed partial class CampaignRunner(
             await using (var transaction = await db.Database.BeginTransactionAsync(ct))
             {
                 // The text only: rewriting the state too would move every row in the run's state index.
-                await RowWriter<CampaignRecipient>.UpdateAllAsync(db, page.FindAll(r => r.Body is not null), PreparedColumns, ct);
+                await RowWriter<CampaignRecipient>.UpdateAllAsync(db, page.FindAll(r => r.Body is not null), set.HasSubject ? TextWithSubject : Text, ct);
                 if (failed.Count > 0)
                 {
                     await using var failures = RowWriter<CampaignRecipient>.Update(db, nameof(CampaignRecipient.State), nameof(CampaignRecipient.Error));
@@ -311,7 +311,8 @@ internal sealed partial class CampaignRunner(
         return (page, models);
     }
 
-    private static readonly string[] PreparedColumns = [nameof(CampaignRecipient.Body), nameof(CampaignRecipient.Subject)];
+    private static readonly string[] Text = [nameof(CampaignRecipient.Body)];
+    private static readonly string[] TextWithSubject = [nameof(CampaignRecipient.Body), nameof(CampaignRecipient.Subject)];
 
     private sealed record IdentityOfAddress(Guid Id, Guid ContactId, string Address, DateTimeOffset? OptedOutAt, DateTimeOffset? UndeliverableAt);
 
@@ -477,6 +478,8 @@ internal sealed partial class CampaignRunner(
         public CampaignTemplate? BodyFa { get; } = campaign.BodyFa is null ? null : templates.Compile(campaign.BodyFa, campaign.Syntax);
         public CampaignTemplate? SubjectEn { get; } = campaign.SubjectEn is null ? null : templates.Compile(campaign.SubjectEn, campaign.Syntax);
         public CampaignTemplate? SubjectFa { get; } = campaign.SubjectFa is null ? null : templates.Compile(campaign.SubjectFa, campaign.Syntax);
+
+        public bool HasSubject => SubjectEn is not null || SubjectFa is not null;
 
         /// <summary>Signing a link costs more than rendering the message; only templates that mention it get one.</summary>
         public bool NeedsUnsubscribeLink { get; } = new[] { campaign.BodyEn, campaign.BodyFa, campaign.SubjectEn, campaign.SubjectFa }

@@ -39,6 +39,8 @@ internal static class CampaignEnqueueBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var recipients = Arg(args, "--recipients", 1_000_000);
+        // --prepare-only: stop once every message is rendered and queued (the budgeted step), skipping the hand-off.
+        var prepareOnly = args.Contains("--prepare-only");
         var folder = Path.Combine(Path.GetTempPath(), "crm-campaign-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         try
@@ -74,7 +76,7 @@ internal static class CampaignEnqueueBenchmark
             var seedClock = Stopwatch.StartNew();
             var campaignId = await SeedAsync(app.Services, recipients);
             Console.WriteLine($"Seeded {recipients:N0} contacts with SMS identities in {seedClock.Elapsed.TotalSeconds:F1} s; "
-                + $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, SQLite (WAL, synchronous FULL)");
+                + $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, SQLite (WAL, synchronous FULL)");
 
             var baseline = await BaselineAsync(app.Services, recipients);
 
@@ -85,7 +87,23 @@ internal static class CampaignEnqueueBenchmark
             var wall = Stopwatch.StartNew();
             finished.Start(wall, process, cpuBefore, sampler);
             var progress = Task.Run(() => ReportProgressAsync(app.Services, campaignId, recipients, sampler));
-            await runner.RunAsync(campaignId, CancellationToken.None);
+            using var stopAfterPrepare = new CancellationTokenSource();
+            if (prepareOnly)
+            {
+                finished.OnPrepared = stopAfterPrepare.Cancel;
+            }
+            try
+            {
+                await runner.RunAsync(campaignId, stopAfterPrepare.Token);
+            }
+            catch (OperationCanceledException) when (prepareOnly)
+            {
+                wall.Stop();
+                var (w, c) = (finished.At(RunnerEvent.Prepared).Wall - finished.At(RunnerEvent.Materialized).Wall,
+                    finished.At(RunnerEvent.Prepared).Cpu - finished.At(RunnerEvent.Materialized).Cpu);
+                Console.WriteLine($"| render + enqueue (prepare) | {w.TotalSeconds:F1} s = {recipients / w.TotalSeconds:N0} msg/s | {c.TotalSeconds:F1} s = **{recipients / c.TotalSeconds:N0} msg/s per core** |");
+                return 0;
+            }
             wall.Stop();
             await progress;
 
@@ -183,6 +201,9 @@ internal static class CampaignEnqueueBenchmark
         private TimeSpan _cpuBefore;
         private MemorySampler? _sampler;
 
+        /// <summary>Called when the runner logs that every message is prepared.</summary>
+        public Action? OnPrepared { get; set; }
+
         public (TimeSpan Wall, TimeSpan Cpu) At(RunnerEvent e) =>
             _at.TryGetValue(e, out var at) ? at : throw new InvalidOperationException($"The runner never logged {e}.");
 
@@ -205,6 +226,10 @@ internal static class CampaignEnqueueBenchmark
                 _process!.Refresh();
                 _at[e] = (wall, _process.TotalProcessorTime - _cpuBefore);
                 _sampler!.Step = e switch { RunnerEvent.Materialized => 1, RunnerEvent.Prepared => 2, _ => 3 };
+                if (e == RunnerEvent.Prepared)
+                {
+                    OnPrepared?.Invoke();
+                }
             }
         }
 
