@@ -30,8 +30,15 @@ public sealed class RemindersConsoleTests(HubServer hub) : IClassFixture<HubServ
     }
 
     /// <summary>A datetime-local value for <paramref name="at"/> as a browser in Tehran shows it.</summary>
-    private static string TehranLocal(DateTimeOffset at) =>
-        TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById(Zone)).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// The value a datetime-local input holds for that moment: Chromium writes whole minutes without seconds, and Playwright
+    /// refuses a fill whose value the input would rewrite ("Malformed value"), so ":00" is left out.
+    /// </summary>
+    private static string TehranLocal(DateTimeOffset at)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById(Zone));
+        return local.ToString(local.Second == 0 ? "yyyy-MM-dd'T'HH:mm" : "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+    }
 
     [Fact]
     public async Task AgentSetsAReminderFromTheConversationHeaderAndSeesTheNoticeWhenItFires()
