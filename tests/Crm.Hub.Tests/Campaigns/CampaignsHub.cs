@@ -67,6 +67,8 @@ public sealed class CampaignsHub : HubServer
 
     public List<Dictionary<string, string>> Sends() => Sends(Twilio.LogEntries);
 
+    private int _seedings;
+
     /// <summary>Contacts tagged <paramref name="tag"/>, each with an SMS number; returns their numbers in order.</summary>
     public async Task<List<string>> SeedAsync(string tag, int count, Func<int, SeedOptions>? each = null)
     {
@@ -74,7 +76,8 @@ public sealed class CampaignsHub : HubServer
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
         var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
         var numbers = new List<string>();
-        var prefix = Random.Shared.Next(100, 999);
+        // One number range per call: random ranges collided between two tests of the fixture now and then.
+        var prefix = 100 + Interlocked.Increment(ref _seedings);
         for (var i = 0; i < count; i++)
         {
             var options = each?.Invoke(i) ?? new SeedOptions();
